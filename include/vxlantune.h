@@ -1,0 +1,224 @@
+/*
+ * libvxlantune: keep VXLAN overlays healthy on Kubernetes nodes.
+ *
+ * The one public header.  Conventions (see ARCHITECTURE.md):
+ *  - every symbol starts with vxt_, every type is opaque;
+ *  - functions return int: >= 0 on success, -errno on failure
+ *    (-ENODEV, -EPERM, -EINVAL, -EOPNOTSUPP, ...).  After a failure
+ *    vxt_ctx_errmsg() holds a sentence naming the object, the operation and
+ *    the fix;
+ *  - results come back through out-parameters as reference-counted objects
+ *    released with vxt_*_unref() (unref(NULL) is a no-op);
+ *  - strings returned by accessors are owned by the object they come from
+ *    and live as long as it does;
+ *  - one context per thread; nothing here prints, exits or reads the
+ *    environment.
+ */
+#ifndef VXLANTUNE_H
+#define VXLANTUNE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== */
+/* Context                                                               */
+/* ===================================================================== */
+
+struct vxt_ctx;
+
+/* Create a context.  No socket is opened until one is needed.
+ * Returns 0, or -ENOMEM. */
+int vxt_ctx_new(struct vxt_ctx **ctx);
+/* Take a reference; returns ctx. */
+struct vxt_ctx *vxt_ctx_ref(struct vxt_ctx *ctx);
+/* Drop a reference; frees at zero (closes sockets).  Returns NULL. */
+struct vxt_ctx *vxt_ctx_unref(struct vxt_ctx *ctx);
+
+/* Logging.  Priorities are syslog's (LOG_ERR=3 ... LOG_DEBUG=7); the
+ * default priority is LOG_ERR and the default function discards messages
+ * (the library never writes to stderr by itself). */
+typedef void (*vxt_log_fn)(struct vxt_ctx *ctx, int priority, const char *file,
+                           int line, const char *fn, const char *format,
+                           va_list args);
+void vxt_ctx_set_log_fn(struct vxt_ctx *ctx, vxt_log_fn fn);
+void vxt_ctx_set_log_priority(struct vxt_ctx *ctx, int priority);
+int vxt_ctx_get_log_priority(const struct vxt_ctx *ctx);
+void vxt_ctx_set_userdata(struct vxt_ctx *ctx, void *userdata);
+void *vxt_ctx_get_userdata(const struct vxt_ctx *ctx);
+
+/* The message of the last failed call on this context: names the object and
+ * the operation, carries the kernel's extended-ack text when there was one,
+ * and says how to fix it where a fix is known.  Never NULL ("" when no
+ * call failed yet).  Owned by ctx, valid until the next call on ctx. */
+const char *vxt_ctx_errmsg(const struct vxt_ctx *ctx);
+
+/* Which kernel interface feature calls use. */
+enum vxt_backend {
+	VXT_BACKEND_AUTO = 0,    /* ethtool netlink, legacy ioctl if missing */
+	VXT_BACKEND_NETLINK = 1, /* ethtool netlink only */
+	VXT_BACKEND_IOCTL = 2,   /* legacy SIOCETHTOOL only (kernels < 5.7) */
+};
+/* Force a backend (tests, old kernels).  Returns 0 or -EINVAL. */
+int vxt_ctx_set_backend(struct vxt_ctx *ctx, int backend);
+/* The backend in use after the first feature call: VXT_BACKEND_NETLINK or
+ * VXT_BACKEND_IOCTL (VXT_BACKEND_AUTO before that). */
+int vxt_ctx_get_backend(const struct vxt_ctx *ctx);
+
+/* Library version string, e.g. "0.1.0". */
+const char *vxt_version(void);
+
+/* Validate an interface name as the kernel does: 1..15 bytes, no '/',
+ * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
+int vxt_ifname_valid(const char *name);
+
+/* ===================================================================== */
+/* Reports: the result of every mutating operation (and of dry runs)     */
+/* ===================================================================== */
+
+enum vxt_status {
+	VXT_STATUS_UNCHANGED = 0, /* already as requested */
+	VXT_STATUS_CHANGED = 1,   /* changed (dry run: would change) */
+	VXT_STATUS_FIXED = 2,     /* requested, but the driver/kernel refuses */
+	VXT_STATUS_SIDE_EFFECT = 3, /* changed though not requested */
+	VXT_STATUS_GONE = 4,      /* the interface vanished meanwhile */
+	VXT_STATUS_FAILED = 5,    /* failed; see vxt_report_error() */
+};
+
+enum vxt_area {
+	VXT_AREA_FEATURE = 0, /* an offload feature of an interface */
+	VXT_AREA_SYSCTL = 1,  /* a /proc/sys value */
+};
+
+struct vxt_report;
+
+struct vxt_report *vxt_report_ref(struct vxt_report *r);
+struct vxt_report *vxt_report_unref(struct vxt_report *r);
+/* True when the report describes a dry run (nothing was sent). */
+bool vxt_report_dry_run(const struct vxt_report *r);
+unsigned int vxt_report_count(const struct vxt_report *r);
+/* Entry accessors; i < vxt_report_count().  Out-of-range i gives NULL/-1. */
+int vxt_report_area(const struct vxt_report *r, unsigned int i);
+const char *vxt_report_object(const struct vxt_report *r, unsigned int i); /* interface, or "" */
+const char *vxt_report_key(const struct vxt_report *r, unsigned int i);    /* feature or sysctl key */
+const char *vxt_report_before(const struct vxt_report *r, unsigned int i); /* "on"/"off"/value */
+const char *vxt_report_after(const struct vxt_report *r, unsigned int i);
+const char *vxt_report_requested(const struct vxt_report *r, unsigned int i); /* "" for side effects */
+/* The word the caller used that selected this entry ("tx", "gro",
+ * "rp_filter"); "" for side effects. */
+const char *vxt_report_via(const struct vxt_report *r, unsigned int i);
+int vxt_report_status(const struct vxt_report *r, unsigned int i);
+/* errno (positive) of a VXT_STATUS_FAILED entry, 0 otherwise. */
+int vxt_report_error(const struct vxt_report *r, unsigned int i);
+/* Number of entries with the given status. */
+unsigned int vxt_report_count_status(const struct vxt_report *r, int status);
+/* Number of requests that were not met: a requested word none of whose
+ * entries on an object ended at the requested value (ethtool's rule for
+ * aliases: "tx on" is met if any tx-checksum-* took), or a failed entry.
+ * The CLI exits 1 when this is not zero. */
+unsigned int vxt_report_unmet(const struct vxt_report *r);
+/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed". */
+const char *vxt_status_name(int status);
+
+/* ===================================================================== */
+/* Offload features (ethtool -k / -K)                                    */
+/* ===================================================================== */
+
+struct vxt_features; /* the features of one interface */
+
+/* Read the features of one interface by name (or by index with
+ * vxt_features_get_index).  -ENODEV if there is no such interface,
+ * -EINVAL for an invalid name. */
+int vxt_features_get(struct vxt_ctx *ctx, const char *ifname, struct vxt_features **out);
+int vxt_features_get_index(struct vxt_ctx *ctx, int ifindex, struct vxt_features **out);
+struct vxt_features *vxt_features_ref(struct vxt_features *f);
+struct vxt_features *vxt_features_unref(struct vxt_features *f);
+const char *vxt_features_ifname(const struct vxt_features *f);
+int vxt_features_ifindex(const struct vxt_features *f);
+/* Features in kernel order; unnamed (unused) bits are left out. */
+unsigned int vxt_features_count(const struct vxt_features *f);
+const char *vxt_features_name(const struct vxt_features *f, unsigned int i);
+bool vxt_features_active(const struct vxt_features *f, unsigned int i);
+bool vxt_features_wanted(const struct vxt_features *f, unsigned int i);
+/* Changeable = the driver can change it (in HW and not in NOCHANGE);
+ * ethtool shows the others as [fixed]. */
+bool vxt_features_changeable(const struct vxt_features *f, unsigned int i);
+/* Index of a kernel feature name, or -ENOENT. */
+int vxt_features_find(const struct vxt_features *f, const char *name);
+
+/* Every interface's features, read with one dump. */
+struct vxt_features_list;
+int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out);
+struct vxt_features_list *vxt_features_list_unref(struct vxt_features_list *l);
+unsigned int vxt_features_list_count(const struct vxt_features_list *l);
+/* Borrowed: valid while the list lives. */
+struct vxt_features *vxt_features_list_get(const struct vxt_features_list *l, unsigned int i);
+
+/* A feature request: words as `ethtool -K` takes them.  A word is a kernel
+ * feature name ("tx-checksum-ip-generic"), an ethtool long name
+ * ("generic-receive-offload") or short alias ("gro"); aliases expand over
+ * the names the running kernel reports, exactly as ethtool does. */
+struct vxt_feature_req;
+int vxt_feature_req_new(struct vxt_feature_req **out);
+struct vxt_feature_req *vxt_feature_req_free(struct vxt_feature_req *req);
+/* Add "word on|off".  -EINVAL for an empty or overlong word.  Unknown
+ * words are reported when the request is resolved (set or plan). */
+int vxt_feature_req_add(struct vxt_feature_req *req, const char *word, bool on);
+unsigned int vxt_feature_req_count(const struct vxt_feature_req *req);
+
+/* Resolve every word of req against the running kernel's feature names.
+ * -EINVAL for an unknown word; vxt_ctx_errmsg() names it and suggests the
+ * nearest known word ("unknown feature 'grox' (did you mean 'gro'?)"). */
+int vxt_feature_req_check(struct vxt_ctx *ctx, const struct vxt_feature_req *req);
+
+enum vxt_flags {
+	VXT_DRY_RUN = 1 << 0, /* plan only: send nothing, report what would change */
+};
+
+/* Apply req to one interface: one FEATURES_SET (value+mask), then re-read.
+ * The report has one entry per requested kernel feature (changed,
+ * unchanged, fixed) plus side effects.  Nothing is sent when a word is
+ * unknown (-EINVAL) or in a dry run.  -ENODEV, -EPERM (no CAP_NET_ADMIN). */
+int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
+                     const struct vxt_feature_req *req, unsigned int flags,
+                     struct vxt_report **report);
+
+/* Apply req to every interface whose name matches one of the fnmatch(3)
+ * globs (NULL-terminated array; NULL or empty = every interface).  One dump
+ * before, every SET batched on one socket, one dump after.  An interface
+ * that vanishes meanwhile is reported "gone".  Per-interface failures are
+ * entries with VXT_STATUS_FAILED; the call itself fails only when nothing
+ * could be done (-EPERM, -EINVAL, ...).  Interfaces that match no
+ * requested feature are skipped. */
+int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
+                          const struct vxt_feature_req *req, unsigned int flags,
+                          struct vxt_report **report);
+
+/* ===================================================================== */
+/* Links and underlay detection                                          */
+/* ===================================================================== */
+/* @@LINKS@@ */
+
+/* ===================================================================== */
+/* Sysctl                                                                */
+/* ===================================================================== */
+/* @@SYSCTL@@ */
+
+/* ===================================================================== */
+/* Policy, apply, snapshot/restore, watch                                */
+/* ===================================================================== */
+/* @@POLICY@@ */
+
+/* ===================================================================== */
+/* Health checks                                                         */
+/* ===================================================================== */
+/* @@HEALTH@@ */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VXLANTUNE_H */

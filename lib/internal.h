@@ -1,0 +1,105 @@
+/* Internal declarations shared by the files of lib/.  Not installed. */
+#ifndef VXT_INTERNAL_H
+#define VXT_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h>
+
+/* Every function declared in the public header is exported; everything
+ * else stays hidden (-fvisibility=hidden), and the version script adds the
+ * VXLANTUNE_1.0 node. */
+#pragma GCC visibility push(default)
+#include "vxlantune.h"
+#pragma GCC visibility pop
+
+struct nl_sock;
+
+/* Feature-name string set of the running kernel (ETH_SS_FEATURES).
+ * names[i] is the name of bit i, or NULL for an unused bit. */
+struct vxt_strset {
+	int refcount;
+	unsigned int count;
+	char **names;
+};
+
+struct vxt_ctx {
+	int refcount;
+	vxt_log_fn log_fn;
+	int log_priority;
+	void *userdata;
+	char errmsg[1024];
+	char extack[256]; /* the kernel's extended ack of the last request */
+
+	int backend_req; /* what the caller asked for */
+	int backend;     /* what is in use (AUTO until decided) */
+
+	/* ethtool generic netlink, opened on first use */
+	struct nl_sock *genl;
+	int ethtool_family;
+	struct vxt_strset *feature_names; /* cached after the first read */
+
+	/* rtnetlink socket, opened on first use (links, underlay, watch) */
+	struct nl_sock *route;
+
+	int ioctl_fd; /* AF_INET datagram socket for SIOCETHTOOL, -1 if closed */
+};
+
+/* ---- logging and errors (ctx.c) -------------------------------------- */
+void vxt_log(struct vxt_ctx *ctx, int prio, const char *file, int line,
+             const char *fn, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+#define vxt_dbg(ctx, ...)                                                    \
+	do {                                                                 \
+		if ((ctx)->log_priority >= LOG_DEBUG)                        \
+			vxt_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__,\
+			        __VA_ARGS__);                                \
+	} while (0)
+#define vxt_info(ctx, ...)                                                   \
+	do {                                                                 \
+		if ((ctx)->log_priority >= LOG_INFO)                         \
+			vxt_log(ctx, LOG_INFO, __FILE__, __LINE__, __func__, \
+			        __VA_ARGS__);                                \
+	} while (0)
+
+/* Record a failure: sets the context's message and returns -abs(err). */
+int vxt_fail(struct vxt_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Clear the message at the start of a public call. */
+void vxt_clear_error(struct vxt_ctx *ctx);
+/* Hint for an errno in the context of an operation, e.g. "needs
+ * CAP_NET_ADMIN (run as root)" for EPERM; NULL if none is known. */
+const char *vxt_errno_hint(int err);
+
+/* ---- reports (report.c) ---------------------------------------------- */
+int vxt_report_new_internal(bool dry_run, struct vxt_report **out);
+/* Copy strings; NULL is stored as "". */
+int vxt_report_add(struct vxt_report *r, int area, const char *object,
+                   const char *key, const char *before, const char *after,
+                   const char *requested, const char *via, int status,
+                   int error);
+/* Move every entry of src to the end of dst (src becomes empty). */
+int vxt_report_append(struct vxt_report *dst, struct vxt_report *src);
+
+/* ---- sockets owned by the context ------------------------------------- */
+void vxt_ethtool_close(struct vxt_ctx *ctx); /* ethtool_nl.c */
+int vxt_ethtool_sock(struct vxt_ctx *ctx);   /* ethtool_nl.c; -ENOENT: no family */
+void vxt_route_close(struct vxt_ctx *ctx);   /* nl.c */
+
+/* ---- netlink helpers (nl.c) ------------------------------------------ */
+/* Map a libnl NLE_* code (positive or negative) to a negative errno. */
+int vxt_nl_errno(int nlerr);
+
+/* ---- small utilities (util.c) ---------------------------------------- */
+/* strdup that tolerates NULL (returns NULL for NULL). */
+char *vxt_strdup0(const char *s);
+/* Grow *v (elements of size sz) so that it holds at least want elements. */
+int vxt_grow(void **v, unsigned int *cap, unsigned int want, size_t sz);
+/* Damerau-free Levenshtein distance, capped at limit+1. */
+unsigned int vxt_edit_distance(const char *a, const char *b, unsigned int limit);
+
+#define VXT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,76 @@
+/* Small helpers shared by lib/: name validation, growth, string distance. */
+#include "config.h"
+
+#include <ctype.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The kernel's dev_valid_name(): 1..IFNAMSIZ-1 bytes, not "." or "..", no
+ * '/', ':' or whitespace.  Names pass this before they reach a path or a
+ * netlink attribute. */
+int vxt_ifname_valid(const char *name)
+{
+	if (!name || !*name)
+		return -EINVAL;
+	if (strnlen(name, IFNAMSIZ) >= IFNAMSIZ)
+		return -EINVAL;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p) ||
+		    !isprint((unsigned char)*p))
+			return -EINVAL;
+	return 0;
+}
+
+char *vxt_strdup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int vxt_grow(void **v, unsigned int *cap, unsigned int want, size_t sz)
+{
+	if (want <= *cap)
+		return 0;
+	unsigned int ncap = *cap ? *cap : 8;
+	while (ncap < want) {
+		if (ncap > UINT32_MAX / 2)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	void *nv = reallocarray(*v, ncap, sz);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+unsigned int vxt_edit_distance(const char *a, const char *b, unsigned int limit)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return limit + 1;
+	unsigned int row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned int)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned int diag = row[0];
+		row[0] = (unsigned int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned int up = row[j];
+			unsigned int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			unsigned int best = diag + cost;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] > limit ? limit + 1 : row[lb];
+}

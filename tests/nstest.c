@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include <check.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nstest.h"
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	ck_assert_int_ge(vasprintf(&s, fmt, ap), 0);
+	return s;
+}
+
+void nstest_enter(void)
+{
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0,
+	              "unshare(CLONE_NEWNET) failed: %m (tests must run as root)");
+	nstest_sh("ip link set lo up");
+}
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+int nstest_sh_rc(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = vformat(fmt, ap);
+	va_end(ap);
+	int rc = run(cmd);
+	free(cmd);
+	return rc;
+}
+
+void nstest_sh(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = vformat(fmt, ap);
+	va_end(ap);
+	int rc = run(cmd);
+	ck_assert_msg(rc == 0, "command failed (exit %d): %s", rc, cmd);
+	free(cmd);
+}
+
+char *nstest_capture(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = vformat(fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "popen %s: %m", cmd);
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ck_assert_ptr_nonnull(buf);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	buf[n] = '\0';
+	pclose(p);
+	free(cmd);
+	return buf;
+}
+
+char *nstest_read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 65536);
+	size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+	(void)n;
+	fclose(f);
+	return buf;
+}
+
+int nstest_ethtool(const char *ifname, const char *feature, bool *fixed)
+{
+	char *out = nstest_capture("ethtool -k '%s' 2>/dev/null", ifname);
+	int state = -1;
+	size_t flen = strlen(feature);
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		while (*line == '\t' || *line == ' ')
+			line++;
+		if (strncmp(line, feature, flen) || line[flen] != ':')
+			continue;
+		const char *v = line + flen + 1;
+		while (*v == ' ')
+			v++;
+		state = !strncmp(v, "on", 2) ? 1 : !strncmp(v, "off", 3) ? 0 : -1;
+		if (fixed)
+			*fixed = strstr(v, "[fixed]") != NULL;
+		break;
+	}
+	free(out);
+	return state;
+}
+
+void nstest_drop_net_admin(void)
+{
+	cap_t caps = cap_get_proc();
+	ck_assert_ptr_nonnull(caps);
+	cap_value_t v = CAP_NET_ADMIN;
+	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_CLEAR), 0);
+	ck_assert_int_eq(cap_set_proc(caps), 0);
+	cap_free(caps);
+}
+
+void nstest_veths(const char *prefix, unsigned int n)
+{
+	char path[] = "/tmp/nstest-batch-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(f, "link add %s%ua type veth peer name %s%ub\n", prefix, i, prefix, i);
+	fclose(f);
+	nstest_sh("ip -batch %s", path);
+	unlink(path);
+}

@@ -1,0 +1,28 @@
+/* Test harness: every networking test runs in a network namespace of its
+ * own and checks results with independent tools (ethtool, ip, /proc). */
+#ifndef NSTEST_H
+#define NSTEST_H
+
+#include <stdbool.h>
+
+/* Move this (forked) test process into a new, empty network namespace and
+ * bring its loopback up.  Fails the test if that is not possible: a
+ * networking test never silently skips. */
+void nstest_enter(void);
+/* Run a shell command (printf format); fail the test unless it exits 0. */
+void nstest_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run a shell command; return its exit status (or -1). */
+int nstest_sh_rc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Run a shell command and return its standard output (malloc'd). */
+char *nstest_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Read a whole file (malloc'd, NUL-terminated) or NULL. */
+char *nstest_read_file(const char *path);
+/* Feature state as `ethtool -k IFNAME` shows it: 1 on, 0 off, -1 absent.
+ * *fixed (may be NULL) is set when ethtool marks it [fixed]. */
+int nstest_ethtool(const char *ifname, const char *feature, bool *fixed);
+/* Drop CAP_NET_ADMIN from the effective set of this process. */
+void nstest_drop_net_admin(void);
+/* Create n veth pairs named PREFIX<i>a / PREFIX<i>b with one `ip -batch`. */
+void nstest_veths(const char *prefix, unsigned int n);
+
+#endif

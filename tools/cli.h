@@ -1,0 +1,48 @@
+/* Shared declarations of the vxlantune command-line tool. */
+#ifndef VXT_CLI_H
+#define VXT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "vxlantune.h"
+
+/* Exit codes (documented in --help and vxlantune(8)). */
+enum {
+	EXIT_DONE = 0,     /* done, also when nothing needed changing */
+	EXIT_UNMET = 1,    /* some request could not be met (fixed feature, ...) */
+	EXIT_USAGE = 2,    /* bad command line or input */
+	EXIT_NOTFOUND = 3, /* no such interface or file */
+	EXIT_PERM = 4,     /* permission denied (needs CAP_NET_ADMIN / root) */
+	EXIT_SYSTEM = 5,   /* any other system error */
+};
+
+extern int cli_verbose;
+
+/* "vxlantune: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Exit code for a negative errno. */
+int cli_exit_for(int err);
+/* Print the context's message for a failed call; returns its exit code. */
+int cli_fail(struct vxt_ctx *ctx, int rc);
+/* A context whose log goes to stderr at the -v level. */
+int cli_ctx_new(struct vxt_ctx **ctx);
+/* Print a JSON object to stdout (pretty), then free it. */
+void cli_print_json(json_object *obj);
+/* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
+bool cli_parse_onoff(const char *s, bool *on);
+
+/* Reports: text (changes and problems; all entries with show_all) or JSON. */
+json_object *report_to_json(const struct vxt_report *r);
+void report_print_text(const struct vxt_report *r, bool show_all);
+/* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
+int report_exit_code(const struct vxt_report *r);
+
+/* Commands: argv[0] is the command name. */
+//CMD_OFFLOADS
+
+#endif

@@ -1,0 +1,93 @@
+/* Error printing, exit codes and small parsers shared by the commands. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "cli.h"
+
+int cli_verbose;
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("vxlantune: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("vxlantune: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vxlantune %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int cli_exit_for(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return EXIT_DONE;
+	case EINVAL: case ERANGE: case E2BIG: return EXIT_USAGE;
+	case ENODEV: case ENOENT: case ENXIO: return EXIT_NOTFOUND;
+	case EPERM: case EACCES: case EROFS: return EXIT_PERM;
+	default: return EXIT_SYSTEM;
+	}
+}
+
+int cli_fail(struct vxt_ctx *ctx, int rc)
+{
+	const char *msg = ctx ? vxt_ctx_errmsg(ctx) : "";
+	if (msg && *msg)
+		cli_error("%s", msg);
+	else
+		cli_error("%s", strerror(rc < 0 ? -rc : rc));
+	return cli_exit_for(rc);
+}
+
+static void log_stderr(struct vxt_ctx *ctx, int prio, const char *file, int line,
+                       const char *fn, const char *format, va_list args)
+{
+	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_INFO ? "info" : "debug");
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+int cli_ctx_new(struct vxt_ctx **ctx)
+{
+	int rc = vxt_ctx_new(ctx);
+	if (rc < 0) {
+		cli_error("cannot create a context: %s", strerror(-rc));
+		return rc;
+	}
+	vxt_ctx_set_log_fn(*ctx, log_stderr);
+	vxt_ctx_set_log_priority(*ctx, cli_verbose >= 2 ? LOG_DEBUG : cli_verbose ? LOG_INFO : LOG_WARNING);
+	return 0;
+}
+
+void cli_print_json(json_object *obj)
+{
+	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	fputc('\n', stdout);
+	json_object_put(obj);
+}
+
+bool cli_parse_onoff(const char *s, bool *on)
+{
+	if (!strcmp(s, "on")) {
+		*on = true;
+		return true;
+	}
+	if (!strcmp(s, "off")) {
+		*on = false;
+		return true;
+	}
+	return false;
+}
