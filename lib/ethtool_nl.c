@@ -42,6 +42,11 @@ int vxt_ethtool_sock(struct vxt_ctx *ctx)
 	vxt_nl_enable_ext_ack(sk);
 	/* Room for the acks of a whole batch of FEATURES_SET requests. */
 	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
+	/* One recvmsg per datagram instead of a MSG_PEEK first: halves the
+	 * syscalls when thousands of acks come back.  The buffer is larger
+	 * than any dump datagram the kernel builds (32 KiB). */
+	nl_socket_disable_msg_peek(sk);
+	nl_socket_set_msg_buf_size(sk, 65536);
 	ctx->genl = sk;
 	ctx->ethtool_family = family;
 	return 0;
@@ -91,11 +96,20 @@ fail:
 /* State of one request/response exchange. */
 struct exchange {
 	struct vxt_nl_status st; /* first: vxt_nl_err_cb writes it */
+	uint32_t seq;            /* of our request: anything else is stale */
 	bool done;
 	int (*parse)(struct nl_msg *msg, void *arg);
 	void *arg;
 	int parse_err;
 };
+
+/* Our own sequence check: batched SETs deliberately leave libnl's
+ * expected-sequence counter behind (they are not all acked). */
+static int ex_seq(struct nl_msg *msg, void *arg)
+{
+	struct exchange *ex = arg;
+	return nlmsg_hdr(msg)->nlmsg_seq == ex->seq ? NL_OK : NL_SKIP;
+}
 
 static int ex_valid(struct nl_msg *msg, void *arg)
 {
@@ -152,7 +166,9 @@ static int exchange(struct vxt_ctx *ctx, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ex_finish, &ex);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ex_ack, &ex);
 	nl_cb_err(cb, NL_CB_CUSTOM, ex_err, &ex);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ex_seq, &ex);
 	int rc = nl_send_auto(ctx->genl, msg);
+	ex.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (rc < 0) {
 		nl_cb_put(cb);
@@ -440,16 +456,19 @@ int vxt_nl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
 
 /* ---- FEATURES_SET, batched -------------------------------------------- */
 
-/* Up to this many requests share one sendmsg(); their acks must fit in the
- * socket's receive buffer, which we enlarged. */
-#define SET_BATCH 128
+/* Up to this many requests share one sendmsg().  Only the last one asks
+ * for an ACK: the kernel handles the buffer's requests in order inside
+ * that sendmsg(), answers the others only when they fail, so one ACK says
+ * the whole batch is done and the errors queued before it are all there
+ * is.  The errors must fit in the receive buffer, which we enlarged. */
+#define SET_BATCH 256
 
 struct batch {
 	struct vxt_nl_status st; /* first: vxt_nl_err_cb writes it */
 	struct vxt_set_job *jobs;
 	unsigned int n;
 	uint32_t first_seq;
-	unsigned int answered;
+	bool done; /* the last request's ACK or error arrived */
 };
 
 static struct vxt_set_job *batch_job(struct batch *b, uint32_t seq)
@@ -458,11 +477,16 @@ static struct vxt_set_job *batch_job(struct batch *b, uint32_t seq)
 	return i < b->n ? &b->jobs[i] : NULL;
 }
 
+static int batch_seq(struct nl_msg *msg, void *arg)
+{
+	return NL_OK; /* answers are matched to jobs by sequence number */
+}
+
 static int batch_ack(struct nl_msg *msg, void *arg)
 {
 	struct batch *b = arg;
-	if (batch_job(b, nlmsg_hdr(msg)->nlmsg_seq))
-		b->answered++;
+	if (nlmsg_hdr(msg)->nlmsg_seq == b->first_seq + b->n - 1)
+		b->done = true;
 	return NL_STOP;
 }
 
@@ -474,13 +498,14 @@ static int batch_err(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	if (job) {
 		job->error = b->st.error;
 		snprintf(job->extack, sizeof(job->extack), "%s", b->st.extack);
-		b->answered++;
+		if (job == &b->jobs[b->n - 1])
+			b->done = true;
 	}
 	return NL_SKIP;
 }
 
-static int set_msg_append(struct vxt_ctx *ctx, struct vxt_set_job *job, char **buf,
-                          size_t *len, size_t *cap)
+static int set_msg_append(struct vxt_ctx *ctx, struct vxt_set_job *job, bool ack,
+                          char **buf, size_t *len, size_t *cap)
 {
 	struct nl_msg *msg = ethtool_msg(ctx, ETHTOOL_MSG_FEATURES_SET, 0,
 	                                 job->ifindex > 0 ? NULL : job->ifname, job->ifindex,
@@ -499,6 +524,8 @@ static int set_msg_append(struct vxt_ctx *ctx, struct vxt_set_job *job, char **b
 	/* Fills in our port, the next sequence number and REQUEST|ACK. */
 	nl_complete_msg(ctx->genl, msg);
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	if (!ack)
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
 	size_t mlen = NLMSG_ALIGN(nlh->nlmsg_len);
 	if (*len + mlen > *cap) {
 		size_t ncap = (*cap ? *cap * 2 : 16384) + mlen;
@@ -532,24 +559,24 @@ int vxt_nl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned 
 		struct batch b = {.jobs = jobs + start, .n = n - start < SET_BATCH ? n - start : SET_BATCH};
 		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, batch_ack, &b);
 		nl_cb_err(cb, NL_CB_CUSTOM, batch_err, &b);
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, batch_seq, &b);
 		size_t len = 0;
 		for (unsigned int i = 0; i < b.n && rc == 0; i++) {
 			b.jobs[i].error = 0;
 			b.jobs[i].extack[0] = '\0';
-			rc = set_msg_append(ctx, &b.jobs[i], &buf, &len, &cap);
+			rc = set_msg_append(ctx, &b.jobs[i], i == b.n - 1, &buf, &len, &cap);
 			if (i == 0)
 				b.first_seq = ((struct nlmsghdr *)buf)->nlmsg_seq;
 		}
 		if (rc < 0)
 			break;
-		/* The kernel runs every request of the buffer in turn and acks
-		 * each one: one syscall for up to SET_BATCH devices. */
+		/* One syscall for up to SET_BATCH devices. */
 		int sent = nl_sendto(ctx->genl, buf, len);
 		if (sent < 0) {
 			rc = vxt_nl_errno(sent);
 			break;
 		}
-		while (b.answered < b.n) {
+		while (!b.done) {
 			/* Job errors arrive through batch_err; only a broken
 			 * socket makes nl_recvmsgs itself fail. */
 			int r = nl_recvmsgs(ctx->genl, cb);
