@@ -303,6 +303,9 @@ int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * interface vanished after listing)/failed.  Per conf key, interfaces are
  * written before "all" and "default", so that a changed default cannot
  * reach an interface whose value was already right.
+ * Values out of a known range give -ERANGE.  Writing conf/all/forwarding
+ * (IPv4, IPv6) or ipv6 all/disable_ipv6 makes the kernel rewrite every
+ * interface too: combine those with per-interface values knowingly.
  * Fails (-EPERM, nothing written) when the first write is refused for lack
  * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
  * when /proc/sys is read-only. */

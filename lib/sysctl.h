@@ -44,7 +44,9 @@ int vxt_skey_exists(struct vxt_ctx *ctx, int sysfd, const struct vxt_skey *k);
 int vxt_skey_path(const struct vxt_skey *k, const char *obj, char *buf, size_t len);
 int vxt_skey_display(const struct vxt_skey *k, const char *obj, char *buf, size_t len);
 int vxt_skey_effective_rule(const struct vxt_skey *k);
-/* Validate and normalize a value for key k into norm. */
+/* Validate and normalize a value for key k into norm.  Returns 1 when the
+ * key is a known integer key (its value canonical, stored verbatim by the
+ * kernel), 0 otherwise. */
 int vxt_svalue_check(struct vxt_ctx *ctx, const struct vxt_skey *k, const char *what,
                      const char *value, char *norm, size_t len);
 /* Collapse whitespace runs to one space, trim. */
@@ -106,6 +108,10 @@ struct vxt_starget {
 	bool is_iface;        /* object is a real interface (may be "gone") */
 	bool added_default;   /* render: default added for a glob */
 	bool skip;            /* duplicate of an earlier target */
+	bool verbatim;        /* the kernel stores a valid write as written */
+	int dir;              /* -1: path is under /proc/sys; 0/1: path + reloff
+	                         is under the ipv4/ipv6 conf directory */
+	unsigned int reloff;
 };
 struct vxt_splan {
 	struct vxt_starget *t;
@@ -113,6 +119,7 @@ struct vxt_splan {
 	struct vxt_iflist lists[2]; /* ipv4, ipv6; read on first need */
 	bool listed[2];
 	int sysfd;
+	int conffd[2];        /* net/ipv4/conf, net/ipv6/conf; -1 until needed */
 };
 enum { VXT_PLAN_SET = 0, VXT_PLAN_RENDER = 1 };
 /* Validate req and resolve it into files.  Everything is checked before
@@ -120,6 +127,10 @@ enum { VXT_PLAN_SET = 0, VXT_PLAN_RENDER = 1 };
 int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                     unsigned int flags, int mode, struct vxt_splan *p);
 void vxt_splan_free(struct vxt_splan *p);
+/* Directory and relative path to open for t.  Opening relative to the
+ * conf directory walks 2 components instead of 5; each /proc/sys component
+ * is a locked dcache lookup, so this is most of the cost of a big apply. */
+int vxt_splan_open(struct vxt_splan *p, const struct vxt_starget *t, int flags);
 /* The list for a family, read once. */
 int vxt_splan_iflist(struct vxt_ctx *ctx, struct vxt_splan *p, const char *family,
                      const struct vxt_iflist **out);

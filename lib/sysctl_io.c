@@ -34,6 +34,11 @@ int vxt_proc_pread(int fd, char *buf, size_t len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* /proc/sys hands out the whole value in one read when the
+		 * buffer is large enough: a short read is the end.  (Asking
+		 * again only to see 0 costs a kernel round trip per file.) */
+		if (n < sizeof(raw) - 1)
+			break;
 	}
 	if (n == sizeof(raw) - 1)
 		return -EFBIG; /* longer than any value we manage */

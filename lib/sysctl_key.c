@@ -365,6 +365,7 @@ int vxt_svalue_check(struct vxt_ctx *ctx, const struct vxt_skey *k, const char *
 			                ranges[i].min, ranges[i].max);
 		/* Write the canonical integer ("01" -> "1"). */
 		snprintf(norm, len, "%ld", v);
+		return 1;
 	}
 	return 0;
 }

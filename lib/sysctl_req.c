@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +115,27 @@ void vxt_splan_free(struct vxt_splan *p)
 	vxt_iflist_free(&p->lists[1]);
 	if (p->sysfd >= 0)
 		close(p->sysfd);
+	for (int f = 0; f < 2; f++)
+		if (p->conffd[f] >= 0)
+			close(p->conffd[f]);
+	p->conffd[0] = p->conffd[1] = -1;
 	p->t = NULL;
 	p->n = p->cap = 0;
 	p->sysfd = -1;
+}
+
+int vxt_splan_open(struct vxt_splan *p, const struct vxt_starget *t, int flags)
+{
+	if (t->dir < 0)
+		return openat(p->sysfd, t->path, flags);
+	if (p->conffd[t->dir] < 0) {
+		int fd = openat(p->sysfd, t->dir ? "net/ipv6/conf" : "net/ipv4/conf",
+		                O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		p->conffd[t->dir] = fd;
+	}
+	return openat(p->conffd[t->dir], t->path + t->reloff, flags);
 }
 
 int vxt_splan_iflist(struct vxt_ctx *ctx, struct vxt_splan *p, const char *family,
@@ -134,7 +153,8 @@ int vxt_splan_iflist(struct vxt_ctx *ctx, struct vxt_splan *p, const char *famil
 }
 
 static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt_skey *k,
-                      const char *obj, const char *via, const char *value, bool added)
+                      const char *obj, const char *via, const char *value, bool added,
+                      bool verbatim)
 {
 	if (vxt_grow((void **)&p->t, &p->cap, p->n + 1, sizeof(*p->t)))
 		return vxt_fail(ctx, ENOMEM, "out of memory");
@@ -147,6 +167,12 @@ static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt
 	t->rule = vxt_skey_effective_rule(k);
 	t->is_iface = k->kind == VXT_SK_CONF && strcmp(obj, "all") && strcmp(obj, "default");
 	t->added_default = added;
+	t->verbatim = verbatim;
+	t->dir = -1;
+	if (k->kind == VXT_SK_CONF) {
+		t->dir = strcmp(k->family, "ipv4") ? 1 : 0;
+		t->reloff = (unsigned int)strlen("net/ipv4/conf/");
+	}
 	snprintf(t->value, sizeof(t->value), "%s", value);
 	if (vxt_skey_path(k, obj, t->path, sizeof(t->path)) < 0 ||
 	    vxt_skey_display(k, obj, t->key, sizeof(t->key)) < 0)
@@ -209,7 +235,7 @@ out:
 int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                     unsigned int flags, int mode, struct vxt_splan *p)
 {
-	*p = (struct vxt_splan){.sysfd = -1};
+	*p = (struct vxt_splan){.sysfd = -1, .conffd = {-1, -1}};
 	if (!req)
 		return vxt_fail(ctx, EINVAL, "no sysctl request");
 	if (!req->n)
@@ -239,8 +265,9 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 			return rc;
 		if ((rc = vxt_svalue_check(ctx, &k, it->key, it->value, value, sizeof(value))) < 0)
 			return rc;
+		bool verbatim = rc == 1;
 		if (k.kind == VXT_SK_PLAIN) {
-			if ((rc = add_target(ctx, p, &k, "", it->key, value, false)) < 0)
+			if ((rc = add_target(ctx, p, &k, "", it->key, value, false, verbatim)) < 0)
 				return rc;
 			continue;
 		}
@@ -269,11 +296,11 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 			/* Render: the added default goes after "all", before the
 			 * interfaces, as a sysctl.d reader expects. */
 			if (add_default && (o == objs.n || strcmp(objs.v[o], "all"))) {
-				rc = add_target(ctx, p, &k, "default", it->key, value, true);
+				rc = add_target(ctx, p, &k, "default", it->key, value, true, verbatim);
 				add_default = false;
 			}
 			if (rc >= 0 && o < objs.n)
-				rc = add_target(ctx, p, &k, objs.v[o], it->key, value, false);
+				rc = add_target(ctx, p, &k, objs.v[o], it->key, value, false, verbatim);
 		}
 		vxt_objs_free(&objs);
 		if (rc < 0)
