@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"offloads", cmd_offloads, "show or set NIC offload features (ethtool -k / -K)"},
 	{"version", cmd_version, "print the version"},
+	{"sysctl", cmd_sysctl, "show, set and persist rp_filter and other /proc/sys values"},
 	/* @@COMMANDS@@ */
 };
 
