@@ -118,6 +118,12 @@ int vxt_probe_dns(struct vxt_ctx *ctx, const char *server, unsigned int port,
 	q.len = (size_t)r;
 	vxt_probe_udp_exchange(p, &pp, q.buf, q.len, dns_match, &q);
 	p->rcode = p->outcome == VXT_PROBE_OK ? q.rcode : -1;
+	if (p->rcode >= 0) {
+		/* Any answer proves the path; say which, since NXDOMAIN or
+		 * SERVFAIL would matter to whoever asked for this name. */
+		size_t n = strnlen(p->detail, sizeof(p->detail));
+		snprintf(p->detail + n, sizeof(p->detail) - n, ", rcode %d", p->rcode);
+	}
 	*out = p;
 	return 0;
 }

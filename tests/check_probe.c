@@ -246,6 +246,7 @@ START_TEST(dns_ok_v4_v6)
 	                               1000, &p), 0);
 	assert_ok(p, 1000);
 	ck_assert_int_eq(vxt_probe_rcode(p), 0);
+	ck_assert_ptr_nonnull(strstr(vxt_probe_detail(p), ", rcode 0"));
 	ck_assert_int_eq(vxt_probe_kind(p), VXT_PROBE_DNS);
 	vxt_probe_unref(p);
 	ck_assert_int_eq(vxt_probe_dns(ctx, PEER6, UDP_PORT, "example.org", 1000, &p), 0);
