@@ -335,6 +335,87 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 /* ===================================================================== */
 /* @@HEALTH@@ */
 
+/* ---- Active probes ---------------------------------------------------
+ * One probe sends one request to a peer and waits for the answer until a
+ * deadline (CLOCK_MONOTONIC; never longer than timeout_ms, whatever the
+ * kernel or the peer do).  Peers are numeric IPv4 or IPv6 addresses
+ * ("203.0.113.66", "2001:db8::2", "fe80::1%eth0"); no name is ever looked
+ * up.  A probe that ran returns 0 and a result, whatever its outcome; a
+ * negative errno means the call itself was wrong (-EINVAL: bad address,
+ * port, size or timeout; -ENOMEM). */
+
+enum vxt_probe_kind {
+	VXT_PROBE_ICMP = 0,  /* ICMP/ICMPv6 echo */
+	VXT_PROBE_TCP = 1,   /* TCP connect (handshake only) */
+	VXT_PROBE_UDP = 2,   /* UDP datagram that the peer echoes back */
+	VXT_PROBE_DNS = 3,   /* DNS query (A record) over UDP */
+	VXT_PROBE_LARGE = 4, /* ICMP echo of a given IP packet size, DF set */
+};
+
+enum vxt_probe_outcome {
+	VXT_PROBE_OK = 0,          /* answered */
+	VXT_PROBE_TIMEOUT = 1,     /* no answer before the deadline */
+	VXT_PROBE_REFUSED = 2,     /* TCP reset / ICMP port unreachable */
+	VXT_PROBE_UNREACHABLE = 3, /* no route, or an ICMP unreachable came back */
+	VXT_PROBE_TOO_BIG = 4,     /* larger than the local MTU, or "fragmentation
+	                            * needed" / "packet too big" came back */
+	VXT_PROBE_ERROR = 5,       /* could not probe (vxt_probe_errno() says why,
+	                            * e.g. EPERM: no CAP_NET_RAW and no ping socket) */
+};
+
+struct vxt_probe; /* the result of one probe */
+
+/* ICMP echo: an unprivileged ping socket (net.ipv4.ping_group_range), else
+ * a raw socket (CAP_NET_RAW). */
+int vxt_probe_icmp(struct vxt_ctx *ctx, const char *peer, int timeout_ms,
+                   struct vxt_probe **out);
+/* TCP connect to port; closed again at once.  RTT = the handshake. */
+int vxt_probe_tcp(struct vxt_ctx *ctx, const char *peer, unsigned int port,
+                  int timeout_ms, struct vxt_probe **out);
+/* UDP: send a token to port and wait for the same bytes to come back. */
+int vxt_probe_udp(struct vxt_ctx *ctx, const char *peer, unsigned int port,
+                  int timeout_ms, struct vxt_probe **out);
+/* DNS: ask server (port 0 = 53) for the A record of name.  Any well-formed
+ * answer to our query is OK, NXDOMAIN included: the probe tests the path,
+ * not the zone; vxt_probe_rcode() gives the DNS response code. */
+int vxt_probe_dns(struct vxt_ctx *ctx, const char *server, unsigned int port,
+                  const char *name, int timeout_ms, struct vxt_probe **out);
+/* Large: an ICMP echo whose IP packet is exactly size bytes (header
+ * included, so size = the MTU to test: 1450 for a VXLAN over a 1500
+ * underlay), sent with DF set regardless of any cached path MTU. */
+int vxt_probe_large(struct vxt_ctx *ctx, const char *peer, unsigned int size,
+                    int timeout_ms, struct vxt_probe **out);
+
+struct vxt_probe *vxt_probe_ref(struct vxt_probe *p);
+struct vxt_probe *vxt_probe_unref(struct vxt_probe *p);
+int vxt_probe_kind(const struct vxt_probe *p);      /* enum vxt_probe_kind */
+int vxt_probe_outcome(const struct vxt_probe *p);   /* enum vxt_probe_outcome */
+bool vxt_probe_ok(const struct vxt_probe *p);
+/* Positive errno behind a failed outcome (ETIMEDOUT, ECONNREFUSED,
+ * EHOSTUNREACH, ENETUNREACH, EMSGSIZE, EPERM ...); 0 when OK. */
+int vxt_probe_errno(const struct vxt_probe *p);
+/* Round-trip time in microseconds, -1 when there was no answer. */
+long long vxt_probe_rtt_us(const struct vxt_probe *p);
+/* The peer as given, normalised ("2001:db8::2"). */
+const char *vxt_probe_peer(const struct vxt_probe *p);
+unsigned int vxt_probe_port(const struct vxt_probe *p); /* 0 for ICMP */
+/* Bytes sent: the IP packet size for ICMP probes, the payload for UDP/DNS. */
+unsigned int vxt_probe_size(const struct vxt_probe *p);
+/* How it was sent: "ping-socket", "raw", "tcp", "udp". */
+const char *vxt_probe_method(const struct vxt_probe *p);
+/* DNS response code (0 NOERROR, 3 NXDOMAIN ...); -1 if not DNS or no answer. */
+int vxt_probe_rcode(const struct vxt_probe *p);
+/* For VXT_PROBE_TOO_BIG: the MTU the kernel or a router reported, else 0. */
+unsigned int vxt_probe_mtu(const struct vxt_probe *p);
+/* The address that sent an ICMP error (a router on the way), or "". */
+const char *vxt_probe_reporter(const struct vxt_probe *p);
+/* One sentence: "tcp 203.0.113.66:8080: timeout after 300 ms". */
+const char *vxt_probe_detail(const struct vxt_probe *p);
+/* "icmp", "tcp", "udp", "dns", "large"; "unknown" otherwise. */
+const char *vxt_probe_kind_name(int kind);
+/* "ok", "timeout", "refused", "unreachable", "too-big", "error"; "unknown". */
+const char *vxt_probe_outcome_name(int outcome);
+
 #ifdef __cplusplus
 }
 #endif
