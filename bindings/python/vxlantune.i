@@ -30,7 +30,25 @@ VXT_OUT(struct vxt_report)
 VXT_OUT(struct vxt_features)
 VXT_OUT(struct vxt_features_list)
 VXT_OUT(struct vxt_feature_req)
+VXT_OUT(struct vxt_sysctl_list)
+VXT_OUT(struct vxt_sysctl_req)
+VXT_OUT(struct vxt_policy)
+VXT_OUT(struct vxt_watch)
 /* @@SWIG_OUT@@ */
+
+/* malloc'd text out-parameters become str (and are freed). */
+%typemap(in, numinputs=0) char **text (char *tmp = NULL), char **json (char *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) char **text, char **json {
+	if (*$1) {
+		$result = SWIG_Python_AppendOutput($result, PyUnicode_FromString(*$1));
+		free(*$1);
+	} else {
+		Py_INCREF(Py_None);
+		$result = SWIG_Python_AppendOutput($result, Py_None);
+	}
+}
+%include <typemaps.i>
+%apply int *OUTPUT { int *configured, int *effective };
 
 /* NULL-terminated string arrays from a Python sequence of str (or None). */
 %typemap(in) const char *const * (char **tmp = NULL, Py_ssize_t n = 0) {
@@ -84,6 +102,19 @@ VXT_OUT(struct vxt_feature_req)
 %thread vxt_features_set;
 %thread vxt_features_set_glob;
 %thread vxt_feature_req_check;
+%thread vxt_sysctl_show;
+%thread vxt_sysctl_rp_filter;
+%thread vxt_sysctl_req_check;
+%thread vxt_sysctl_set;
+%thread vxt_sysctl_render;
+%thread vxt_policy_check;
+%thread vxt_policy_apply;
+%thread vxt_policy_snapshot;
+%thread vxt_snapshot_restore;
+%thread vxt_watch_new;
+%thread vxt_watch_resync;
+%thread vxt_watch_dispatch;
+%thread vxt_watch_run;
 /* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"

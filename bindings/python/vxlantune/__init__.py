@@ -17,8 +17,9 @@ fix.  No function returns an error code.
 from ._core import Error
 from ._report import Report, ReportEntry
 from ._context import Context, Feature
+from ._sysctl import SysctlValue
 
-__all__ = ["Context", "Error", "Feature", "Report", "ReportEntry", "version"]
+__all__ = ["Context", "Error", "Feature", "Report", "ReportEntry", "SysctlValue", "version"]
 
 
 def version() -> str:

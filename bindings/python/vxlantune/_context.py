@@ -2,8 +2,10 @@
 
 from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Union
 
+from . import _sysctl
 from ._core import Error, check, raw
 from ._report import Report
+from ._sysctl import Settings, SysctlValue
 
 Backend = int
 
@@ -144,3 +146,28 @@ class Context:
             check(self._p, raw.vxt_feature_req_check(self._p, req))
         finally:
             raw.vxt_feature_req_free(req)
+
+    # -- sysctl -----------------------------------------------------------
+    def sysctl_show(self, keys: Union[str, Iterable[str], None] = None,
+                    ifaces: Union[str, Iterable[str], None] = None,
+                    any_key: bool = False) -> "list[SysctlValue]":
+        """Read keys (default: rp_filter) for interfaces ("all", "default",
+        names, globs; default: all, default and every interface)."""
+        return _sysctl.show(self._p, keys, ifaces, any_key)
+
+    def sysctl_set(self, settings: Settings, ifaces: Union[str, Iterable[str], None] = None,
+                   dry_run: bool = False, any_key: bool = False) -> Report:
+        """Set ``{"rp_filter": 0}`` for ``ifaces`` (short conf keys), or full
+        and plain keys (``{"net.ipv4.ip_forward": 1}``, no ifaces).  Validated
+        first: a bad key, value or interface raises Error and writes nothing."""
+        return _sysctl.set_(self._p, settings, ifaces, dry_run, any_key)
+
+    def sysctl_render(self, settings: Settings, ifaces: Union[str, Iterable[str], None] = None,
+                      format: str = "sysctl.d", any_key: bool = False) -> str:
+        """The same settings as a /etc/sysctl.d drop-in or Kubespray's
+        additional_sysctl list (format "kubespray")."""
+        return _sysctl.render(self._p, settings, ifaces, format, any_key)
+
+    def rp_filter(self, ifname: str) -> "tuple[int, int]":
+        """(configured, effective) rp_filter of an interface."""
+        return _sysctl.rp_filter(self._p, ifname)
