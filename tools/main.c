@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	//OFFLOADS
 	{"version", cmd_version, "print the version"},
 	/* @@COMMANDS@@ */
+	{"links", cmd_links, "list links: kind, state, MTU, addresses, VXLAN details"},
+	{"underlay", cmd_underlay, "find the underlay interface and address, and why"},
 };
 
 static void usage(FILE *out)
