@@ -54,6 +54,9 @@ int vxt_features_list_add(struct vxt_features_list *l, struct vxt_features *f);
 int vxt_features_list_new(struct vxt_features_list **out);
 /* Pick the backend on first use (netlink, else ioctl). */
 int vxt_features_backend(struct vxt_ctx *ctx);
+/* Set the context's message for a failed operation OP ("reading features",
+ * "changing features") on IFNAME; returns rc. */
+int vxt_features_fail(struct vxt_ctx *ctx, int rc, const char *ifname, const char *op);
 /* Feature names of the running kernel (cached in ctx). */
 int vxt_feature_names(struct vxt_ctx *ctx, struct vxt_strset **out);
 

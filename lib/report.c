@@ -31,14 +31,11 @@ int vxt_report_new_internal(bool dry_run, struct vxt_report **out)
 	return 0;
 }
 
+/* The strings of an entry live in one allocation starting at e->object:
+ * reports of thousands of interfaces make one malloc per entry, not 6. */
 static void entry_free(struct vxt_report_entry *e)
 {
 	free(e->object);
-	free(e->key);
-	free(e->before);
-	free(e->after);
-	free(e->requested);
-	free(e->via);
 }
 
 struct vxt_report *vxt_report_ref(struct vxt_report *r)
@@ -66,23 +63,28 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
 {
 	if (vxt_grow((void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v)))
 		return -ENOMEM;
-	struct vxt_report_entry *e = &r->v[r->n];
-	*e = (struct vxt_report_entry){
-		.area = area,
-		.object = strdup(object ? object : ""),
-		.key = strdup(key ? key : ""),
-		.before = strdup(before ? before : ""),
-		.after = strdup(after ? after : ""),
-		.requested = strdup(requested ? requested : ""),
-		.via = strdup(via ? via : ""),
-		.status = status,
-		.error = error < 0 ? -error : error,
-	};
-	if (!e->object || !e->key || !e->before || !e->after ||
-	    !e->requested || !e->via) {
-		entry_free(e);
-		return -ENOMEM;
+	const char *src[6] = {object, key, before, after, requested, via};
+	size_t len[6], total = 0;
+	for (int i = 0; i < 6; i++) {
+		len[i] = src[i] ? strlen(src[i]) : 0;
+		total += len[i] + 1;
 	}
+	char *block = malloc(total), *p = block;
+	if (!block)
+		return -ENOMEM;
+	char *dst[6];
+	for (int i = 0; i < 6; i++) {
+		dst[i] = p;
+		if (len[i])
+			memcpy(p, src[i], len[i]);
+		p[len[i]] = '\0';
+		p += len[i] + 1;
+	}
+	r->v[r->n] = (struct vxt_report_entry){
+		.area = area, .object = dst[0], .key = dst[1], .before = dst[2],
+		.after = dst[3], .requested = dst[4], .via = dst[5],
+		.status = status, .error = error < 0 ? -error : error,
+	};
 	r->n++;
 	return 0;
 }
@@ -140,44 +142,56 @@ unsigned int vxt_report_count_status(const struct vxt_report *r, int status)
 /* A request is the set of entries sharing (area, object, via).  It is met
  * when at least one of them ended at the requested value (changed or
  * unchanged) and none failed; a request whose interface is gone is not
- * counted: there is nothing left to fix.  Entries are grouped by sorting
- * pointers, so large reports (thousands of interfaces) stay O(n log n). */
-static int request_cmp(const void *a, const void *b)
+ * counted: there is nothing left to fix.  Entries are grouped with an
+ * open-addressing hash table, so reports of thousands of interfaces stay
+ * linear. */
+struct request_slot {
+	const struct vxt_report_entry *first;
+	bool met, failed, refused;
+};
+
+static uint32_t request_hash(const struct vxt_report_entry *e)
 {
-	const struct vxt_report_entry *x = *(const struct vxt_report_entry *const *)a;
-	const struct vxt_report_entry *y = *(const struct vxt_report_entry *const *)b;
-	if (x->area != y->area)
-		return x->area < y->area ? -1 : 1;
-	int c = strcmp(x->object, y->object);
-	return c ? c : strcmp(x->via, y->via);
+	uint32_t h = 2166136261u ^ (uint32_t)e->area; /* FNV-1a */
+	for (const char *p = e->object; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0xffu) * 16777619u;
+	for (const char *p = e->via; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+static bool same_request(const struct vxt_report_entry *a, const struct vxt_report_entry *b)
+{
+	return a->area == b->area && !strcmp(a->object, b->object) && !strcmp(a->via, b->via);
 }
 
 unsigned int vxt_report_unmet(const struct vxt_report *r)
 {
 	if (!r || !r->n)
 		return 0;
-	const struct vxt_report_entry **idx = calloc(r->n, sizeof(*idx));
-	if (!idx)
+	size_t cap = 16;
+	while (cap < (size_t)r->n * 2)
+		cap *= 2;
+	struct request_slot *t = calloc(cap, sizeof(*t));
+	if (!t)
 		return 1; /* cannot tell: never claim success */
-	unsigned int n = 0;
-	for (unsigned int i = 0; i < r->n; i++)
-		if (r->v[i].via[0])
-			idx[n++] = &r->v[i];
-	qsort(idx, n, sizeof(*idx), request_cmp);
-	unsigned int unmet = 0;
-	for (unsigned int i = 0; i < n;) {
-		bool met = false, failed = false, refused = false;
-		unsigned int j = i;
-		for (; j < n && !request_cmp(&idx[i], &idx[j]); j++) {
-			int st = idx[j]->status;
-			met |= st == VXT_STATUS_CHANGED || st == VXT_STATUS_UNCHANGED;
-			failed |= st == VXT_STATUS_FAILED;
-			refused |= st == VXT_STATUS_FIXED;
-		}
-		unmet += failed || (refused && !met);
-		i = j;
+	for (unsigned int i = 0; i < r->n; i++) {
+		const struct vxt_report_entry *e = &r->v[i];
+		if (!e->via[0])
+			continue;
+		size_t k = request_hash(e) & (cap - 1);
+		while (t[k].first && !same_request(t[k].first, e))
+			k = (k + 1) & (cap - 1);
+		t[k].first = e;
+		t[k].met |= e->status == VXT_STATUS_CHANGED || e->status == VXT_STATUS_UNCHANGED;
+		t[k].failed |= e->status == VXT_STATUS_FAILED;
+		t[k].refused |= e->status == VXT_STATUS_FIXED;
 	}
-	free(idx);
+	unsigned int unmet = 0;
+	for (size_t k = 0; k < cap; k++)
+		unmet += t[k].first && (t[k].failed || (t[k].refused && !t[k].met));
+	free(t);
 	return unmet;
 }
 

@@ -8,8 +8,8 @@ awk '
 	passed += c - f - e; failed += f + e; next
 }
 /^# shell: [0-9]+ passed, [0-9]+ failed/ { passed += $3; failed += $5; next }
-/^=+ .*(passed|failed|skipped|error).* in [0-9.]+s/ {
-	for (i = 2; i < NF; i++) {
+/^(=+ )?[0-9]+ (passed|failed|skipped|errors?)(, [0-9]+ [a-z]+)* in [0-9.]+s/ {
+	for (i = 1; i < NF; i++) {
 		n = $i + 0; w = $(i + 1); sub(/,$/, "", w)
 		if (w == "passed") passed += n
 		else if (w == "failed" || w == "error" || w == "errors") failed += n

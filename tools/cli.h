@@ -43,7 +43,7 @@ void report_print_text(const struct vxt_report *r, bool show_all);
 int report_exit_code(const struct vxt_report *r);
 
 /* Commands: argv[0] is the command name. */
-//CMD_OFFLOADS
+int cmd_offloads(int argc, char **argv);
 int cmd_links(int argc, char **argv);
 int cmd_underlay(int argc, char **argv);
 

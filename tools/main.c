@@ -20,7 +20,7 @@ struct command {
 
 /* One line per command; each lives in tools/cmd_<name>.c. */
 static const struct command commands[] = {
-	//OFFLOADS
+	{"offloads", cmd_offloads, "show or set NIC offload features (ethtool -k / -K)"},
 	{"version", cmd_version, "print the version"},
 	/* @@COMMANDS@@ */
 	{"links", cmd_links, "list links: kind, state, MTU, addresses, VXLAN details"},

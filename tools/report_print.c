@@ -60,7 +60,14 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 		const char *before = vxt_report_before(r, i), *after = vxt_report_after(r, i);
 		switch (st) {
 		case VXT_STATUS_CHANGED:
-			printf("\t%s: %s -> %s%s\n", key, before, after, dry ? " (would change)" : "");
+			/* The common line of large runs: no printf parsing. */
+			fputc('\t', stdout);
+			fputs(key, stdout);
+			fputs(": ", stdout);
+			fputs(before, stdout);
+			fputs(" -> ", stdout);
+			fputs(after, stdout);
+			fputs(dry ? " (would change)\n" : "\n", stdout);
 			break;
 		case VXT_STATUS_UNCHANGED:
 			printf("\t%s: %s (unchanged)\n", key, after);

@@ -1,0 +1,83 @@
+"""Reports: what a mutating call did (or, in a dry run, would do)."""
+
+from dataclasses import asdict, dataclass
+from typing import Dict, Iterator, List, Optional
+
+from ._core import raw
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One object/key touched by an operation."""
+
+    area: str        #: "feature" or "sysctl"
+    object: str      #: interface name ("" for global keys)
+    key: str         #: kernel feature name or sysctl key
+    before: str      #: "on"/"off" or the sysctl value
+    after: str
+    requested: str   #: "" for side effects
+    via: str         #: the word the caller used ("tx", "gro"); "" for side effects
+    status: str      #: changed, unchanged, fixed, side-effect, gone, failed
+    error: int = 0   #: errno of a failed entry
+
+    def to_dict(self) -> Dict[str, object]:
+        return asdict(self)
+
+
+class Report:
+    """A sequence of :class:`ReportEntry` plus the outcome of the whole call."""
+
+    def __init__(self, entries: List[ReportEntry], dry_run: bool, unmet: int):
+        self.entries = entries
+        self.dry_run = dry_run
+        #: requests not met (fixed features, failures): CLI exit code 1
+        self.unmet = unmet
+
+    @classmethod
+    def _from_raw(cls, ptr) -> "Report":
+        n = raw.vxt_report_count(ptr)
+        entries = []
+        for i in range(n):
+            entries.append(ReportEntry(
+                area="sysctl" if raw.vxt_report_area(ptr, i) == raw.VXT_AREA_SYSCTL else "feature",
+                object=raw.vxt_report_object(ptr, i),
+                key=raw.vxt_report_key(ptr, i),
+                before=raw.vxt_report_before(ptr, i),
+                after=raw.vxt_report_after(ptr, i),
+                requested=raw.vxt_report_requested(ptr, i),
+                via=raw.vxt_report_via(ptr, i),
+                status=raw.vxt_status_name(raw.vxt_report_status(ptr, i)),
+                error=raw.vxt_report_error(ptr, i),
+            ))
+        return cls(entries, bool(raw.vxt_report_dry_run(ptr)), raw.vxt_report_unmet(ptr))
+
+    def __iter__(self) -> Iterator[ReportEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i: int) -> ReportEntry:
+        return self.entries[i]
+
+    @property
+    def changed(self) -> bool:
+        """True if anything changed (in a dry run: would change)."""
+        return any(e.status in ("changed", "side-effect") for e in self.entries)
+
+    def find(self, obj: str, key: str) -> Optional[ReportEntry]:
+        """The entry for (object, key), or None."""
+        for e in self.entries:
+            if e.object == obj and e.key == key:
+                return e
+        return None
+
+    def to_dicts(self) -> List[Dict[str, object]]:
+        """Plain data for JSON or an Ansible result."""
+        return [e.to_dict() for e in self.entries]
+
+    def __repr__(self) -> str:
+        counts: Dict[str, int] = {}
+        for e in self.entries:
+            counts[e.status] = counts.get(e.status, 0) + 1
+        return f"<Report dry_run={self.dry_run} unmet={self.unmet} {counts}>"

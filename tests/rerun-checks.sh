@@ -1,0 +1,41 @@
+#!/bin/sh
+# Rerun the Check suites in a separate build: `asan` (AddressSanitizer +
+# UndefinedBehaviorSanitizer, any report fails) or `valgrind` (leaks fail).
+# Prints "N passed, N failed, N skipped" last.  Run from the source tree.
+set -eu
+mode=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+checks=$(cd "$top" && ls tests/check_*.c | sed 's/\.c$//' | tr '\n' ' ')
+dir="$top/build-$mode"
+mkdir -p "$dir"
+cd "$dir"
+case "$mode" in
+asan)
+	san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
+	[ -f Makefile ] || ../configure --enable-werror --disable-python CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined" >configure.out
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	extra=""
+	;;
+valgrind)
+	[ -f Makefile ] || ../configure --enable-werror --disable-python CFLAGS="-g -O1" >configure.out
+	extra="LOG_COMPILER=$top/tests/valgrind.sh"
+	;;
+*)
+	echo "usage: $0 asan|valgrind" >&2; exit 2 ;;
+esac
+make -j"$(nproc)" >make.out 2>&1 || { cat make.out; exit 1; }
+rc=0
+# shellcheck disable=SC2086
+make check TESTS="$checks" $extra >check.out 2>&1 || rc=$?
+grep -E '^(PASS|FAIL|ERROR):' check.out || true
+for t in $checks; do
+	if grep -q -E '^:test-result: (FAIL|ERROR)' "$t.trs" 2>/dev/null; then
+		echo "==== $mode: $t.log"; tail -n 80 "$t.log"
+	fi
+done
+summary=$(sh "$top/tests/summarize.sh" $(for t in $checks; do echo "$t.log"; done))
+if [ "$rc" -ne 0 ] && echo "$summary" | grep -q ' 0 failed'; then
+	summary=$(echo "$summary" | sed 's/ 0 failed/ 1 failed/')
+fi
+echo "$summary"
+exit "$rc"

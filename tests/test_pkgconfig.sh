@@ -1,0 +1,30 @@
+#!/bin/bash
+# Install into a staging directory and build examples/show_offloads.c
+# against the installed library with nothing but pkg-config's flags.
+. "${top_srcdir:-.}/tests/lib.sh"
+stage="$top_builddir/tests/tmp/stage-$$"
+rm -rf "$stage"; mkdir -p "$stage"
+trap 'rm -rf "$stage"; t_cleanup' EXIT
+if ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$stage" >"$stage.log" 2>&1; then
+	t_ok "make install DESTDIR"
+else
+	t_fail "make install DESTDIR"; cat "$stage.log"; t_done; exit
+fi
+rm -f "$stage.log"
+pcdir=$(dirname "$(find "$stage" -name libvxlantune.pc | head -n 1)")
+t_check "libvxlantune.pc installed" test -f "$pcdir/libvxlantune.pc"
+export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$stage"
+t_check "pkg-config knows the version" sh -c "pkg-config --modversion libvxlantune | grep -qx '[0-9.]*'"
+flags=$(pkg-config --cflags --libs libvxlantune)
+# shellcheck disable=SC2086
+if cc -std=c11 -Wall -Werror -o "$stage/show_offloads" "$top_srcdir/examples/show_offloads.c" $flags; then
+	t_ok "example builds with: cc \$(pkg-config --cflags --libs libvxlantune)"
+else
+	t_fail "example build"
+fi
+libdir=$(dirname "$pcdir")
+ns=$(t_netns pc)
+out=$(LD_LIBRARY_PATH="$libdir" in_ns "$ns" "$stage/show_offloads" lo)
+t_check "example runs against the installed library" sh -c "echo '$out' | grep -q '^tx-checksum-ip-generic: '"
+t_check "it really used the staged library" sh -c "LD_LIBRARY_PATH='$libdir' ldd '$stage/show_offloads' | grep -q '$stage'"
+t_done

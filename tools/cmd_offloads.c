@@ -1,0 +1,284 @@
+/* vxlantune offloads show|set: ethtool -k / -K for one, some or every
+ * interface, with ethtool's feature names and aliases. */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fputs(
+"Usage: vxlantune offloads show [IFACE|GLOB...] [--json]\n"
+"       vxlantune offloads set  IFACE|GLOB|--all FEATURE on|off [FEATURE on|off...]\n"
+"                               [--dry-run] [--json] [--all-entries]\n"
+"\n"
+"Show or change NIC offload features over ethtool netlink (the legacy\n"
+"SIOCETHTOOL ioctl on kernels older than 5.7), like ethtool -k / -K.\n"
+"\n"
+"show    every interface when none is named; one dump for all of them.\n"
+"        Text as ethtool -k prints it: 'name: on|off [fixed] [requested on]'.\n"
+"set     FEATURE is what ethtool -K takes: a kernel name\n"
+"        (tx-checksum-ip-generic), an ethtool long name\n"
+"        (generic-receive-offload) or short alias: rx tx sg tso ufo gso gro\n"
+"        lro rxvlan txvlan ntuple rxhash.  Aliases expand over the running\n"
+"        kernel's names exactly as ethtool does (tx = tx-checksum-*).\n"
+"        IFACE may be an fnmatch glob ('cali*'); quote it.  Prints what\n"
+"        changed, what the driver refused ([fixed]) and side effects\n"
+"        ([not requested]).  An unknown feature changes nothing.\n"
+"\n"
+"Options:\n"
+"  --json         machine-readable output (show: ethtool --json -k shape;\n"
+"                 set: the report with before/after/status per feature)\n"
+"  -n, --dry-run  report what would change; send nothing\n"
+"  --all          set: every interface (like the glob '*')\n"
+"  --all-entries  set: list unchanged features too\n"
+"  -h, --help     this help\n"
+"\n"
+"Exit status: 0 done (also when nothing needed changing); 1 a requested\n"
+"feature could not be changed ([fixed]); 2 usage error or unknown feature;\n"
+"3 no such interface; 4 permission denied (needs CAP_NET_ADMIN); 5 other.\n"
+"\n"
+"Examples:\n"
+"  vxlantune offloads show vxlan.calico\n"
+"  vxlantune offloads set vxlan.calico rx off tx off tso off gso off gro off\n"
+"  vxlantune offloads set 'cali*' gro off --dry-run\n"
+"  vxlantune offloads set vxlan.calico tx-checksum-ip-generic off --json\n",
+		out);
+}
+
+static const struct option show_opts[] = {
+	{"json", no_argument, NULL, 'j'},
+	{"all", no_argument, NULL, 'a'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static void print_text(const struct vxt_features *f)
+{
+	printf("Features for %s:\n", vxt_features_ifname(f));
+	unsigned int n = vxt_features_count(f);
+	for (unsigned int i = 0; i < n; i++) {
+		bool on = vxt_features_active(f, i), want = vxt_features_wanted(f, i);
+		bool fixed = !vxt_features_changeable(f, i);
+		printf("%s: %s%s", vxt_features_name(f, i), on ? "on" : "off", fixed ? " [fixed]" : "");
+		if (want != on && !fixed)
+			printf(" [requested %s]", want ? "on" : "off");
+		putchar('\n');
+	}
+}
+
+static json_object *features_json(const struct vxt_features *f)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "ifname", json_object_new_string(vxt_features_ifname(f)));
+	json_object_object_add(o, "ifindex", json_object_new_int(vxt_features_ifindex(f)));
+	unsigned int n = vxt_features_count(f);
+	for (unsigned int i = 0; i < n; i++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "active", json_object_new_boolean(vxt_features_active(f, i)));
+		json_object_object_add(e, "fixed", json_object_new_boolean(!vxt_features_changeable(f, i)));
+		json_object_object_add(e, "requested", json_object_new_boolean(vxt_features_wanted(f, i)));
+		json_object_object_add(o, vxt_features_name(f, i), e);
+	}
+	return o;
+}
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int show(int argc, char **argv)
+{
+	bool json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", show_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'a': break;
+		case 'h': usage(stdout); return EXIT_DONE;
+		default: return cli_usage("offloads", "invalid option");
+		}
+	}
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0)
+		return EXIT_SYSTEM;
+	int ret = EXIT_DONE;
+	json_object *arr = json ? json_object_new_array() : NULL;
+	bool all = optind >= argc;
+	bool globs = false;
+	for (int i = optind; i < argc; i++) {
+		if (is_glob(argv[i]))
+			globs = true;
+		else if (vxt_ifname_valid(argv[i]) < 0) {
+			ret = cli_usage("offloads", "invalid interface name '%s'", argv[i]);
+			goto out;
+		}
+	}
+	if (all || globs) {
+		struct vxt_features_list *l;
+		int rc = vxt_features_get_all(ctx, &l);
+		if (rc < 0) {
+			ret = cli_fail(ctx, rc);
+			goto out;
+		}
+		unsigned int n = vxt_features_list_count(l), shown = 0;
+		for (unsigned int i = 0; i < n; i++) {
+			struct vxt_features *f = vxt_features_list_get(l, i);
+			bool want = all;
+			for (int a = optind; a < argc && !want; a++)
+				want = !fnmatch(argv[a], vxt_features_ifname(f), 0);
+			if (!want)
+				continue;
+			if (json)
+				json_object_array_add(arr, features_json(f));
+			else {
+				if (shown)
+					putchar('\n');
+				print_text(f);
+			}
+			shown++;
+		}
+		vxt_features_list_unref(l);
+		if (!shown) {
+			cli_error("no interface matches '%s'", argv[optind]);
+			ret = EXIT_NOTFOUND;
+		}
+	} else {
+		for (int i = optind; i < argc; i++) {
+			struct vxt_features *f;
+			int rc = vxt_features_get(ctx, argv[i], &f);
+			if (rc < 0) {
+				ret = cli_fail(ctx, rc);
+				continue;
+			}
+			if (json)
+				json_object_array_add(arr, features_json(f));
+			else {
+				if (i > optind)
+					putchar('\n');
+				print_text(f);
+			}
+			vxt_features_unref(f);
+		}
+	}
+	if (json) {
+		cli_print_json(arr);
+		arr = NULL;
+	}
+out:
+	json_object_put(arr);
+	vxt_ctx_unref(ctx);
+	return ret;
+}
+
+static const struct option set_opts[] = {
+	{"json", no_argument, NULL, 'j'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"all", no_argument, NULL, 'a'},
+	{"all-entries", no_argument, NULL, 'A'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static int set(int argc, char **argv)
+{
+	bool json = false, dry = false, all = false, all_entries = false;
+	int c;
+	optind = 1;
+	/* '+' is not used: options may follow the feature list, as people
+	 * type them at 3 a.m. */
+	while ((c = getopt_long(argc, argv, "jnh", set_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'n': dry = true; break;
+		case 'a': all = true; break;
+		case 'A': all_entries = true; break;
+		case 'h': usage(stdout); return EXIT_DONE;
+		default: return cli_usage("offloads", "invalid option");
+		}
+	}
+	const char *target = NULL;
+	if (!all) {
+		if (optind >= argc)
+			return cli_usage("offloads", "set: missing interface (or --all)");
+		target = argv[optind++];
+		if (!is_glob(target) && vxt_ifname_valid(target) < 0)
+			return cli_usage("offloads", "invalid interface name '%s'", target);
+	}
+	if (optind >= argc)
+		return cli_usage("offloads", "set: missing FEATURE on|off");
+	if ((argc - optind) % 2)
+		return cli_usage("offloads", "set: feature '%s' needs 'on' or 'off'", argv[argc - 1]);
+
+	struct vxt_feature_req *req;
+	if (vxt_feature_req_new(&req) < 0)
+		return EXIT_SYSTEM;
+	for (int i = optind; i < argc; i += 2) {
+		bool on;
+		if (!cli_parse_onoff(argv[i + 1], &on)) {
+			vxt_feature_req_free(req);
+			return cli_usage("offloads", "'%s %s': the value must be 'on' or 'off'", argv[i], argv[i + 1]);
+		}
+		if (vxt_feature_req_add(req, argv[i], on) < 0) {
+			vxt_feature_req_free(req);
+			return cli_usage("offloads", "invalid feature name '%s'", argv[i]);
+		}
+	}
+
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0) {
+		vxt_feature_req_free(req);
+		return EXIT_SYSTEM;
+	}
+	struct vxt_report *r = NULL;
+	unsigned int flags = dry ? VXT_DRY_RUN : 0;
+	int rc;
+	if (target && !is_glob(target)) {
+		rc = vxt_features_set(ctx, target, req, flags, &r);
+	} else {
+		const char *globs[] = {target, NULL};
+		rc = vxt_features_set_glob(ctx, target ? globs : NULL, req, flags, &r);
+	}
+	int ret;
+	if (rc < 0) {
+		ret = cli_fail(ctx, rc);
+	} else {
+		if (json)
+			cli_print_json(report_to_json(r));
+		else
+			report_print_text(r, all_entries);
+		ret = report_exit_code(r);
+		if (target && is_glob(target) && vxt_report_count(r) == 0) {
+			cli_error("no interface matches '%s'", target);
+			ret = EXIT_NOTFOUND;
+		}
+	}
+	vxt_report_unref(r);
+	vxt_feature_req_free(req);
+	vxt_ctx_unref(ctx);
+	return ret;
+}
+
+int cmd_offloads(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (!strcmp(argv[1], "show"))
+		return show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "set"))
+		return set(argc - 1, argv + 1);
+	return cli_usage("offloads", "unknown subcommand '%s' (show or set)", argv[1]);
+}
