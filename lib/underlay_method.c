@@ -230,7 +230,10 @@ static int parse_cidr(struct vxt_ctx *ctx, struct vxt_method *m, const char *wha
 	/* Like Go's ParseCIDR: host bits are allowed and masked off. */
 	for (int bit = c.prefixlen; bit < max; bit++)
 		c.net.bytes[bit / 8] &= (unsigned char)~(0x80 >> (bit % 8));
-	snprintf(c.text, sizeof(c.text), "%s", s);
+	size_t slen = strlen(s); /* <= 46 + 1 + 3 after the checks above */
+	if (slen >= sizeof(c.text))
+		return vxt_fail(ctx, EINVAL, "bad CIDR '%s' in %s: too long", s, what);
+	memcpy(c.text, s, slen + 1);
 	struct vxt_cidr *n = reallocarray(m->cidrs, m->ncidrs + 1, sizeof(*n));
 	if (!n)
 		return vxt_fail(ctx, ENOMEM, "out of memory");

@@ -550,6 +550,10 @@ START_TEST(vxlan_link_other_netns)
 	          "ip addr add 192.0.2.10/24 dev eth0 && "
 	          "ip link add vxt0 type vxlan id 5 dstport 4789 dev eth0 local 192.0.2.10 && "
 	          "ip netns add %s && ip link set vxt0 netns %s", ns, ns);
+	/* Hold the namespace we leave: when a namespace dies, the kernel
+	 * deletes the VXLAN devices whose underlay lives in it. */
+	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(home, 0);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	int rc = setns(fd, CLONE_NEWNET);
@@ -572,6 +576,7 @@ START_TEST(vxlan_link_other_netns)
 	              strstr(msg, "no interface holds its local address 192.0.2.10") &&
 	              strstr(msg, "no remote or group"), "%s", msg);
 	vxt_ctx_unref(ctx);
+	close(home);
 }
 END_TEST
 
