@@ -256,7 +256,7 @@ const char *vxt_link_addr_scope(const struct vxt_link_list *l, unsigned int i, u
 unsigned int vxt_link_addr_flags(const struct vxt_link_list *l, unsigned int i, unsigned int j);
 
 /* VXLAN details; for other kinds vxt_link_is_vxlan() is false and the
- * others return -1 / "" / false. */
+ * others return -1 (ints), "" (strings), false, AF_UNSPEC (family). */
 bool vxt_link_is_vxlan(const struct vxt_link_list *l, unsigned int i);
 int vxt_link_vxlan_vni(const struct vxt_link_list *l, unsigned int i);
 int vxt_link_vxlan_dstport(const struct vxt_link_list *l, unsigned int i); /* host order */
@@ -271,7 +271,8 @@ bool vxt_link_vxlan_learning(const struct vxt_link_list *l, unsigned int i);
 /* IPv4 outer UDP checksums (IFLA_VXLAN_UDP_CSUM); for IPv6 tunnels this is
  * true unless udp6zerocsumtx is set. */
 bool vxt_link_vxlan_udpcsum(const struct vxt_link_list *l, unsigned int i);
-/* Underlay family: AF_INET6 when local or remote is IPv6, else AF_INET. */
+/* Underlay family: AF_INET6 when local or remote is IPv6, else AF_INET
+ * (the kernel's VXLAN_F_IPV6). */
 int vxt_link_vxlan_family(const struct vxt_link_list *l, unsigned int i);
 
 /* ---- Underlay detection -------------------------------------------- */
@@ -304,6 +305,9 @@ int vxt_link_vxlan_family(const struct vxt_link_list *l, unsigned int i);
  *   vxlan=NAME             the parent of VXLAN device NAME: its link
  *                          attribute, else the interface holding its local
  *                          address, else the route to its remote
+ * Regexes are POSIX extended with RE2's \d \w \s (and \D \W \S)
+ * translated; back-references and other letter escapes are refused, and
+ * an empty list element is an error (Calico would match everything).
  * Commas may be surrounded by blanks.  NULL or "" means default-route (what
  * the incident's script did; Calico's own default is first-found).
  * family: AF_UNSPEC (IPv4, falling back to IPv6 when no IPv4 candidate

@@ -399,11 +399,18 @@ unsigned int vxt_link_addr_flags(const struct vxt_link_list *l, unsigned int i, 
 	if (!e || !e->is_vxlan)                              \
 		return ret
 
+/* Strings: NULL out of range (like every accessor), "" for other kinds. */
+#define VXLAN_STR(field)                                     \
+	const struct vxt_link_entry *e = vxt_links_at(l, i); \
+	if (!e)                                              \
+		return NULL;                                 \
+	return e->is_vxlan ? e->vx.field : ""
+
 bool vxt_link_is_vxlan(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(false); return true; }
 int vxt_link_vxlan_vni(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(-1); return (int)e->vx.vni; }
 int vxt_link_vxlan_dstport(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(-1); return e->vx.dstport; }
-const char *vxt_link_vxlan_local(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(""); return e->vx.local_str; }
-const char *vxt_link_vxlan_remote(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(""); return e->vx.remote_str; }
+const char *vxt_link_vxlan_local(const struct vxt_link_list *l, unsigned int i) { VXLAN_STR(local_str); }
+const char *vxt_link_vxlan_remote(const struct vxt_link_list *l, unsigned int i) { VXLAN_STR(remote_str); }
 int vxt_link_vxlan_link(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(-1); return e->vx.link; }
 bool vxt_link_vxlan_learning(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(false); return e->vx.learning; }
 bool vxt_link_vxlan_udpcsum(const struct vxt_link_list *l, unsigned int i) { VXLAN_OR(false); return e->vx.udpcsum; }

@@ -211,6 +211,9 @@ START_TEST(links_match_ip)
 	ck_assert_ptr_null(vxt_link_name(l, 9999));
 	ck_assert_ptr_null(vxt_link_addr(l, e0, 9999));
 	ck_assert_int_eq(vxt_link_ifindex(NULL, 0), -1);
+	ck_assert_ptr_null(vxt_link_vxlan_local(l, 9999));
+	ck_assert_str_eq(vxt_link_vxlan_local(l, e0), "");
+	ck_assert_int_eq(vxt_link_vxlan_family(l, e0), AF_UNSPEC);
 	vxt_link_list_unref(l);
 	vxt_ctx_unref(ctx);
 }
