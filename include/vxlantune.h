@@ -350,6 +350,123 @@ const char *vxt_underlay_explanation(const struct vxt_underlay *u);
 /* Sysctl                                                                */
 /* ===================================================================== */
 /* @@SYSCTL@@ */
+/* Values under /proc/sys, read and written with open/read/write/close (no
+ * processes).  Two kinds of key:
+ *  - plain keys, dotted or slash form: "net.ipv4.ip_forward",
+ *    "net/ipv4/ip_forward".  Segments are [a-z0-9_]+; only net.* unless
+ *    VXT_SYSCTL_ANY_KEY is given;
+ *  - per-interface conf keys, net/ipv4/conf/<IF>/<KEY> and
+ *    net/ipv6/conf/<IF>/<KEY>, written either in full
+ *    ("net.ipv4.conf.eth0.rp_filter", "net.ipv4.conf.vxlan.calico.rp_filter"
+ *    -- the key is the last segment, so dots in the interface name are
+ *    fine here -- or "net/ipv4/conf/vxlan.calico/rp_filter") or short with
+ *    the interfaces given separately: "rp_filter" (IPv4), "ipv4.rp_filter",
+ *    "ipv6.disable_ipv6".
+ * Interface selectors (NULL-terminated arrays of strings): "all",
+ * "default", an interface name, or an fnmatch(3) glob ("cali*") matched
+ * against the live interfaces of the current network namespace (never
+ * against paths; "all" and "default" are matched only by name).  Every
+ * interface name is checked with vxt_ifname_valid() before it goes into a
+ * path.
+ * Effective values: the kernel combines conf/all and conf/<IF> for some
+ * IPv4 keys: max(all, IF) for rp_filter, arp_ignore, arp_announce; all OR
+ * IF for accept_local, route_localnet, log_martians, proxy_arp.  For other
+ * keys the effective value is the interface's own value; for IPv6 keys and
+ * plain keys it is the value. */
+
+enum vxt_sysctl_flags {
+	/* allow keys outside net.* (kernel.*, vm.*, ...) */
+	VXT_SYSCTL_ANY_KEY = 1 << 8,
+};
+
+/* ---- reading: vxlantune sysctl show ---------------------------------- */
+struct vxt_sysctl_list;
+/* Read keys (NULL or empty: {"rp_filter"}) for the selected interfaces.
+ * ifaces: selectors; NULL or empty = "all", "default" and every interface.
+ * Plain keys ignore ifaces.  Entries come key by key; per conf key: "all",
+ * "default", then interfaces in natural order (cali2 before cali10).
+ * -EINVAL for a malformed key, name or glob; -ENOENT for an unknown key;
+ * -ENODEV for a named interface that does not exist; -EPERM for a key
+ * outside net.* without VXT_SYSCTL_ANY_KEY. */
+int vxt_sysctl_show(struct vxt_ctx *ctx, const char *const *keys,
+                    const char *const *ifaces, unsigned int flags,
+                    struct vxt_sysctl_list **out);
+struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l);
+unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l);
+/* Interface, "all", "default", or "" for plain keys. */
+const char *vxt_sysctl_list_object(const struct vxt_sysctl_list *l, unsigned int i);
+/* The full key as sysctl.d would spell it: dotted, or slash form when the
+ * interface name contains a dot ("net/ipv4/conf/vxlan.calico/rp_filter"). */
+const char *vxt_sysctl_list_key(const struct vxt_sysctl_list *l, unsigned int i);
+/* The short name: "rp_filter" (IPv4), "ipv6.forwarding", or the full key
+ * of a plain key. */
+const char *vxt_sysctl_list_name(const struct vxt_sysctl_list *l, unsigned int i);
+/* Value as the kernel prints it, whitespace runs collapsed to one space. */
+const char *vxt_sysctl_list_value(const struct vxt_sysctl_list *l, unsigned int i);
+/* What the kernel acts on (see above); for "default" what a new interface
+ * would get; "" when the value could not be read. */
+const char *vxt_sysctl_list_effective(const struct vxt_sysctl_list *l, unsigned int i);
+
+/* Configured and effective rp_filter of one interface ("all" and "default"
+ * allowed).  -ENODEV if there is no such interface, -EINVAL for a bad name. */
+int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
+                         int *configured, int *effective);
+
+/* ---- requests: vxlantune sysctl set / render ------------------------- */
+struct vxt_sysctl_req;
+int vxt_sysctl_req_new(struct vxt_sysctl_req **out);
+struct vxt_sysctl_req *vxt_sysctl_req_free(struct vxt_sysctl_req *req);
+/* Add "key = value".  A short conf key ("rp_filter") needs ifaces
+ * (selectors, copied); plain keys and full conf keys must have none.
+ * Only NULL, empty and overlong (> 255 bytes) strings are refused here
+ * (-EINVAL); everything else is checked by vxt_sysctl_req_check(), which
+ * set and render call first. */
+int vxt_sysctl_req_add(struct vxt_sysctl_req *req, const char *key,
+                       const char *value, const char *const *ifaces);
+/* Same, from "KEY=VALUE" (spaces around '=' are allowed). */
+int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assignment,
+                                  const char *const *ifaces);
+unsigned int vxt_sysctl_req_count(const struct vxt_sysctl_req *req);
+
+/* Validate req without touching anything: key syntax, net.* (unless
+ * VXT_SYSCTL_ANY_KEY), that the key exists, interface names and globs,
+ * values (printable, one line; integer ranges where known, e.g. rp_filter
+ * 0..2), and that no file is given two different values.  Returns 0 or
+ * -EINVAL/-ENOENT/-ENODEV/-EPERM with a message naming the item. */
+int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
+                         unsigned int flags);
+
+/* Apply req (flags: VXT_DRY_RUN, VXT_SYSCTL_ANY_KEY).  The whole request
+ * is validated and every glob resolved first: a bad request writes nothing.
+ * Then each file is opened once, read, written only if it differs, re-read;
+ * the report (area VXT_AREA_SYSCTL) has one entry per file: object =
+ * interface/"all"/"default" or "" for plain keys, key = full key (as
+ * vxt_sysctl_list_key), via = the key as the caller wrote it, status
+ * changed/unchanged/fixed (the kernel kept another value)/gone (the
+ * interface vanished after listing)/failed.  Per conf key, interfaces are
+ * written before "all" and "default", so that a changed default cannot
+ * reach an interface whose value was already right.
+ * Values out of a known range give -ERANGE.  Writing conf/all/forwarding
+ * (IPv4, IPv6) or ipv6 all/disable_ipv6 makes the kernel rewrite every
+ * interface too: combine those with per-interface values knowingly.
+ * Fails (-EPERM, nothing written) when the first write is refused for lack
+ * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
+ * when /proc/sys is read-only. */
+int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
+                   unsigned int flags, struct vxt_report **report);
+
+enum vxt_sysctl_format {
+	VXT_SYSCTL_FORMAT_SYSCTL_D = 0,  /* /etc/sysctl.d drop-in */
+	VXT_SYSCTL_FORMAT_KUBESPRAY = 1, /* Kubespray additional_sysctl (YAML) */
+};
+/* Render req as persistent configuration.  Globs expand to the interfaces
+ * that match now, and each globbed conf key also gets its "default" key so
+ * that interfaces created later inherit the value (unless req sets default
+ * itself).  Named interfaces need not exist.  sysctl.d uses slash notation
+ * for interface names with dots; Kubespray's list cannot express those and
+ * they appear only as comments.  *text is malloc'd: free() it. */
+int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
+                      int format, unsigned int flags, char **text);
 
 /* ===================================================================== */
 /* Policy, apply, snapshot/restore, watch                                */

@@ -121,6 +121,17 @@ int vxt_fail(struct vxt_ctx *ctx, int err, const char *fmt, ...)
 	return err > 0 ? -err : (err ? err : -EIO);
 }
 
+int vxt_fail_prefix(struct vxt_ctx *ctx, int err, const char *fmt, ...)
+{
+	char old[sizeof(ctx->errmsg)], prefix[256];
+	snprintf(old, sizeof(old), "%s", ctx->errmsg[0] ? ctx->errmsg : strerror(err < 0 ? -err : err));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	return vxt_fail(ctx, err, "%s: %s", prefix, old);
+}
+
 const char *vxt_errno_hint(int err)
 {
 	switch (err < 0 ? -err : err) {

@@ -67,6 +67,10 @@ void vxt_log(struct vxt_ctx *ctx, int prio, const char *file, int line,
 /* Record a failure: sets the context's message and returns -abs(err). */
 int vxt_fail(struct vxt_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Put "PREFIX: " before the current message (or strerror(err) when there
+ * is none); returns -abs(err). */
+int vxt_fail_prefix(struct vxt_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Clear the message at the start of a public call. */
 void vxt_clear_error(struct vxt_ctx *ctx);
 /* Hint for an errno in the context of an operation, e.g. "needs

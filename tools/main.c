@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"offloads", cmd_offloads, "show or set NIC offload features (ethtool -k / -K)"},
 	{"version", cmd_version, "print the version"},
+	{"sysctl", cmd_sysctl, "show, set and persist rp_filter and other /proc/sys values"},
 	/* @@COMMANDS@@ */
 	{"links", cmd_links, "list links: kind, state, MTU, addresses, VXLAN details"},
 	{"underlay", cmd_underlay, "find the underlay interface and address, and why"},
