@@ -45,5 +45,7 @@ int report_exit_code(const struct vxt_report *r);
 /* Commands: argv[0] is the command name. */
 int cmd_offloads(int argc, char **argv);
 int cmd_sysctl(int argc, char **argv);
+int cmd_links(int argc, char **argv);
+int cmd_underlay(int argc, char **argv);
 
 #endif

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"version", cmd_version, "print the version"},
 	{"sysctl", cmd_sysctl, "show, set and persist rp_filter and other /proc/sys values"},
 	/* @@COMMANDS@@ */
+	{"links", cmd_links, "list links: kind, state, MTU, addresses, VXLAN details"},
+	{"underlay", cmd_underlay, "find the underlay interface and address, and why"},
 };
 
 static void usage(FILE *out)
