@@ -472,6 +472,98 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 /* Policy, apply, snapshot/restore, watch                                */
 /* ===================================================================== */
 /* @@POLICY@@ */
+/* A policy says which interfaces get which offload features and which
+ * sysctls.  Interfaces are chosen by selectors: "underlay" (found with the
+ * policy's underlay method, see vxt_underlay_detect), "vxlan" (the VXLAN
+ * class: by default whichever of vxlan.calico, vxlan-v6.calico, flannel.1
+ * and cilium_vxlan exist), an interface name or an fnmatch(3) glob, and for
+ * sysctls also "all" and "default".  Policies come from a file (INI format,
+ * documented in vxlantune(8) and examples/vxlantune.conf), a preset, or are
+ * built with the functions below. */
+struct vxt_policy;
+
+/* An empty policy (VXLAN class = the default list, no underlay method). */
+int vxt_policy_new(struct vxt_policy **out);
+struct vxt_policy *vxt_policy_ref(struct vxt_policy *p);
+struct vxt_policy *vxt_policy_unref(struct vxt_policy *p);
+/* Load a policy file or text.  -EINVAL with a message naming the file, the
+ * line, the section and the key; -ENOENT/-EACCES if the file cannot be
+ * opened.  Nothing is checked against the kernel here (see
+ * vxt_policy_check). */
+int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out);
+int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_policy **out);
+/* Presets: "calico-incident" (the incident's fix: rx tx tso gso gro off on
+ * the default-route underlay and vxlan.calico, rp_filter=0 on all, default
+ * and every interface) and "checksum" (tx-checksum-ip-generic off on the
+ * VXLAN devices).  -EINVAL for another name. */
+int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy **out);
+/* The policy-file text of a preset (static), or NULL; names by index. */
+const char *vxt_preset_text(const char *name);
+const char *vxt_preset_name(unsigned int i);
+
+/* Builders.  -EINVAL for a malformed argument, -ENOMEM. */
+int vxt_policy_set_underlay_method(struct vxt_policy *p, const char *method);
+const char *vxt_policy_underlay_method(const struct vxt_policy *p);
+/* Replace the VXLAN class (NULL-terminated names/globs; empty = none). */
+int vxt_policy_set_vxlan_interfaces(struct vxt_policy *p, const char *const *globs);
+unsigned int vxt_policy_vxlan_count(const struct vxt_policy *p);
+const char *vxt_policy_vxlan(const struct vxt_policy *p, unsigned int i);
+/* "WORD on|off" (ethtool -K words) for the interfaces of a selector. */
+int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const char *word, bool on);
+/* KEY = VALUE; selector NULL for plain keys ("net.ipv4.ip_forward") and
+ * full conf keys, else short conf keys ("rp_filter") for its interfaces. */
+int vxt_policy_add_sysctl(struct vxt_policy *p, const char *key, const char *value,
+                          const char *selector);
+unsigned int vxt_policy_feature_rule_count(const struct vxt_policy *p);
+const char *vxt_policy_feature_rule_selector(const struct vxt_policy *p, unsigned int i);
+unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
+
+/* Check the policy against the running kernel: underlay method syntax,
+ * every feature word.  -EINVAL with a message naming the problem. */
+int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
+
+/* Apply: validate everything (nothing changes if anything is wrong), then
+ * features rule by rule, then sysctls; one report.  An underlay that
+ * cannot be found is a failed entry (object "underlay"), not an error: the
+ * rest still applies.  flags: VXT_DRY_RUN. */
+int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
+                     struct vxt_report **report);
+
+/* Snapshot: the current state of everything the policy touches, as JSON
+ * text (malloc'd; free() it).  Restore puts a snapshot back (validated
+ * first; nothing changes if it is malformed), with a report; interfaces
+ * that no longer exist are "gone".  flags: VXT_DRY_RUN. */
+int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
+int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
+                         struct vxt_report **report);
+
+/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
+ * the policy to every selected interface that appears, is re-created or
+ * changes; new interfaces also get the policy's sysctls.  No polling.  On
+ * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
+ * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
+ * vxt_watch_run().  The watcher does not apply anything until called: call
+ * vxt_watch_resync() first to apply the whole policy. */
+struct vxt_watch;
+int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
+                  struct vxt_watch **out);
+struct vxt_watch *vxt_watch_ref(struct vxt_watch *w);
+struct vxt_watch *vxt_watch_unref(struct vxt_watch *w);
+/* The socket to poll for POLLIN. */
+int vxt_watch_fd(const struct vxt_watch *w);
+/* Apply the whole policy now (start-up, SIGHUP, overrun). */
+int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report);
+/* Handle every queued notification without blocking.  Returns the number
+ * of interfaces handled (>= 0) with their report, or -errno. */
+int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report);
+/* Wait up to timeout_ms (-1: forever) for notifications and handle them:
+ * 1 and a report when something was handled, 0 (report NULL) on timeout or
+ * signal, -errno on failure. */
+int vxt_watch_run(struct vxt_watch *w, int timeout_ms, struct vxt_report **report);
+unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
+unsigned long vxt_watch_events(const struct vxt_watch *w);
+/* The underlay the watcher currently applies to ("" if none). */
+const char *vxt_watch_underlay(const struct vxt_watch *w);
 
 /* ===================================================================== */
 /* Health checks                                                         */
