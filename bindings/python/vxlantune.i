@@ -30,7 +30,28 @@ VXT_OUT(struct vxt_report)
 VXT_OUT(struct vxt_features)
 VXT_OUT(struct vxt_features_list)
 VXT_OUT(struct vxt_feature_req)
+VXT_OUT(struct vxt_sysctl_list)
+VXT_OUT(struct vxt_sysctl_req)
+VXT_OUT(struct vxt_policy)
+VXT_OUT(struct vxt_watch)
+VXT_OUT(struct vxt_link_list)
+VXT_OUT(struct vxt_underlay)
+VXT_OUT(struct vxt_probe)
 /* @@SWIG_OUT@@ */
+
+/* malloc'd text out-parameters become str (and are freed). */
+%typemap(in, numinputs=0) char **text (char *tmp = NULL), char **json (char *tmp = NULL) { $1 = &tmp; }
+%typemap(argout) char **text, char **json {
+	if (*$1) {
+		$result = SWIG_Python_AppendOutput($result, PyUnicode_FromString(*$1));
+		free(*$1);
+	} else {
+		Py_INCREF(Py_None);
+		$result = SWIG_Python_AppendOutput($result, Py_None);
+	}
+}
+%include <typemaps.i>
+%apply int *OUTPUT { int *configured, int *effective };
 
 /* NULL-terminated string arrays from a Python sequence of str (or None). */
 %typemap(in) const char *const * (char **tmp = NULL, Py_ssize_t n = 0) {
@@ -73,6 +94,11 @@ VXT_OUT(struct vxt_feature_req)
 	}
 }
 
+/* These accessors share their names with enum tags, which SWIG would
+ * otherwise let win. */
+%rename(vxt_probe_get_kind) vxt_probe_kind(const struct vxt_probe *);
+%rename(vxt_probe_get_outcome) vxt_probe_outcome(const struct vxt_probe *);
+
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;
 %ignore vxt_log_fn;
@@ -84,6 +110,26 @@ VXT_OUT(struct vxt_feature_req)
 %thread vxt_features_set;
 %thread vxt_features_set_glob;
 %thread vxt_feature_req_check;
+%thread vxt_sysctl_show;
+%thread vxt_sysctl_rp_filter;
+%thread vxt_sysctl_req_check;
+%thread vxt_sysctl_set;
+%thread vxt_sysctl_render;
+%thread vxt_policy_check;
+%thread vxt_policy_apply;
+%thread vxt_policy_snapshot;
+%thread vxt_snapshot_restore;
+%thread vxt_watch_new;
+%thread vxt_watch_resync;
+%thread vxt_watch_dispatch;
+%thread vxt_watch_run;
+%thread vxt_links_get;
+%thread vxt_underlay_detect;
+%thread vxt_probe_icmp;
+%thread vxt_probe_tcp;
+%thread vxt_probe_udp;
+%thread vxt_probe_dns;
+%thread vxt_probe_large;
 /* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"
