@@ -305,6 +305,60 @@ out:
 	return rc;
 }
 
+int vxt_links_get_indexes(struct vxt_ctx *ctx, const int *idx, unsigned int n,
+                          struct vxt_link_list **out)
+{
+	struct nl_sock *sk;
+	struct nl_cache *ac = NULL;
+	struct vxt_link_list *l = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = vxt_route_sock(ctx, &sk)) < 0)
+		return rc;
+	if (!(l = calloc(1, sizeof(*l))))
+		return vxt_fail(ctx, ENOMEM, "out of memory listing links");
+	l->refcount = 1;
+	for (unsigned int i = 0; i < n; i++) {
+		if (idx[i] <= 0 || vxt_links_by_index(l, idx[i]))
+			continue;
+		struct rtnl_link *lk = NULL;
+		rc = rtnl_link_get_kernel(sk, idx[i], NULL, &lk);
+		if (rc == -NLE_NODEV || rc == -NLE_OBJ_NOTFOUND)
+			continue; /* gone: the caller says so */
+		if (rc < 0) {
+			rc = vxt_fail(ctx, vxt_nl_errno(rc), "reading link %d (RTM_GETLINK): %s",
+			              idx[i], nl_geterror(rc));
+			goto out;
+		}
+		rc = add_link(l, lk);
+		rtnl_link_put(lk);
+		if (rc < 0)
+			goto nomem;
+		if (l->count > 1)
+			qsort(l->links, l->count, sizeof(*l->links), cmp_ifindex);
+	}
+	rc = rtnl_addr_alloc_cache(sk, &ac);
+	if (rc < 0) {
+		rc = vxt_fail(ctx, vxt_nl_errno(rc), "listing addresses (RTM_GETADDR dump): %s", nl_geterror(rc));
+		goto out;
+	}
+	for (struct nl_object *o = nl_cache_get_first(ac); o; o = nl_cache_get_next(o))
+		if ((rc = add_addr(l, (struct rtnl_addr *)o)) < 0)
+			goto nomem;
+	*out = l;
+	l = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	rc = vxt_fail(ctx, ENOMEM, "out of memory listing links");
+out:
+	if (l)
+		list_free(l);
+	nl_cache_free(ac);
+	return rc;
+}
+
 struct vxt_link_list *vxt_link_list_ref(struct vxt_link_list *l)
 {
 	if (l)

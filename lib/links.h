@@ -62,6 +62,12 @@ struct vxt_link_list {
 /* Entry by position / ifindex / name, NULL if absent. */
 const struct vxt_link_entry *vxt_links_at(const struct vxt_link_list *l, unsigned int i);
 const struct vxt_link_entry *vxt_links_by_index(const struct vxt_link_list *l, int ifindex);
+/* Like vxt_links_get(), but only the links with these ifindexes (one
+ * RTM_GETLINK each; the ones that do not exist are left out) and their
+ * addresses: what a caller that already knows its interfaces needs,
+ * without a dump of every link (~8 ms with 2,000 veths). */
+int vxt_links_get_indexes(struct vxt_ctx *ctx, const int *idx, unsigned int n,
+                          struct vxt_link_list **out);
 /* Format an address into buf (INET6_ADDRSTRLEN bytes). */
 void vxt_ip_format(const struct vxt_ip *ip, char *buf);
 /* Parse a numeric IPv4/IPv6 address (inet_pton); 0 or -EINVAL. */

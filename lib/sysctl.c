@@ -90,10 +90,76 @@ static int read_fail(struct vxt_ctx *ctx, const char *path, int err)
 	                err == EACCES ? " (a write-only sysctl?)" : "");
 }
 
+/* Current values known without opening files: from the RTM_GETNETCONF
+ * dump for the keys it carries (interfaces, all and default), else from
+ * the RTM_GETLINK dump for other IPv4 interface keys. */
+struct known {
+	struct vxt_snc *nc; /* the plan's, or show's own */
+	struct vxt_sdump dump;
+};
+
+static bool known_value(struct known *kn, const struct vxt_starget *t, char *buf, size_t len)
+{
+	if (t->netconf >= 0 && kn->nc->state > 0 &&
+	    !vxt_snc_value(kn->nc, t->object, t->netconf, buf, len))
+		return true;
+	return t->devconf >= 0 && kn->dump.state > 0 &&
+	       !vxt_sdump_value(&kn->dump, t->object, t->devconf, buf, len);
+}
+
+/* A dump could answer for t. */
+static bool by_netconf(const struct vxt_starget *t)
+{
+	return t->netconf >= 0;
+}
+static bool by_linkdump(const struct vxt_starget *t)
+{
+	return t->netconf < 0 && t->devconf >= 0;
+}
+
+/* How many of SAMPLE files, spread evenly over the `dumpable` targets a
+ * dump could answer for, already hold their requested value.  Reads only:
+ * the plan is then carried out in its own order. */
+enum { SAMPLE = 32 };
+static unsigned int sample_same(struct vxt_splan *p, unsigned int dumpable)
+{
+	unsigned int same = 0, seen = 0, next = 0, taken = 0;
+	for (unsigned int i = 0; i < p->n && taken < SAMPLE; i++) {
+		const struct vxt_starget *t = &p->t[i];
+		if (t->skip || !(by_netconf(t) || by_linkdump(t)))
+			continue;
+		if (seen++ != next)
+			continue;
+		taken++;
+		next = (unsigned int)((unsigned long)taken * dumpable / SAMPLE);
+		char v[VXT_SK_VALUE_MAX];
+		int fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!vxt_proc_pread(fd, v, sizeof(v)))
+			same += vxt_svalue_equal(v, t->value);
+		close(fd);
+	}
+	return same;
+}
+
+/* Load the dumps that pay for `nc` netconf targets and `ld` other IPv4
+ * interface targets whose files would otherwise be opened only to read.
+ * Without netconf (an old kernel, a filtered socket), its interface keys
+ * fall back to the RTM_GETLINK dump, which has them too. */
+static void load_known(struct vxt_ctx *ctx, struct known *kn, unsigned int nc, unsigned int ld,
+                       unsigned int links)
+{
+	if (vxt_snc_worth(nc, links) && vxt_snc_load(ctx, kn->nc) < 0)
+		ld += nc;
+	if (vxt_sdump_worth(ld, links))
+		vxt_sdump_load(ctx, &kn->dump);
+}
+
 /* One key into l.  sels NULL: all, default and every interface. */
 static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
                     const char *const *sels, unsigned int nsels, unsigned int flags,
-                    struct vxt_sdump *dump, unsigned int dumpkeys,
+                    struct known *kn, unsigned int dumpkeys,
                     struct vxt_sysctl_list *l)
 {
 	struct vxt_skey k;
@@ -121,7 +187,16 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 	}
 	struct vxt_iflist ifl;
 	struct vxt_objs objs;
-	if ((rc = vxt_iflist_read(ctx, sysfd, k.family, &ifl)) < 0)
+	/* A netconf key over a glob: one dump gives the list and the
+	 * values (see vxt_splan_iflist). */
+	bool globbed = false;
+	for (unsigned int s = 0; s < nsels; s++)
+		globbed |= vxt_sel_is_glob(sels[s]);
+	rc = -1;
+	if (globbed && vxt_netconf_key(k.family, k.name) >= 0 && vxt_snc_load(ctx, kn->nc) >= 0 &&
+	    (rc = vxt_snc_iflist(kn->nc, &ifl)) < 0)
+		return vxt_fail(ctx, ENOMEM, "out of memory listing interfaces");
+	if (rc < 0 && (rc = vxt_iflist_read(ctx, sysfd, k.family, &ifl)) < 0)
 		return rc;
 	rc = vxt_sel_resolve(ctx, sels, nsels, &ifl, true, VXT_ORDER_ALL_FIRST, &objs);
 	if (rc < 0) {
@@ -130,16 +205,21 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 	}
 	int rule = vxt_skey_effective_rule(&k);
 	char all[VXT_SK_VALUE_MAX] = "", eff[VXT_SK_VALUE_MAX];
-	/* IPv4 interface values from the RTM_GETLINK dump when there are
-	 * enough of them; "all", "default" and the rest from the files. */
-	int devconf = strcmp(k.family, "ipv4") ? -1 : vxt_devconf_index(k.name);
-	if (devconf >= 0) {
+	/* IPv4 interface values from a dump when there are enough of them
+	 * (RTM_GETNETCONF for the keys it carries, else RTM_GETLINK);
+	 * "all", "default" and the rest from the files. */
+	struct vxt_starget t = {.netconf = vxt_netconf_key(k.family, k.name), .devconf = -1};
+	if (!strcmp(k.family, "ipv4"))
+		t.devconf = vxt_devconf_index(k.name);
+	if (t.netconf >= 0 || t.devconf >= 0) {
 		unsigned int ifaces = 0;
 		for (unsigned int o = 0; o < objs.n; o++)
 			ifaces += strcmp(objs.v[o], "all") && strcmp(objs.v[o], "default");
 		/* One dump serves every key of the call. */
-		if (vxt_sdump_worth(ifaces * dumpkeys, ifl.n))
-			vxt_sdump_load(ctx, dump);
+		if (t.netconf >= 0)
+			load_known(ctx, kn, ifaces, 0, ifl.n);
+		else
+			load_known(ctx, kn, 0, ifaces * dumpkeys, ifl.n);
 	}
 	vxt_skey_path(&k, "all", path, sizeof(path));
 	if ((rc = vxt_proc_read(sysfd, path, all, sizeof(all))) < 0) {
@@ -154,10 +234,13 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 			rc = vxt_fail(ctx, ENAMETOOLONG, "key too long for %s", obj);
 			goto out;
 		}
-		if (iface && devconf >= 0 && dump->state > 0 &&
-		    !vxt_sdump_value(dump, obj, devconf, value, sizeof(value)))
-			rc = 0;
-		else
+		if (iface && strlen(obj) < sizeof(t.object)) {
+			memcpy(t.object, obj, strlen(obj) + 1);
+			rc = known_value(kn, &t, value, sizeof(value)) ? 0 : 1;
+		} else {
+			rc = 1;
+		}
+		if (rc)
 			rc = vxt_proc_read(sysfd, path, value, sizeof(value));
 		if (rc < 0 && iface && (rc == -ENOENT || rc == -ENODEV))
 			continue; /* vanished since the listing */
@@ -205,21 +288,24 @@ int vxt_sysctl_show(struct vxt_ctx *ctx, const char *const *keys,
 		return sysfd;
 	}
 	int rc = 0;
-	struct vxt_sdump dump = {0}; /* read once, for the first key that needs it */
-	unsigned int dumpkeys = 0;
+	struct vxt_snc nc = {0};
+	struct known kn = {.nc = &nc}; /* each dump read once, for the first key that needs it */
+	unsigned int dumpkeys = 0; /* keys the RTM_GETLINK dump would serve */
 	for (unsigned int i = 0; keys[i]; i++) {
 		struct vxt_skey k;
 		if (vxt_skey_parse(ctx, keys[i], flags, &k) >= 0 && k.kind == VXT_SK_CONF &&
-		    !strcmp(k.family, "ipv4") && vxt_devconf_index(k.name) >= 0)
+		    !strcmp(k.family, "ipv4") && vxt_devconf_index(k.name) >= 0 &&
+		    vxt_netconf_key(k.family, k.name) < 0)
 			dumpkeys++;
 	}
 	vxt_clear_error(ctx); /* a bad key is reported by show_key */
 	for (unsigned int i = 0; keys[i] && rc >= 0; i++)
-		rc = show_key(ctx, sysfd, keys[i], ifaces, nsels, flags, &dump, dumpkeys, l);
-	if (dump.state > 0)
-		vxt_dbg(ctx, "sysctl show: %u values from the dump, %u from files", dump.hits,
-		        l->n - dump.hits);
-	vxt_sdump_free(&dump);
+		rc = show_key(ctx, sysfd, keys[i], ifaces, nsels, flags, &kn, dumpkeys, l);
+	if (kn.nc->state > 0 || kn.dump.state > 0)
+		vxt_dbg(ctx, "sysctl show: %u values from the dump, %u from files",
+		        kn.nc->hits + kn.dump.hits, l->n - kn.nc->hits - kn.dump.hits);
+	vxt_snc_free(&nc);
+	vxt_sdump_free(&kn.dump);
 	close(sysfd);
 	if (rc < 0) {
 		vxt_sysctl_list_unref(l);
@@ -302,15 +388,14 @@ static bool is_perm(int err)
 	return err == EACCES || err == EPERM || err == EROFS;
 }
 
-static int perm_fail(struct vxt_ctx *ctx, const struct vxt_starget *t, int err, int fd)
+static int perm_fail(struct vxt_ctx *ctx, const struct vxt_starget *t, int err, bool readonly)
 {
-	struct stat st;
 	if (err == EROFS)
 		return vxt_fail(ctx, EROFS, "cannot write /proc/sys/%s (%s): /proc/sys is "
 		                "mounted read-only here (in a container: run it privileged "
 		                "or mount /proc/sys read-write); nothing was written",
 		                t->path, t->key);
-	if (fd >= 0 && !fstat(fd, &st) && !(st.st_mode & S_IWUSR))
+	if (readonly)
 		return vxt_fail(ctx, EPERM, "cannot write /proc/sys/%s (%s): the kernel "
 		                "makes this sysctl read-only; nothing was written",
 		                t->path, t->key);
@@ -342,111 +427,6 @@ static void mark_forced(struct vxt_splan *p, bool *force)
 	}
 }
 
-static int entry(struct vxt_report *r, const struct vxt_starget *t, const char *before,
-                 const char *after, int status, int err)
-{
-	return vxt_report_add(r, VXT_AREA_SYSCTL, t->object, t->key, before, after,
-	                      t->value, t->via, status, err);
-}
-
-/* One file.  known: its current value from the RTM_GETLINK dump, or NULL
- * to read it from the file.  Returns < 0 only to abort the whole call (no
- * privilege before anything was written, or out of memory). */
-static int apply_one(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt_starget *t,
-                     const char *known, bool force, bool dry, bool *wrote_any,
-                     struct vxt_report *r)
-{
-	char before[VXT_SK_VALUE_MAX], after[VXT_SK_VALUE_MAX];
-	int perm_err = 0, err, rc, fd;
-	bool same;
-	if (known) {
-		/* Nothing to open unless there is something to write. */
-		snprintf(before, sizeof(before), "%s", known);
-		same = vxt_svalue_equal(before, t->value);
-		if (dry || (same && !force))
-			return entry(r, t, before, same ? before : t->value,
-			             same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED, 0);
-		fd = vxt_splan_open(p, t, (t->verbatim ? O_WRONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0) {
-			err = errno;
-			/* perm_fail tells a read-only sysctl by its mode. */
-			if (is_perm(err))
-				fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
-			goto failed;
-		}
-	} else {
-		fd = vxt_splan_open(p, t, (dry ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0 && !dry && is_perm(errno)) {
-			/* Maybe it needs no change: reading is allowed to everyone. */
-			perm_err = errno;
-			fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
-		}
-		if (fd < 0) {
-			err = errno;
-			goto failed;
-		}
-		if ((rc = vxt_proc_pread(fd, before, sizeof(before))) < 0) {
-			err = -rc;
-			goto failed;
-		}
-		same = vxt_svalue_equal(before, t->value);
-		if (dry || (same && !force)) {
-			close(fd);
-			return entry(r, t, before, same ? before : t->value,
-			             same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED, 0);
-		}
-		if (perm_err) {
-			err = perm_err;
-			goto failed;
-		}
-	}
-	char buf[VXT_SK_INPUT_MAX + 2];
-	int len = snprintf(buf, sizeof(buf), "%s\n", t->value);
-	ssize_t w = pwrite(fd, buf, (size_t)len, 0);
-	if (w < 0) {
-		err = errno;
-		goto failed;
-	}
-	if (w != len) {
-		err = EIO;
-		goto failed;
-	}
-	*wrote_any = true;
-	/* The report says what the kernel kept, not what we sent: re-read,
-	 * except for keys whose handler stores a written integer verbatim
-	 * or fails the write (devinet_conf_proc/addrconf: proc_dointvec*,
-	 * the keys with a known range); that halves the reads of a big
-	 * apply. */
-	if (t->verbatim) {
-		snprintf(after, sizeof(after), "%s", t->value);
-	} else if ((rc = vxt_proc_pread(fd, after, sizeof(after))) < 0) {
-		err = -rc;
-		goto failed;
-	}
-	close(fd);
-	int st = !vxt_svalue_equal(after, t->value) ? VXT_STATUS_FIXED
-	         : same                             ? VXT_STATUS_UNCHANGED
-	                                            : VXT_STATUS_CHANGED;
-	return entry(r, t, before, after, st, 0);
-failed:
-	if (is_perm(err) && !*wrote_any) {
-		rc = perm_fail(ctx, t, err, fd);
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (fd >= 0)
-		close(fd);
-	/* The kernel removes an interface's conf directory when the device
-	 * goes: open gives ENOENT, and I/O on an open file ENOENT/ENODEV. */
-	if (t->is_iface && (err == ENOENT || err == ENODEV)) {
-		vxt_info(ctx, "%s vanished while being configured", t->object);
-		return entry(r, t, "", "", VXT_STATUS_GONE, 0);
-	}
-	vxt_info(ctx, "writing /proc/sys/%s failed: %s", t->path, strerror(err));
-	return entry(r, t, "", "", VXT_STATUS_FAILED, err);
-}
-
 int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                    unsigned int flags, struct vxt_report **report)
 {
@@ -454,74 +434,176 @@ int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 	if (!report)
 		return vxt_fail(ctx, EINVAL, "vxt_sysctl_set: no report pointer");
 	*report = NULL;
-	bool dry = flags & VXT_DRY_RUN;
 	struct vxt_splan p;
-	struct vxt_report *r = NULL;
-	struct vxt_sdump dump = {0};
-	bool *force = NULL;
 	int rc = vxt_splan_build(ctx, req, flags, VXT_PLAN_SET, &p);
-	if (rc < 0)
-		goto out;
-	if (!(force = calloc(p.n ? p.n : 1, sizeof(*force))) ||
-	    vxt_report_new_internal(dry, &r) < 0) {
+	if (rc >= 0)
+		rc = vxt_splan_apply(ctx, &p, flags, report);
+	vxt_splan_free(&p);
+	return rc;
+}
+
+int vxt_splan_apply(struct vxt_ctx *ctx, struct vxt_splan *p, unsigned int flags,
+                    struct vxt_report **report)
+{
+	*report = NULL;
+	bool dry = flags & VXT_DRY_RUN;
+	struct vxt_report *r = NULL;
+	struct known kn = {.nc = &p->nc};
+	bool *force = NULL;
+	struct vxt_sres *res = NULL;
+	unsigned int *batch = NULL, nbatch = 0;
+	int rc;
+	unsigned int cnt = p->n ? p->n : 1;
+	if (!(force = calloc(cnt, sizeof(*force))) || !(res = calloc(cnt, sizeof(*res))) ||
+	    !(batch = calloc(cnt, sizeof(*batch))) || vxt_report_new_internal(dry, &r) < 0) {
 		rc = vxt_fail(ctx, ENOMEM, "out of memory");
 		goto out;
 	}
-	mark_forced(&p, force);
-	vxt_dbg(ctx, "sysctl: %u files planned%s", p.n, dry ? " (dry run)" : "");
-	/* Current values of IPv4 interface keys can come from one dump,
+	mark_forced(p, force);
+	vxt_dbg(ctx, "sysctl: %u files planned%s", p->n, dry ? " (dry run)" : "");
+	/* Current values of IPv4 keys can come from a dump (RTM_GETNETCONF
+	 * for the keys it carries, RTM_GETLINK for the other interface keys),
 	 * taken now (after planning), when it saves enough file opens.  A
 	 * file that gets written is opened anyway, and its current value
-	 * then costs one pread on the same descriptor: the dump saves the
+	 * then costs one pread on the same descriptor: a dump saves the
 	 * opens of files that are already right.  A dry run opens nothing
-	 * else; a real run first applies a sample through the files and
-	 * dumps only if the rest promises enough unchanged files (the
-	 * periodic re-apply of a converged node, several keys per
-	 * interface).  See vxt_sdump_worth() for the numbers. */
-	enum { SAMPLE = 32 };
-	unsigned int dumpable = 0, sampled = 0, sampled_same = 0;
-	for (unsigned int i = 0; i < p.n; i++)
-		dumpable += !p.t[i].skip && p.t[i].devconf >= 0;
-	if (dry && vxt_sdump_worth(dumpable, p.lists[0].n))
-		vxt_sdump_load(ctx, &dump);
-	bool wrote_any = false, decided = dry;
-	unsigned int files = 0;
-	for (unsigned int i = 0; i < p.n; i++) {
-		const struct vxt_starget *t = &p.t[i];
-		char cur[16];
-		if (t->skip)
+	 * else; a real run first reads a sample of the files, spread over
+	 * the plan, and dumps only if it promises enough unchanged files
+	 * (the periodic re-apply of a converged node).  See vxt_snc_worth()
+	 * and vxt_sdump_worth() for the numbers. */
+	unsigned int nc = 0, ld = 0;
+	for (unsigned int i = 0; i < p->n; i++) {
+		if (p->t[i].skip)
 			continue;
-		files++;
-		if (t->devconf >= 0 && !decided && sampled == SAMPLE) {
-			unsigned long left = dumpable - sampled;
-			unsigned long same_est = left * sampled_same / sampled;
-			if (vxt_sdump_worth((unsigned int)same_est, p.lists[0].n))
-				vxt_sdump_load(ctx, &dump);
-			decided = true;
+		nc += by_netconf(&p->t[i]);
+		ld += by_linkdump(&p->t[i]);
+	}
+	unsigned int links = p->lists[0].n, dumpable = nc + ld;
+	if (dry) {
+		load_known(ctx, &kn, nc, ld, links);
+	} else {
+		/* Netconf is cheap enough to pay for the preads it saves on
+		 * files that get written, when it covers (nearly) every
+		 * interface: no sample needed. */
+		if (!kn.nc->state && vxt_snc_pays_for_writes(nc, links))
+			vxt_snc_load(ctx, kn.nc);
+		if (kn.nc->state) {
+			/* Loaded (here or while planning) or failed. */
+			if (kn.nc->state < 0)
+				ld += nc; /* the link dump has these keys too */
+			nc = 0;
 		}
-		bool known = t->devconf >= 0 && dump.state > 0 &&
-		             !vxt_sdump_value(&dump, t->object, t->devconf, cur, sizeof(cur));
-		rc = apply_one(ctx, &p, t, known ? cur : NULL, force[i], dry, &wrote_any, r);
-		if (rc == -ENOMEM)
-			rc = vxt_fail(ctx, ENOMEM, "out of memory");
-		if (rc < 0)
-			goto out;
-		if (t->devconf >= 0 && !decided) {
-			unsigned int last = vxt_report_count(r) - 1;
-			sampled++;
-			sampled_same += vxt_report_status(r, last) == VXT_STATUS_UNCHANGED;
+		if (nc + ld > SAMPLE) {
+			unsigned int same = sample_same(p, dumpable);
+			vxt_dbg(ctx, "sysctl: %u of a sample of %u already right", same, SAMPLE);
+			load_known(ctx, &kn, (unsigned int)((unsigned long)nc * same / SAMPLE),
+			           (unsigned int)((unsigned long)ld * same / SAMPLE), links);
 		}
 	}
-	if (dump.state > 0)
+	struct vxt_sio w = {.p = p, .force = force, .dry = dry, .res = res};
+	bool wrote_any = false;
+	unsigned int files = 0, threads_used = 1, batched = 0;
+	for (unsigned int i = 0; i <= p->n; i++) {
+		const struct vxt_starget *t = i < p->n ? &p->t[i] : NULL;
+		if (t && t->skip)
+			continue;
+		struct vxt_sres *s = t ? &res[i] : NULL;
+		if (t) {
+			files++;
+			char cur[16];
+			if (known_value(&kn, t, cur, sizeof(cur))) {
+				s->known = true;
+				if (!vxt_sres_set(s, 0, cur)) {
+					rc = vxt_fail(ctx, ENOMEM, "out of memory");
+					goto out;
+				}
+				bool same = vxt_svalue_equal(cur, t->value);
+				if (dry || (same && !force[i])) {
+					vxt_sio_one(&w, i); /* no I/O: the report entry only */
+					continue;
+				}
+			}
+		}
+		/* A file to open.  While nothing was written yet, one at a
+		 * time: a privilege error then aborts the call with nothing
+		 * written, as it always did.  After that, runs of interfaces
+		 * of one request item are batched (two threads); anything
+		 * else (all, default, a plain key, the next item) waits for
+		 * the batch before it, which keeps interfaces before
+		 * all/default per key. */
+		bool seq = t && !wrote_any;
+		bool joins = t && !seq && t->is_iface && nbatch &&
+		             p->t[batch[0]].item == t->item;
+		if (nbatch && !joins) {
+			unsigned int th = 1;
+			vxt_dbg(ctx, "sysctl: a batch of %u files", nbatch);
+			if (vxt_splan_prepare(p, p->t[batch[0]].dir) < 0) {
+				/* One by one: each file then says what is wrong. */
+				for (unsigned int k = 0; k < nbatch; k++)
+					vxt_sio_one(&w, batch[k]);
+			} else {
+				vxt_sio_many(&w, batch, nbatch, &th);
+			}
+			if (th > threads_used)
+				threads_used = th;
+			batched += nbatch;
+			for (unsigned int k = 0; k < nbatch; k++)
+				wrote_any |= res[batch[k]].wrote;
+			nbatch = 0;
+		}
+		if (!t)
+			break;
+		if (!seq && t->is_iface) {
+			batch[nbatch++] = i;
+			continue;
+		}
+		vxt_sio_one(&w, i);
+		if (is_perm(s->err) && !wrote_any) {
+			rc = perm_fail(ctx, t, s->err, s->readonly);
+			goto out;
+		}
+		wrote_any |= s->wrote;
+	}
+	/* "the dump" names the RTM_GETLINK one: what the sampling decides. */
+	if (kn.dump.state > 0)
 		vxt_dbg(ctx, "sysctl: %u current values from the dump, %u from files",
-		        dump.hits, files - dump.hits);
+		        kn.nc->hits + kn.dump.hits, files - kn.nc->hits - kn.dump.hits);
+	else if (kn.nc->state > 0)
+		vxt_dbg(ctx, "sysctl: %u current values from RTM_GETNETCONF, %u from files",
+		        kn.nc->hits, files - kn.nc->hits);
+	if (batched)
+		vxt_dbg(ctx, "sysctl: %u files in batches, on up to %u threads", batched,
+		        threads_used);
+	/* The report, in plan order. */
+	for (unsigned int i = 0; i < p->n; i++) {
+		const struct vxt_starget *t = &p->t[i];
+		struct vxt_sres *s = &res[i];
+		if (t->skip)
+			continue;
+		if (s->nomem || !s->done) {
+			rc = vxt_fail(ctx, ENOMEM, "out of memory");
+			goto out;
+		}
+		if (s->status == VXT_STATUS_GONE)
+			vxt_info(ctx, "%s vanished while being configured", t->object);
+		else if (s->status == VXT_STATUS_FAILED)
+			vxt_info(ctx, "writing /proc/sys/%s failed: %s", t->path, strerror(s->err));
+		if (vxt_report_add(r, VXT_AREA_SYSCTL, t->object, t->key, s->before, s->after,
+		                   t->value, t->via, s->status, s->err) < 0) {
+			rc = vxt_fail(ctx, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	*report = r;
 	r = NULL;
 	rc = 0;
 out:
 	vxt_report_unref(r);
+	for (unsigned int i = 0; res && i < p->n; i++)
+		vxt_sres_free(&res[i]);
+	free(res);
+	free(batch);
 	free(force);
-	vxt_sdump_free(&dump);
-	vxt_splan_free(&p);
+	vxt_sdump_free(&kn.dump);
 	return rc;
 }

@@ -69,9 +69,14 @@ int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family,
 		vxt_iflist_free(l);
 		return vxt_fail(ctx, ENOMEM, "out of memory listing interfaces");
 	}
+	vxt_iflist_sort(l);
+	return 0;
+}
+
+void vxt_iflist_sort(struct vxt_iflist *l)
+{
 	if (l->n)
 		qsort(l->names, l->n, sizeof(*l->names), natural_cmp);
-	return 0;
 }
 
 bool vxt_sel_is_glob(const char *sel)

@@ -111,6 +111,7 @@ int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assign
 void vxt_splan_free(struct vxt_splan *p)
 {
 	free(p->t);
+	vxt_snc_free(&p->nc);
 	vxt_iflist_free(&p->lists[0]);
 	vxt_iflist_free(&p->lists[1]);
 	if (p->sysfd >= 0)
@@ -124,27 +125,49 @@ void vxt_splan_free(struct vxt_splan *p)
 	p->sysfd = -1;
 }
 
+int vxt_splan_prepare(struct vxt_splan *p, int dir)
+{
+	if (dir < 0 || dir > 1)
+		return 0;
+	if (p->conffd[dir] < 0) {
+		int fd = openat(p->sysfd, dir ? "net/ipv6/conf" : "net/ipv4/conf",
+		                O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		p->conffd[dir] = fd;
+	}
+	return 0;
+}
+
 int vxt_splan_open(struct vxt_splan *p, const struct vxt_starget *t, int flags)
 {
 	if (t->dir < 0)
 		return openat(p->sysfd, t->path, flags);
-	if (p->conffd[t->dir] < 0) {
-		int fd = openat(p->sysfd, t->dir ? "net/ipv6/conf" : "net/ipv4/conf",
-		                O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		p->conffd[t->dir] = fd;
+	int rc = vxt_splan_prepare(p, t->dir);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
 	}
 	return openat(p->conffd[t->dir], t->path + t->reloff, flags);
 }
 
 int vxt_splan_iflist(struct vxt_ctx *ctx, struct vxt_splan *p, const char *family,
-                     const struct vxt_iflist **out)
+                     bool with_nc, const struct vxt_iflist **out)
 {
 	int f = strcmp(family, "ipv4") ? 1 : 0;
 	if (!p->listed[f]) {
-		int rc = vxt_iflist_read(ctx, p->sysfd, family, &p->lists[f]);
-		if (rc < 0)
+		/* The netconf dump names every interface that has an IPv4
+		 * conf directory (both exist exactly while the device has
+		 * an in_device): no need to read the directory too, which
+		 * costs as much as the dump (a dcache lookup per entry). */
+		int rc = -1;
+		if (!f && with_nc && vxt_snc_load(ctx, &p->nc) >= 0) {
+			rc = vxt_snc_iflist(&p->nc, &p->lists[0]);
+			if (rc < 0)
+				return vxt_fail(ctx, ENOMEM, "out of memory listing interfaces");
+			vxt_dbg(ctx, "sysctl: %u IPv4 interfaces from the netconf dump", p->lists[0].n);
+		}
+		if (rc < 0 && (rc = vxt_iflist_read(ctx, p->sysfd, family, &p->lists[f])) < 0)
 			return rc;
 		p->listed[f] = true;
 	}
@@ -152,33 +175,87 @@ int vxt_splan_iflist(struct vxt_ctx *ctx, struct vxt_splan *p, const char *famil
 	return 0;
 }
 
+/* What every target of one key shares, worked out once per request item
+ * rather than once per interface. */
+struct kinfo {
+	int rule, devconf, netconf, dir;
+	char pathpre[32]; /* "net/ipv4/conf/" */
+	char disppre[32]; /* "net.ipv4.conf." */
+};
+
+static void kinfo_init(const struct vxt_skey *k, struct kinfo *ki)
+{
+	memset(ki, 0, sizeof(*ki));
+	ki->rule = vxt_skey_effective_rule(k);
+	ki->devconf = ki->netconf = ki->dir = -1;
+	if (k->kind != VXT_SK_CONF)
+		return;
+	ki->dir = strcmp(k->family, "ipv4") ? 1 : 0;
+	if (!ki->dir)
+		ki->devconf = vxt_devconf_index(k->name);
+	ki->netconf = vxt_netconf_key(k->family, k->name);
+	snprintf(ki->pathpre, sizeof(ki->pathpre), "net/%s/conf/", k->family);
+	snprintf(ki->disppre, sizeof(ki->disppre), "net.%s.conf.", k->family);
+}
+
+/* a b c d into buf; -ENAMETOOLONG if it does not fit. */
+static int join4(char *buf, size_t len, const char *a, const char *b, const char *c,
+                 const char *d)
+{
+	const char *parts[4] = {a, b, c, d};
+	size_t o = 0;
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(parts[i]);
+		if (n >= len - o)
+			return -ENAMETOOLONG;
+		memcpy(buf + o, parts[i], n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
 static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt_skey *k,
-                      const char *obj, const char *via, const char *value, bool added,
-                      bool verbatim)
+                      const struct kinfo *ki, unsigned int item, const char *obj,
+                      const char *via, const char *value, bool added, bool verbatim)
 {
 	if (vxt_grow((void **)&p->t, &p->cap, p->n + 1, sizeof(*p->t)))
 		return vxt_fail(ctx, ENOMEM, "out of memory");
 	struct vxt_starget *t = &p->t[p->n];
 	memset(t, 0, sizeof(*t));
-	if (strlen(obj) >= sizeof(t->object))
+	size_t olen = strlen(obj);
+	if (olen >= sizeof(t->object))
 		return vxt_fail(ctx, EINVAL, "interface name '%s' is too long", obj);
-	memcpy(t->object, obj, strlen(obj) + 1);
+	memcpy(t->object, obj, olen + 1);
 	t->via = via;
-	t->rule = vxt_skey_effective_rule(k);
+	t->rule = ki->rule;
 	t->is_iface = k->kind == VXT_SK_CONF && strcmp(obj, "all") && strcmp(obj, "default");
 	t->added_default = added;
 	t->verbatim = verbatim;
-	t->dir = -1;
-	t->devconf = -1;
+	t->dir = ki->dir;
+	t->devconf = t->is_iface ? ki->devconf : -1;
+	t->netconf = ki->netconf;
+	t->item = item;
+	int rc;
+	size_t vlen = strlen(value);
+	if (vlen >= sizeof(t->value))
+		return vxt_fail(ctx, EINVAL, "%s: value too long", via);
+	memcpy(t->value, value, vlen + 1);
 	if (k->kind == VXT_SK_CONF) {
-		t->dir = strcmp(k->family, "ipv4") ? 1 : 0;
-		t->reloff = (unsigned int)strlen("net/ipv4/conf/");
-		if (!t->dir && t->is_iface)
-			t->devconf = vxt_devconf_index(k->name);
+		/* What vxt_skey_path/vxt_skey_display give, without printf:
+		 * this runs for every interface of a big apply. */
+		t->reloff = (unsigned int)strlen(ki->pathpre);
+		rc = join4(t->path, sizeof(t->path), ki->pathpre, obj, "/", k->name);
+		if (rc >= 0 && strchr(obj, '.'))
+			rc = join4(t->key, sizeof(t->key), ki->pathpre, obj, "/", k->name);
+		else if (rc >= 0)
+			rc = join4(t->key, sizeof(t->key), ki->disppre, obj, ".", k->name);
+	} else {
+		rc = vxt_skey_path(k, obj, t->path, sizeof(t->path));
+		if (rc >= 0)
+			rc = vxt_skey_display(k, obj, t->key, sizeof(t->key));
 	}
-	snprintf(t->value, sizeof(t->value), "%s", value);
-	if (vxt_skey_path(k, obj, t->path, sizeof(t->path)) < 0 ||
-	    vxt_skey_display(k, obj, t->key, sizeof(t->key)) < 0)
+	if (rc < 0)
 		return vxt_fail(ctx, ENAMETOOLONG, "sysctl key for '%s' on '%s' is too long",
 		                via, obj);
 	p->n++;
@@ -247,6 +324,7 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 	if (rc < 0)
 		return rc;
 	p->sysfd = rc;
+	bool shared = false;
 	for (unsigned int i = 0; i < req->n; i++) {
 		const struct vxt_sysctl_item *it = &req->v[i];
 		struct vxt_skey k;
@@ -269,8 +347,22 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		if ((rc = vxt_svalue_check(ctx, &k, it->key, it->value, value, sizeof(value))) < 0)
 			return rc;
 		bool verbatim = rc == 1;
+		struct kinfo ki;
+		kinfo_init(&k, &ki);
+		/* Another item of this key (render's added default counts:
+		 * another item may name default explicitly). */
+		for (unsigned int j = 0; j < i && !shared; j++) {
+			struct vxt_skey kj;
+			int prc = vxt_skey_parse(ctx, req->v[j].key, flags, &kj);
+			if (prc < 0)
+				return prc; /* parsed fine a moment ago */
+			shared = kj.kind == k.kind &&
+			         (k.kind == VXT_SK_CONF ? !strcmp(kj.family, k.family) &&
+			                                          !strcmp(kj.name, k.name)
+			                                : !strcmp(kj.path, k.path));
+		}
 		if (k.kind == VXT_SK_PLAIN) {
-			if ((rc = add_target(ctx, p, &k, "", it->key, value, false, verbatim)) < 0)
+			if ((rc = add_target(ctx, p, &k, &ki, i, "", it->key, value, false, verbatim)) < 0)
 				return rc;
 			continue;
 		}
@@ -284,7 +376,13 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		}
 		const struct vxt_iflist *l;
 		struct vxt_objs objs;
-		rc = vxt_splan_iflist(ctx, p, k.family, &l);
+		/* A set of a netconf key over a glob will want the current
+		 * values of (potentially) every interface. */
+		bool globbed = false;
+		for (unsigned int s = 0; s < nsels; s++)
+			globbed |= vxt_sel_is_glob(sels[s]);
+		rc = vxt_splan_iflist(ctx, p, k.family,
+		                      mode == VXT_PLAN_SET && globbed && ki.netconf >= 0, &l);
 		if (rc >= 0)
 			rc = vxt_sel_resolve(ctx, sels, nsels, l, mode == VXT_PLAN_SET,
 			                     mode == VXT_PLAN_SET ? VXT_ORDER_IFACES_FIRST
@@ -295,19 +393,29 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		for (unsigned int o = 0; o < objs.n; o++)
 			has_default |= !strcmp(objs.v[o], "default");
 		bool add_default = mode == VXT_PLAN_RENDER && objs.globbed && !has_default;
+		/* One allocation for every target of this item. */
+		if (vxt_grow((void **)&p->t, &p->cap, p->n + objs.n + 1, sizeof(*p->t))) {
+			vxt_objs_free(&objs);
+			return vxt_fail(ctx, ENOMEM, "out of memory");
+		}
 		for (unsigned int o = 0; rc >= 0 && o <= objs.n; o++) {
 			/* Render: the added default goes after "all", before the
 			 * interfaces, as a sysctl.d reader expects. */
 			if (add_default && (o == objs.n || strcmp(objs.v[o], "all"))) {
-				rc = add_target(ctx, p, &k, "default", it->key, value, true, verbatim);
+				rc = add_target(ctx, p, &k, &ki, i, "default", it->key, value, true, verbatim);
 				add_default = false;
 			}
 			if (rc >= 0 && o < objs.n)
-				rc = add_target(ctx, p, &k, objs.v[o], it->key, value, false, verbatim);
+				rc = add_target(ctx, p, &k, &ki, i, objs.v[o], it->key, value, false, verbatim);
 		}
 		vxt_objs_free(&objs);
 		if (rc < 0)
 			return rc;
 	}
+	/* The same file twice needs two items of the same key: otherwise
+	 * every path is already unique (a selector list yields each
+	 * interface once), and sorting thousands of paths is not free. */
+	if (!shared)
+		return 0;
 	return dedupe(ctx, p);
 }

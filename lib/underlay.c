@@ -236,8 +236,78 @@ static int detect_enum(struct vxt_ctx *ctx, const struct vxt_link_list *l, const
 
 /* ---- default-route ---------------------------------------------------- */
 
-static int detect_default_route(struct vxt_ctx *ctx, const struct vxt_link_list *l,
-                                const struct vxt_method *m, int family, struct vxt_underlay **out)
+/* The underlay from the default routes r[0..n-1] of family fam (n > 0;
+ * takes r).  l holds at least the links the routes use. */
+static int pick_default(struct vxt_ctx *ctx, const struct vxt_link_list *l,
+                        const struct vxt_method *m, int family, struct vxt_default_route *r,
+                        unsigned int n, struct vxt_underlay **out)
+{
+	const char *fam = fam_name(family);
+	unsigned int best = 0;
+	for (unsigned int i = 1; i < n; i++)
+		if (r[i].metric < r[best].metric)
+			best = i;
+	/* A tie: the lowest metric on more than one interface. */
+	struct why tie = {0};
+	unsigned int ties = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		if (r[i].metric != r[best].metric)
+			continue;
+		bool seen = false;
+		for (unsigned int j = 0; j < i; j++)
+			seen |= r[j].metric == r[best].metric && r[j].ifindex == r[i].ifindex;
+		if (seen)
+			continue;
+		ties++;
+		const struct vxt_link_entry *e = vxt_links_by_index(l, r[i].ifindex);
+		char gw[INET6_ADDRSTRLEN];
+		vxt_ip_format(&r[i].gateway, gw);
+		why_add(&tie, "%s%s dev %s", gw[0] ? "via " : "", gw, e ? e->name : "?");
+	}
+	if (ties > 1) {
+		char t[WHY_TMP];
+		uint32_t metric = r[best].metric;
+		free(r);
+		return vxt_fail(ctx, ENOTUNIQ, "%s: %u %s default routes share the lowest metric %u: %s; "
+		                "give each a distinct metric or choose with interface=NAME", m->canon, ties,
+		                fam, metric, why_text(&tie, t, sizeof(t)));
+	}
+	struct vxt_default_route d = r[best];
+	free(r);
+	char gw[INET6_ADDRSTRLEN], ex[64] = "";
+	vxt_ip_format(&d.gateway, gw);
+	if (n > 1)
+		snprintf(ex, sizeof(ex), " (lowest of %u)", n);
+	const struct vxt_link_entry *e = vxt_links_by_index(l, d.ifindex);
+	if (!e)
+		return vxt_fail(ctx, ENOENT, "%s: the %s default route uses ifindex %d, which vanished; retry",
+		                m->canon, fam, d.ifindex);
+	const struct vxt_addr_entry *a = NULL;
+	const char *how = "";
+	if (d.prefsrc.family && (a = addr_on(e, &d.prefsrc)))
+		how = "its src address";
+	if (!a && d.gateway.family) {
+		for (unsigned int j = 0; j < e->naddrs && !a; j++)
+			if (e->addrs[j].ip.family == family && vxt_ip_global_unicast(&e->addrs[j].ip) &&
+			    vxt_ip_in_prefix(&d.gateway, &e->addrs[j].ip, e->addrs[j].prefixlen))
+				a = &e->addrs[j];
+		if (a)
+			how = "the address on the gateway's subnet";
+	}
+	if (!a && (a = first_global(e, family, NULL, NULL)))
+		how = "its first global address";
+	if (!a)
+		return vxt_fail(ctx, ENOENT, "%s: the %s default route%s%s uses %s, which has no global %s "
+		                "address", m->canon, fam, gw[0] ? " via " : "", gw, e->name, fam);
+	return result(ctx, m, e, a, out, "%s: %s default%s%s dev %s metric %u%s; %s", m->canon, fam,
+	              gw[0] ? " via " : "", gw, e->name, d.metric, ex, how);
+}
+
+/* Only the links the default routes use are read (one RTM_GETLINK each):
+ * a node with thousands of pod veths would otherwise pay for a dump of
+ * all of them on every apply. */
+static int detect_default_route(struct vxt_ctx *ctx, const struct vxt_method *m, int family,
+                                struct vxt_underlay **out)
 {
 	int fams[2] = {family, 0}, nf = 1;
 	if (family == AF_UNSPEC) {
@@ -255,65 +325,23 @@ static int detect_default_route(struct vxt_ctx *ctx, const struct vxt_link_list 
 			free(r);
 			continue;
 		}
-		const char *fam = fam_name(fams[f]);
-		unsigned int best = 0;
-		for (unsigned int i = 1; i < n; i++)
-			if (r[i].metric < r[best].metric)
-				best = i;
-		/* A tie: the lowest metric on more than one interface. */
-		struct why tie = {0};
-		unsigned int ties = 0;
-		for (unsigned int i = 0; i < n; i++) {
-			if (r[i].metric != r[best].metric)
-				continue;
-			bool seen = false;
-			for (unsigned int j = 0; j < i; j++)
-				seen |= r[j].metric == r[best].metric && r[j].ifindex == r[i].ifindex;
-			if (seen)
-				continue;
-			ties++;
-			const struct vxt_link_entry *e = vxt_links_by_index(l, r[i].ifindex);
-			char gw[INET6_ADDRSTRLEN];
-			vxt_ip_format(&r[i].gateway, gw);
-			why_add(&tie, "%s%s dev %s", gw[0] ? "via " : "", gw, e ? e->name : "?");
-		}
-		if (ties > 1) {
-			char t[WHY_TMP];
-			uint32_t metric = r[best].metric;
+		int *ix = calloc(n, sizeof(*ix));
+		if (!ix) {
 			free(r);
-			return vxt_fail(ctx, ENOTUNIQ, "%s: %u %s default routes share the lowest metric %u: %s; "
-			                "give each a distinct metric or choose with interface=NAME", m->canon, ties,
-			                fam, metric, why_text(&tie, t, sizeof(t)));
+			return vxt_fail(ctx, ENOMEM, "out of memory");
 		}
-		struct vxt_default_route d = r[best];
-		free(r);
-		char gw[INET6_ADDRSTRLEN], ex[64] = "";
-		vxt_ip_format(&d.gateway, gw);
-		if (n > 1)
-			snprintf(ex, sizeof(ex), " (lowest of %u)", n);
-		const struct vxt_link_entry *e = vxt_links_by_index(l, d.ifindex);
-		if (!e)
-			return vxt_fail(ctx, ENOENT, "%s: the %s default route uses ifindex %d, which vanished; retry",
-			                m->canon, fam, d.ifindex);
-		const struct vxt_addr_entry *a = NULL;
-		const char *how = "";
-		if (d.prefsrc.family && (a = addr_on(e, &d.prefsrc)))
-			how = "its src address";
-		if (!a && d.gateway.family) {
-			for (unsigned int j = 0; j < e->naddrs && !a; j++)
-				if (e->addrs[j].ip.family == fams[f] && vxt_ip_global_unicast(&e->addrs[j].ip) &&
-				    vxt_ip_in_prefix(&d.gateway, &e->addrs[j].ip, e->addrs[j].prefixlen))
-					a = &e->addrs[j];
-			if (a)
-				how = "the address on the gateway's subnet";
+		for (unsigned int i = 0; i < n; i++)
+			ix[i] = r[i].ifindex;
+		struct vxt_link_list *l = NULL;
+		rc = vxt_links_get_indexes(ctx, ix, n, &l);
+		free(ix);
+		if (rc < 0) {
+			free(r);
+			return rc;
 		}
-		if (!a && (a = first_global(e, fams[f], NULL, NULL)))
-			how = "its first global address";
-		if (!a)
-			return vxt_fail(ctx, ENOENT, "%s: the %s default route%s%s uses %s, which has no global %s "
-			                "address", m->canon, fam, gw[0] ? " via " : "", gw, e->name, fam);
-		return result(ctx, m, e, a, out, "%s: %s default%s%s dev %s metric %u%s; %s", m->canon, fam,
-		              gw[0] ? " via " : "", gw, e->name, d.metric, ex, how);
+		rc = pick_default(ctx, l, m, fams[f], r, n, out);
+		vxt_link_list_unref(l);
+		return rc;
 	}
 	return vxt_fail(ctx, ENOENT, "%s: no %s default route in the main table (see 'ip route show default'); "
 	                "name the underlay with interface=NAME or can-reach=PEER", m->canon, fam_name(family));
@@ -507,10 +535,13 @@ int vxt_underlay_detect(struct vxt_ctx *ctx, const char *method, int family, str
 		return vxt_fail(ctx, EINVAL, "underlay detection: family %d is not AF_UNSPEC, AF_INET or AF_INET6", family);
 	if ((rc = vxt_method_parse(ctx, method, &m)) < 0)
 		return rc;
+	if (m.kind == VXT_M_DEFAULT_ROUTE) {
+		rc = detect_default_route(ctx, &m, family, out);
+		goto out;
+	}
 	if ((rc = vxt_links_get(ctx, &l)) < 0)
 		goto out;
 	switch (m.kind) {
-	case VXT_M_DEFAULT_ROUTE: rc = detect_default_route(ctx, l, &m, family, out); break;
 	case VXT_M_CAN_REACH: rc = detect_can_reach(ctx, l, &m, family, out); break;
 	case VXT_M_ADDRESS: rc = detect_address(ctx, l, &m, family, out); break;
 	case VXT_M_VXLAN: rc = detect_vxlan(ctx, l, &m, family, out); break;
