@@ -451,7 +451,17 @@ int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * interface too: combine those with per-interface values knowingly.
  * Fails (-EPERM, nothing written) when the first write is refused for lack
  * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
- * when /proc/sys is read-only. */
+ * when /proc/sys is read-only.
+ * Current values of IPv4 keys may come from one rtnetlink dump instead of
+ * the files (RTM_GETNETCONF, RTM_GETLINK), taken after validation; writes
+ * always go through /proc/sys.  After the first successful write, a run
+ * of at least 64 files of one key on interfaces is written by this thread
+ * and one more (pthreads, when two CPUs are usable), each file still its
+ * own open/write/close; the helper runs with all signals blocked, touches
+ * neither ctx nor the report, and has ended when this returns.  The
+ * context rule is unchanged: one context per thread, calls on it from one
+ * thread at a time.  (vxt_sysctl_show may use the same helper to name the
+ * interfaces of a big dump.) */
 int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                    unsigned int flags, struct vxt_report **report);
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #include "internal.h"
 
@@ -134,9 +135,11 @@ struct vxt_sysctl_req {
 struct vxt_starget {
 	char object[16];      /* interface, "all", "default", "" */
 	const char *via;      /* the key as the caller wrote it (borrowed) */
-	char path[VXT_SK_PATH_MAX];
-	char key[VXT_SK_PATH_MAX];
-	char value[VXT_SK_INPUT_MAX + 1]; /* normalized requested value */
+	/* Strings in the plan's arena (a big apply has thousands of targets:
+	 * fixed-size buffers would be megabytes to fault in and clear). */
+	const char *path;     /* under /proc/sys */
+	const char *key;      /* the full key as sysctl.d spells it */
+	const char *value;    /* normalized requested value */
 	int rule;             /* VXT_EFF_* */
 	bool is_iface;        /* object is a real interface (may be "gone") */
 	bool added_default;   /* render: default added for a glob */
@@ -153,6 +156,10 @@ struct vxt_starget {
 struct vxt_splan {
 	struct vxt_starget *t;
 	unsigned int n, cap;
+	char **chunks;        /* the string arena: 64 KB chunks */
+	unsigned int nchunks, chunkcap;
+	char *cur;            /* free space in the last chunk: cur[0..left) */
+	size_t left;
 	struct vxt_iflist lists[2]; /* ipv4, ipv6; read on first need */
 	bool listed[2];
 	int sysfd;
@@ -263,5 +270,9 @@ void vxt_sio_many(const struct vxt_sio *w, const unsigned int *idx, unsigned int
  * only what belongs to its range.  Returns the number of threads used. */
 unsigned int vxt_par_for(unsigned int n, unsigned int min,
                          void (*fn)(void *arg, unsigned int from, unsigned int to), void *arg);
+/* Start fn(arg) on a helper thread with every signal blocked, if two CPUs
+ * are usable; false if not started (then do the work on this thread).
+ * The caller joins it before returning to its own caller. */
+bool vxt_helper_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif

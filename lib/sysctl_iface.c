@@ -159,12 +159,14 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 		if (dflt && (rc = objs_add(out, "default")) < 0)
 			goto oom;
 	}
-	/* Walk the sorted list once: each interface at most once, in order. */
+	/* Walk the sorted list once: each interface at most once, in order.
+	 * (A lone "*" matches every name: fnmatch is not needed for it.) */
 	for (unsigned int i = 0; i < l->n; i++) {
 		for (unsigned int s = 0; s < nsels; s++) {
 			const char *sel = sels[s];
-			bool match = vxt_sel_is_glob(sel) ? !fnmatch(sel, l->names[i], 0)
-			                                  : !strcmp(sel, l->names[i]);
+			bool match = !strcmp(sel, "*") ? true
+			             : vxt_sel_is_glob(sel) ? !fnmatch(sel, l->names[i], 0)
+			                                    : !strcmp(sel, l->names[i]);
 			if (match) {
 				if ((rc = objs_add(out, l->names[i])) < 0)
 					goto oom;

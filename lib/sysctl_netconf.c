@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <net/if.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,7 +81,20 @@ void vxt_snc_free(struct vxt_snc *nc)
 }
 
 /* One RTM_NEWNETCONF message, already known to be whole (nlmsg_ok). */
-static int on_netconf(struct vxt_snc *nc, struct nlmsghdr *nlh, unsigned int *bad)
+/* The naming helper of a pipelined load (see vxt_snc_load): it names the
+ * entries [named, published) while this thread receives the next ones. */
+struct namer {
+	struct vxt_snc *nc;
+	int fd;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned int published; /* entries complete for naming; under mu */
+	bool done;              /* no more will come; under mu */
+	atomic_int err;         /* a naming failure other than ENODEV */
+};
+
+static int on_netconf(struct vxt_snc *nc, struct nlmsghdr *nlh, unsigned int *bad,
+                      bool fixed)
 {
 	if (!nlmsg_valid_hdr(nlh, sizeof(struct netconfmsg))) {
 		(*bad)++;
@@ -127,14 +141,29 @@ static int on_netconf(struct vxt_snc *nc, struct nlmsghdr *nlh, unsigned int *ba
 		memcpy(ent.name, "all", sizeof("all"));
 	else if (ent.ifindex == NETCONFA_IFINDEX_DEFAULT)
 		memcpy(ent.name, "default", sizeof("default"));
+	/* Pipelined, the helper reads the array: it must not move. */
+	if (fixed && nc->n == nc->cap)
+		return -E2BIG;
 	if (vxt_grow((void **)&nc->e, &nc->cap, nc->n + 1, sizeof(*nc->e)))
 		return -ENOMEM;
 	nc->e[nc->n++] = ent;
 	return 0;
 }
 
+static void publish(struct namer *nm, unsigned int n, bool done)
+{
+	if (!nm)
+		return;
+	pthread_mutex_lock(&nm->mu);
+	nm->published = n;
+	nm->done |= done;
+	pthread_cond_signal(&nm->cv);
+	pthread_mutex_unlock(&nm->mu);
+}
+
 /* One attempt.  Returns 0 or -errno (-EINTR: interfaces changed meanwhile). */
-static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc)
+static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc,
+                     struct namer *nm)
 {
 	struct netconfmsg ncm = {.ncm_family = AF_INET};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNETCONF, NLM_F_REQUEST | NLM_F_DUMP);
@@ -174,13 +203,14 @@ static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc
 				                                                         : -EPROTO;
 				done = true;
 			} else if (h->nlmsg_type == RTM_NEWNETCONF) {
-				rc = on_netconf(nc, h, &bad);
+				rc = on_netconf(nc, h, &bad, nm != NULL);
 				done = rc < 0;
 			}
 		}
 		free(buf);
 		if (rc < 0)
 			return rc;
+		publish(nm, nc->n, false);
 	}
 	if (bad)
 		vxt_dbg(ctx, "sysctl netconf: %u malformed messages ignored", bad);
@@ -196,15 +226,9 @@ static int ent_cmp(const void *a, const void *b)
  * dump's network namespace).  A name stays empty when the interface is gone
  * (or its name is not one we would accept); err keeps another failure.
  * Runs on two threads for a big dump: each touches only its entries. */
-struct naming {
-	struct vxt_snc *nc;
-	int fd;
-	atomic_int err;
-};
-
 static void name_range(void *arg, unsigned int from, unsigned int to)
 {
-	struct naming *nm = arg;
+	struct namer *nm = arg;
 	for (unsigned int i = from; i < to; i++) {
 		struct vxt_snc_ent *e = &nm->nc->e[i];
 		if (e->ifindex <= 0)
@@ -226,15 +250,9 @@ static void name_range(void *arg, unsigned int from, unsigned int to)
 	}
 }
 
-/* Name every interface entry; drop the ones left without a name.
- * Returns 0 or -errno when names cannot be had at all. */
-static int name_entries(int fd, struct vxt_snc *nc)
+/* Keep the entries that got a name; err: a naming failure. */
+static int drop_unnamed(struct vxt_snc *nc, int err)
 {
-	struct naming nm = {.nc = nc, .fd = fd};
-	atomic_init(&nm.err, 0);
-	/* ~0.5 us per ioctl: a second thread pays from a few hundred on. */
-	vxt_par_for(nc->n, 256, name_range, &nm);
-	int err = atomic_load(&nm.err);
 	if (err)
 		return -err;
 	unsigned int out = 0;
@@ -244,6 +262,72 @@ static int name_entries(int fd, struct vxt_snc *nc)
 	nc->n = out;
 	return 0;
 }
+
+/* Name every interface entry; drop the ones left without a name.
+ * Returns 0 or -errno when names cannot be had at all. */
+static int name_entries(int fd, struct vxt_snc *nc)
+{
+	struct namer nm = {.nc = nc, .fd = fd};
+	atomic_init(&nm.err, 0);
+	/* ~0.5 us per ioctl: a second thread pays from a few hundred on. */
+	vxt_par_for(nc->n, 256, name_range, &nm);
+	return drop_unnamed(nc, atomic_load(&nm.err));
+}
+
+static void *namer_main(void *arg)
+{
+	struct namer *nm = arg;
+	unsigned int named = 0;
+	for (;;) {
+		pthread_mutex_lock(&nm->mu);
+		while (nm->published == named && !nm->done)
+			pthread_cond_wait(&nm->cv, &nm->mu);
+		unsigned int upto = nm->published;
+		bool done = nm->done;
+		pthread_mutex_unlock(&nm->mu);
+		if (upto > named) {
+			name_range(nm, named, upto);
+			named = upto;
+		} else if (done) {
+			return NULL;
+		}
+	}
+}
+
+/* Receive and name at once: the helper names each batch of entries while
+ * this thread receives the next one (the ioctls cost about half of what
+ * the dump does).  -EAGAIN: not possible here (one CPU, no thread, a
+ * retried or oversized dump); the caller does it in turn. */
+enum { PIPE_MAX = 65536 }; /* entries: malloc'd, touched only as used */
+static int load_pipelined(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc)
+{
+	struct namer nm = {.nc = nc, .fd = nl_socket_get_fd(sk)};
+	atomic_init(&nm.err, 0);
+	nc->n = 0;
+	if (vxt_grow((void **)&nc->e, &nc->cap, PIPE_MAX, sizeof(*nc->e)))
+		return -EAGAIN;
+	if (pthread_mutex_init(&nm.mu, NULL))
+		return -EAGAIN;
+	if (pthread_cond_init(&nm.cv, NULL)) {
+		pthread_mutex_destroy(&nm.mu);
+		return -EAGAIN;
+	}
+	pthread_t th;
+	int rc = -EAGAIN;
+	if (vxt_helper_start(&th, namer_main, &nm)) {
+		rc = dump_once(ctx, sk, nc, &nm);
+		publish(&nm, nc->n, true);
+		pthread_join(th, NULL);
+		if (rc == -EINTR || rc == -E2BIG)
+			rc = -EAGAIN; /* again, in turn */
+		else if (rc >= 0)
+			rc = drop_unnamed(nc, atomic_load(&nm.err));
+	}
+	pthread_cond_destroy(&nm.cv);
+	pthread_mutex_destroy(&nm.mu);
+	return rc;
+}
+
 
 int vxt_snc_load(struct vxt_ctx *ctx, struct vxt_snc *nc)
 {
@@ -259,14 +343,17 @@ int vxt_snc_load(struct vxt_ctx *ctx, struct vxt_snc *nc)
 	}
 	nl_socket_disable_msg_peek(sk);
 	nl_socket_set_msg_buf_size(sk, 65536);
-	for (int attempt = 0; attempt < 3; attempt++) {
-		nc->n = 0;
-		rc = dump_once(ctx, sk, nc);
-		if (rc != -EINTR)
-			break;
+	rc = load_pipelined(ctx, sk, nc);
+	if (rc == -EAGAIN) {
+		for (int attempt = 0; attempt < 3; attempt++) {
+			nc->n = 0;
+			rc = dump_once(ctx, sk, nc, NULL);
+			if (rc != -EINTR)
+				break;
+		}
+		if (rc >= 0)
+			rc = name_entries(nl_socket_get_fd(sk), nc);
 	}
-	if (rc >= 0)
-		rc = name_entries(nl_socket_get_fd(sk), nc);
 	if (rc >= 0 && nc->n)
 		qsort(nc->e, nc->n, sizeof(*nc->e), ent_cmp);
 out:

@@ -111,6 +111,13 @@ int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assign
 void vxt_splan_free(struct vxt_splan *p)
 {
 	free(p->t);
+	for (unsigned int i = 0; i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	p->chunks = NULL;
+	p->nchunks = p->chunkcap = 0;
+	p->cur = NULL;
+	p->left = 0;
 	vxt_snc_free(&p->nc);
 	vxt_iflist_free(&p->lists[0]);
 	vxt_iflist_free(&p->lists[1]);
@@ -215,6 +222,30 @@ static int join4(char *buf, size_t len, const char *a, const char *b, const char
 	return 0;
 }
 
+/* A NUL-terminated copy of s[0..n) in the plan's arena, or NULL. */
+enum { CHUNK_SIZE = 65536 };
+static const char *arena_copy(struct vxt_splan *p, const char *s, size_t n)
+{
+	if (n + 1 > p->left) {
+		size_t sz = n + 1 > CHUNK_SIZE ? n + 1 : CHUNK_SIZE;
+		char *c = malloc(sz);
+		if (!c || vxt_grow((void **)&p->chunks, &p->chunkcap, p->nchunks + 1,
+		                   sizeof(*p->chunks))) {
+			free(c);
+			return NULL;
+		}
+		p->chunks[p->nchunks++] = c;
+		p->cur = c;
+		p->left = sz;
+	}
+	char *d = p->cur;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	p->cur += n + 1;
+	p->left -= n + 1;
+	return d;
+}
+
 static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt_skey *k,
                       const struct kinfo *ki, unsigned int item, const char *obj,
                       const char *via, const char *value, bool added, bool verbatim)
@@ -236,28 +267,35 @@ static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt
 	t->devconf = t->is_iface ? ki->devconf : -1;
 	t->netconf = ki->netconf;
 	t->item = item;
+	/* The item's value, copied once: every target of an item gets the
+	 * same pointer from the caller. */
+	if (p->n && p->t[p->n - 1].item == item && p->t[p->n - 1].via == via &&
+	    !strcmp(p->t[p->n - 1].value, value))
+		t->value = p->t[p->n - 1].value;
+	else if (!(t->value = arena_copy(p, value, strlen(value))))
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	char path[VXT_SK_PATH_MAX], key[VXT_SK_PATH_MAX];
 	int rc;
-	size_t vlen = strlen(value);
-	if (vlen >= sizeof(t->value))
-		return vxt_fail(ctx, EINVAL, "%s: value too long", via);
-	memcpy(t->value, value, vlen + 1);
 	if (k->kind == VXT_SK_CONF) {
 		/* What vxt_skey_path/vxt_skey_display give, without printf:
 		 * this runs for every interface of a big apply. */
 		t->reloff = (unsigned int)strlen(ki->pathpre);
-		rc = join4(t->path, sizeof(t->path), ki->pathpre, obj, "/", k->name);
+		rc = join4(path, sizeof(path), ki->pathpre, obj, "/", k->name);
 		if (rc >= 0 && strchr(obj, '.'))
-			rc = join4(t->key, sizeof(t->key), ki->pathpre, obj, "/", k->name);
+			rc = join4(key, sizeof(key), ki->pathpre, obj, "/", k->name);
 		else if (rc >= 0)
-			rc = join4(t->key, sizeof(t->key), ki->disppre, obj, ".", k->name);
+			rc = join4(key, sizeof(key), ki->disppre, obj, ".", k->name);
 	} else {
-		rc = vxt_skey_path(k, obj, t->path, sizeof(t->path));
+		rc = vxt_skey_path(k, obj, path, sizeof(path));
 		if (rc >= 0)
-			rc = vxt_skey_display(k, obj, t->key, sizeof(t->key));
+			rc = vxt_skey_display(k, obj, key, sizeof(key));
 	}
 	if (rc < 0)
 		return vxt_fail(ctx, ENAMETOOLONG, "sysctl key for '%s' on '%s' is too long",
 		                via, obj);
+	if (!(t->path = arena_copy(p, path, strlen(path))) ||
+	    !(t->key = arena_copy(p, key, strlen(key))))
+		return vxt_fail(ctx, ENOMEM, "out of memory");
 	p->n++;
 	return 0;
 }

@@ -213,23 +213,29 @@ static int usable_cpus(void)
 	return CPU_COUNT(&set);
 }
 
+bool vxt_helper_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	if (usable_cpus() < 2)
+		return false;
+	/* The helper inherits this mask: signals stay with the caller's
+	 * threads. */
+	sigset_t all, old;
+	bool started = false;
+	sigfillset(&all);
+	if (!pthread_sigmask(SIG_SETMASK, &all, &old)) {
+		started = !pthread_create(th, NULL, fn, arg);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	return started;
+}
+
 unsigned int vxt_par_for(unsigned int n, unsigned int min,
                          void (*fn)(void *arg, unsigned int from, unsigned int to), void *arg)
 {
 	struct par b = {.fn = fn, .arg = arg, .n = n};
 	atomic_init(&b.next, 0);
 	pthread_t th;
-	bool started = false;
-	if (n >= min && usable_cpus() >= 2) {
-		/* The worker inherits this mask: signals stay with the
-		 * caller's threads. */
-		sigset_t all, old;
-		sigfillset(&all);
-		if (!pthread_sigmask(SIG_SETMASK, &all, &old)) {
-			started = !pthread_create(&th, NULL, worker, &b);
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
-		}
-	}
+	bool started = n >= min && vxt_helper_start(&th, worker, &b);
 	/* Without a second thread (one CPU, or none could be started) this
 	 * one does it all. */
 	run_par(&b);
