@@ -203,6 +203,149 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
 /* ===================================================================== */
 /* @@LINKS@@ */
 
+/* ---- Links --------------------------------------------------------- */
+
+/* A snapshot of every link of the context's network namespace with its
+ * addresses, read with one RTM_GETLINK dump and one RTM_GETADDR dump.
+ * Entries are sorted by ifindex.  The snapshot does not follow later
+ * changes: take a new one when you need fresh state.  Reading needs no
+ * privilege.  Returns 0, -ENOMEM, or the -errno of the failed dump
+ * (vxt_ctx_errmsg() says which).  Release with vxt_link_list_unref(). */
+struct vxt_link_list;
+int vxt_links_get(struct vxt_ctx *ctx, struct vxt_link_list **out);
+struct vxt_link_list *vxt_link_list_ref(struct vxt_link_list *l);
+struct vxt_link_list *vxt_link_list_unref(struct vxt_link_list *l);
+unsigned int vxt_link_list_count(const struct vxt_link_list *l);
+/* Position of a link by name or ifindex, or -ENOENT. */
+int vxt_link_list_find(const struct vxt_link_list *l, const char *name);
+int vxt_link_list_find_index(const struct vxt_link_list *l, int ifindex);
+
+/* Link accessors; i < vxt_link_list_count().  Out of range (or NULL l):
+ * NULL for strings, -1 for ints, 0/false for the rest.  Strings are owned
+ * by the list. */
+const char *vxt_link_name(const struct vxt_link_list *l, unsigned int i);
+int vxt_link_ifindex(const struct vxt_link_list *l, unsigned int i);
+/* IFLA_INFO_KIND: "veth", "vxlan", "bridge", "macvlan", "bond", "vlan",
+ * "dummy", ...; "" for devices without one (physical NICs, loopback). */
+const char *vxt_link_kind(const struct vxt_link_list *l, unsigned int i);
+/* RFC 2863 operational state as `ip link` prints it: "UP", "DOWN",
+ * "UNKNOWN", "LOWERLAYERDOWN", "DORMANT", "TESTING", "NOTPRESENT". */
+const char *vxt_link_operstate(const struct vxt_link_list *l, unsigned int i);
+bool vxt_link_admin_up(const struct vxt_link_list *l, unsigned int i); /* IFF_UP */
+bool vxt_link_carrier(const struct vxt_link_list *l, unsigned int i);
+unsigned int vxt_link_mtu(const struct vxt_link_list *l, unsigned int i);
+/* ifindex of the master (bridge, bond), 0 if none. */
+int vxt_link_master(const struct vxt_link_list *l, unsigned int i);
+/* IFLA_LINK: the lower device (macvlan, vlan) or veth peer, 0 if none.
+ * It may name a device in another namespace (vxt_link_link_netnsid). */
+int vxt_link_link(const struct vxt_link_list *l, unsigned int i);
+/* Namespace id of IFLA_LINK / the VXLAN link when it lives in another
+ * network namespace, -1 when it is in this one. */
+int vxt_link_link_netnsid(const struct vxt_link_list *l, unsigned int i);
+
+/* Addresses of link i, in the kernel's dump order (IPv4 first; the
+ * primary IPv4 address before its secondaries). */
+unsigned int vxt_link_addr_count(const struct vxt_link_list *l, unsigned int i);
+/* Numeric address without prefix ("192.0.2.10", "2001:db8::10"). */
+const char *vxt_link_addr(const struct vxt_link_list *l, unsigned int i, unsigned int j);
+int vxt_link_addr_prefixlen(const struct vxt_link_list *l, unsigned int i, unsigned int j);
+int vxt_link_addr_family(const struct vxt_link_list *l, unsigned int i, unsigned int j); /* AF_INET/AF_INET6 */
+/* "global", "site", "link", "host", "nowhere" or the number. */
+const char *vxt_link_addr_scope(const struct vxt_link_list *l, unsigned int i, unsigned int j);
+/* IFA_F_* flags (tentative, deprecated, secondary, ...). */
+unsigned int vxt_link_addr_flags(const struct vxt_link_list *l, unsigned int i, unsigned int j);
+
+/* VXLAN details; for other kinds vxt_link_is_vxlan() is false and the
+ * others return -1 (ints), "" (strings), false, AF_UNSPEC (family). */
+bool vxt_link_is_vxlan(const struct vxt_link_list *l, unsigned int i);
+int vxt_link_vxlan_vni(const struct vxt_link_list *l, unsigned int i);
+int vxt_link_vxlan_dstport(const struct vxt_link_list *l, unsigned int i); /* host order */
+/* Source address of the tunnel (IFLA_VXLAN_LOCAL[6]), "" if unset. */
+const char *vxt_link_vxlan_local(const struct vxt_link_list *l, unsigned int i);
+/* Remote or multicast group (IFLA_VXLAN_GROUP[6]), "" if unset (Calico and
+ * Flannel set neither: they program FDB entries per peer). */
+const char *vxt_link_vxlan_remote(const struct vxt_link_list *l, unsigned int i);
+/* Parent device (IFLA_VXLAN_LINK, `ip link add ... dev X`), 0 if unset. */
+int vxt_link_vxlan_link(const struct vxt_link_list *l, unsigned int i);
+bool vxt_link_vxlan_learning(const struct vxt_link_list *l, unsigned int i);
+/* IPv4 outer UDP checksums (IFLA_VXLAN_UDP_CSUM); for IPv6 tunnels this is
+ * true unless udp6zerocsumtx is set. */
+bool vxt_link_vxlan_udpcsum(const struct vxt_link_list *l, unsigned int i);
+/* Underlay family: AF_INET6 when local or remote is IPv6, else AF_INET
+ * (the kernel's VXLAN_F_IPV6). */
+int vxt_link_vxlan_family(const struct vxt_link_list *l, unsigned int i);
+
+/* ---- Underlay detection -------------------------------------------- */
+
+/* Pick the underlay interface and address like the CNI does.  method is
+ * one of (Calico IP_AUTODETECTION_METHOD syntax where Calico has it):
+ *   default-route          the default route with the lowest metric (main
+ *                          table).  Equal metrics on different interfaces
+ *                          are a tie: -ENOTUNIQ listing them.
+ *   first-found            Calico's default: the first global-unicast
+ *                          address, interfaces taken in Calico's order
+ *                          (highest ifindex first), skipping ^docker.*,
+ *                          ^cbr.*, ^dummy.*, ^virbr.*, ^lxcbr.*, ^veth.*,
+ *                          ^lo, ^cali.*, ^tunl.*, ^flannel.*,
+ *                          ^kube-ipvs.*, ^cni.*, ^vxlan\.calico.*,
+ *                          ^vxlan-v6\.calico.*, ^wireguard\.cali.*,
+ *                          ^wg-v6\.cali.*, ^nodelocaldns.*
+ *   interface=RE[,RE]      as first-found over the interfaces whose name
+ *                          matches one of the POSIX extended regexes
+ *                          (unanchored, as Calico's Go regexps; no skip list)
+ *   skip-interface=RE[,RE] first-found with these regexes added to the skip list
+ *   cidr=CIDR[,CIDR]       first-found (no skip list) over addresses inside
+ *                          one of the CIDRs
+ *   can-reach=DEST         the kernel's route to DEST (an address, or a name
+ *                          resolved with getaddrinfo): its output device
+ *                          and source address.  Nothing is sent.
+ *   address=IP             the interface holding IP (Calico's
+ *                          kubernetes-internal-ip: pass the downward API's
+ *                          status.hostIP)
+ *   vxlan=NAME             the parent of VXLAN device NAME: its link
+ *                          attribute, else the interface holding its local
+ *                          address, else the route to its remote
+ * Regexes are POSIX extended with RE2's \d \w \s (and \D \W \S)
+ * translated; back-references and other letter escapes are refused, and
+ * an empty list element is an error (Calico would match everything).
+ * Commas may be surrounded by blanks.  NULL or "" means default-route (what
+ * the incident's script did; Calico's own default is first-found).
+ * family: AF_UNSPEC (IPv4, falling back to IPv6 when no IPv4 candidate
+ * exists), AF_INET or AF_INET6.  Addresses count when they are global
+ * unicast (not loopback, link-local, multicast or unspecified).
+ * Returns 0 and *out, or:
+ *   -EINVAL    malformed method (the message names the bad part: unknown
+ *              method, bad regex, bad CIDR or prefix, bad address, bad
+ *              interface name, a family that contradicts the argument) or
+ *              vxlan=NAME names a device that is not VXLAN;
+ *   -ENODEV    vxlan=NAME: no such device;
+ *   -ENOENT    nothing matched; the message lists every candidate
+ *              considered and why it was rejected;
+ *   -ENOTUNIQ  default-route: several default routes share the lowest metric;
+ *   other -errno from the netlink dumps.
+ * Release the result with vxt_underlay_unref(). */
+struct vxt_underlay;
+int vxt_underlay_detect(struct vxt_ctx *ctx, const char *method, int family,
+                        struct vxt_underlay **out);
+/* Parse and validate a method without looking at the system: 0 or -EINVAL
+ * with the same message vxt_underlay_detect() would give. */
+int vxt_underlay_method_check(struct vxt_ctx *ctx, const char *method);
+struct vxt_underlay *vxt_underlay_ref(struct vxt_underlay *u);
+struct vxt_underlay *vxt_underlay_unref(struct vxt_underlay *u);
+const char *vxt_underlay_ifname(const struct vxt_underlay *u);
+int vxt_underlay_ifindex(const struct vxt_underlay *u);
+/* The chosen address, numeric, without prefix; and its prefix length. */
+const char *vxt_underlay_address(const struct vxt_underlay *u);
+int vxt_underlay_prefixlen(const struct vxt_underlay *u);
+int vxt_underlay_family(const struct vxt_underlay *u); /* AF_INET/AF_INET6 */
+unsigned int vxt_underlay_mtu(const struct vxt_underlay *u);
+const char *vxt_underlay_kind(const struct vxt_underlay *u); /* as vxt_link_kind */
+/* The method that decided, normalised ("default-route", "cidr=..."). */
+const char *vxt_underlay_method(const struct vxt_underlay *u);
+/* One line: which method and which step chose it, e.g. "default-route:
+ * IPv4 default via 198.51.100.1 dev eth0 metric 100 (lowest of 2)". */
+const char *vxt_underlay_explanation(const struct vxt_underlay *u);
+
 /* ===================================================================== */
 /* Sysctl                                                                */
 /* ===================================================================== */
@@ -329,6 +472,98 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 /* Policy, apply, snapshot/restore, watch                                */
 /* ===================================================================== */
 /* @@POLICY@@ */
+/* A policy says which interfaces get which offload features and which
+ * sysctls.  Interfaces are chosen by selectors: "underlay" (found with the
+ * policy's underlay method, see vxt_underlay_detect), "vxlan" (the VXLAN
+ * class: by default whichever of vxlan.calico, vxlan-v6.calico, flannel.1
+ * and cilium_vxlan exist), an interface name or an fnmatch(3) glob, and for
+ * sysctls also "all" and "default".  Policies come from a file (INI format,
+ * documented in vxlantune(8) and examples/vxlantune.conf), a preset, or are
+ * built with the functions below. */
+struct vxt_policy;
+
+/* An empty policy (VXLAN class = the default list, no underlay method). */
+int vxt_policy_new(struct vxt_policy **out);
+struct vxt_policy *vxt_policy_ref(struct vxt_policy *p);
+struct vxt_policy *vxt_policy_unref(struct vxt_policy *p);
+/* Load a policy file or text.  -EINVAL with a message naming the file, the
+ * line, the section and the key; -ENOENT/-EACCES if the file cannot be
+ * opened.  Nothing is checked against the kernel here (see
+ * vxt_policy_check). */
+int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out);
+int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_policy **out);
+/* Presets: "calico-incident" (the incident's fix: rx tx tso gso gro off on
+ * the default-route underlay and vxlan.calico, rp_filter=0 on all, default
+ * and every interface) and "checksum" (tx-checksum-ip-generic off on the
+ * VXLAN devices).  -EINVAL for another name. */
+int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy **out);
+/* The policy-file text of a preset (static), or NULL; names by index. */
+const char *vxt_preset_text(const char *name);
+const char *vxt_preset_name(unsigned int i);
+
+/* Builders.  -EINVAL for a malformed argument, -ENOMEM. */
+int vxt_policy_set_underlay_method(struct vxt_policy *p, const char *method);
+const char *vxt_policy_underlay_method(const struct vxt_policy *p);
+/* Replace the VXLAN class (NULL-terminated names/globs; empty = none). */
+int vxt_policy_set_vxlan_interfaces(struct vxt_policy *p, const char *const *globs);
+unsigned int vxt_policy_vxlan_count(const struct vxt_policy *p);
+const char *vxt_policy_vxlan(const struct vxt_policy *p, unsigned int i);
+/* "WORD on|off" (ethtool -K words) for the interfaces of a selector. */
+int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const char *word, bool on);
+/* KEY = VALUE; selector NULL for plain keys ("net.ipv4.ip_forward") and
+ * full conf keys, else short conf keys ("rp_filter") for its interfaces. */
+int vxt_policy_add_sysctl(struct vxt_policy *p, const char *key, const char *value,
+                          const char *selector);
+unsigned int vxt_policy_feature_rule_count(const struct vxt_policy *p);
+const char *vxt_policy_feature_rule_selector(const struct vxt_policy *p, unsigned int i);
+unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
+
+/* Check the policy against the running kernel: underlay method syntax,
+ * every feature word.  -EINVAL with a message naming the problem. */
+int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
+
+/* Apply: validate everything (nothing changes if anything is wrong), then
+ * features rule by rule, then sysctls; one report.  An underlay that
+ * cannot be found is a failed entry (object "underlay"), not an error: the
+ * rest still applies.  flags: VXT_DRY_RUN. */
+int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
+                     struct vxt_report **report);
+
+/* Snapshot: the current state of everything the policy touches, as JSON
+ * text (malloc'd; free() it).  Restore puts a snapshot back (validated
+ * first; nothing changes if it is malformed), with a report; interfaces
+ * that no longer exist are "gone".  flags: VXT_DRY_RUN. */
+int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
+int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
+                         struct vxt_report **report);
+
+/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
+ * the policy to every selected interface that appears, is re-created or
+ * changes; new interfaces also get the policy's sysctls.  No polling.  On
+ * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
+ * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
+ * vxt_watch_run().  The watcher does not apply anything until called: call
+ * vxt_watch_resync() first to apply the whole policy. */
+struct vxt_watch;
+int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
+                  struct vxt_watch **out);
+struct vxt_watch *vxt_watch_ref(struct vxt_watch *w);
+struct vxt_watch *vxt_watch_unref(struct vxt_watch *w);
+/* The socket to poll for POLLIN. */
+int vxt_watch_fd(const struct vxt_watch *w);
+/* Apply the whole policy now (start-up, SIGHUP, overrun). */
+int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report);
+/* Handle every queued notification without blocking.  Returns the number
+ * of interfaces handled (>= 0) with their report, or -errno. */
+int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report);
+/* Wait up to timeout_ms (-1: forever) for notifications and handle them:
+ * 1 and a report when something was handled, 0 (report NULL) on timeout or
+ * signal, -errno on failure. */
+int vxt_watch_run(struct vxt_watch *w, int timeout_ms, struct vxt_report **report);
+unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
+unsigned long vxt_watch_events(const struct vxt_watch *w);
+/* The underlay the watcher currently applies to ("" if none). */
+const char *vxt_watch_underlay(const struct vxt_watch *w);
 
 /* ===================================================================== */
 /* Health checks                                                         */

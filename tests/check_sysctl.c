@@ -155,7 +155,7 @@ START_TEST(effective_combinations)
 			struct vxt_sysctl_list *l = NULL;
 			ck_assert_int_eq(vxt_sysctl_show(ctx, NULL, sels, 0, &l), 0);
 			ck_assert_uint_eq(vxt_sysctl_list_count(l), 1);
-			char want[4];
+			char want[16];
 			snprintf(want, sizeof(want), "%d", a > f ? a : f);
 			ck_assert_str_eq(vxt_sysctl_list_effective(l, 0), want);
 			snprintf(want, sizeof(want), "%d", f);

@@ -42,8 +42,24 @@ void report_print_text(const struct vxt_report *r, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
 int report_exit_code(const struct vxt_report *r);
 
+/* --config / --preset (policy_opts.c). */
+struct policy_opts {
+	const char *config;
+	const char *preset;
+};
+/* Load the policy; EXIT_DONE or the exit code after printing the error. */
+int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const char *cmd,
+                     struct vxt_policy **out);
+extern const char *policy_opts_help;
+
 /* Commands: argv[0] is the command name. */
 int cmd_offloads(int argc, char **argv);
 int cmd_sysctl(int argc, char **argv);
+int cmd_links(int argc, char **argv);
+int cmd_underlay(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -21,9 +21,15 @@ struct command {
 /* One line per command; each lives in tools/cmd_<name>.c. */
 static const struct command commands[] = {
 	{"offloads", cmd_offloads, "show or set NIC offload features (ethtool -k / -K)"},
-	{"version", cmd_version, "print the version"},
 	{"sysctl", cmd_sysctl, "show, set and persist rp_filter and other /proc/sys values"},
+	{"links", cmd_links, "list links: kind, state, MTU, addresses, VXLAN details"},
+	{"underlay", cmd_underlay, "find the underlay interface and address, and why"},
+	{"apply", cmd_apply, "apply a policy (preset or file) once, with a report"},
+	{"watch", cmd_watch, "apply a policy, then keep it applied as devices come and go"},
+	{"snapshot", cmd_snapshot, "save the state a policy would touch (JSON)"},
+	{"restore", cmd_restore, "put a snapshot back"},
 	/* @@COMMANDS@@ */
+	{"version", cmd_version, "print the version"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,352 @@
+/* Policy files: a small INI format read with libinih, and the presets,
+ * which are policy files built into the library.
+ *
+ *   [underlay]
+ *   method = default-route          ; Calico IP_AUTODETECTION_METHOD syntax
+ *   features = rx off tx off tso off gso off gro off
+ *
+ *   [vxlan]
+ *   interfaces = vxlan.calico vxlan-v6.calico flannel.1 cilium_vxlan
+ *   features = tx-checksum-ip-generic off
+ *
+ *   [interface cali* eth1]          ; any names and globs
+ *   features = gro off
+ *
+ *   [sysctl all default vxlan underlay cali*]   ; per-interface keys
+ *   rp_filter = 0
+ *
+ *   [sysctl]                        ; plain keys
+ *   net.ipv4.ip_forward = 1
+ *
+ * Errors name the file, the line, the section and the key. */
+#include "config.h"
+
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct parse_state {
+	/* input, read line by line so that errors carry their line */
+	const char *text;
+	FILE *file;
+	int line;          /* of the line inih is handling */
+	bool at_bol;       /* the next read starts a new line */
+	int err_line;
+	struct vxt_ctx *ctx;
+	struct vxt_policy *p;
+	const char *source; /* file name or preset, for messages */
+	int err;            /* first error (negative), 0 if none */
+	char msg[512];
+	int lines;          /* handler calls, to tell an empty file */
+	char last_section[128];
+	bool vxlan_seen;
+};
+
+__attribute__((format(printf, 5, 6)))
+static int bad(struct parse_state *st, int err, const char *section, const char *key,
+               const char *fmt, ...)
+{
+	if (!st->err) {
+		st->err_line = st->line;
+		char what[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		st->err = err;
+		snprintf(st->msg, sizeof(st->msg), "[%s] %s: %s", section, key, what);
+	}
+	return 0; /* inih records the line */
+}
+
+/* Split a space/comma separated list in place-independent copies and call
+ * fn(word) for each; returns the first failure. */
+static int each_word(const char *value, int (*fn)(struct parse_state *, const char *, void *),
+                     struct parse_state *st, void *arg)
+{
+	char *copy = strdup(value), *save = NULL;
+	if (!copy)
+		return -ENOMEM;
+	int rc = 0, n = 0;
+	for (char *w = strtok_r(copy, " \t,", &save); w && rc == 0; w = strtok_r(NULL, " \t,", &save)) {
+		rc = fn(st, w, arg);
+		n++;
+	}
+	free(copy);
+	return rc ? rc : (n ? 0 : -ENODATA);
+}
+
+/* "features = WORD on|off WORD on|off ..." for one selector. */
+static int add_features(struct parse_state *st, const char *selector, const char *section,
+                        const char *value)
+{
+	char *copy = strdup(value), *save = NULL;
+	if (!copy)
+		return bad(st, -ENOMEM, section, "features", "%s", "out of memory");
+	int n = 0;
+	for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char *v = strtok_r(NULL, " \t,", &save);
+		if (!v || (strcmp(v, "on") && strcmp(v, "off"))) {
+			bad(st, -EINVAL, section, "features", "'%s' needs 'on' or 'off' after it", w);
+			free(copy);
+			return 0;
+		}
+		if (vxt_policy_add_feature(st->p, selector, w, !strcmp(v, "on")) < 0) {
+			bad(st, -EINVAL, section, "features", "invalid feature name '%s'", w);
+			free(copy);
+			return 0;
+		}
+		n++;
+	}
+	free(copy);
+	if (!n)
+		return bad(st, -EINVAL, section, "features", "%s", "empty: expected 'FEATURE on|off ...'");
+	return 1;
+}
+
+static int add_selector_feature(struct parse_state *st, const char *sel, void *arg)
+{
+	if (vxt_policy_selector_valid(sel) < 0 || !strcmp(sel, "all") || !strcmp(sel, "default")) {
+		bad(st, -EINVAL, st->last_section, "features", "invalid interface selector '%s'", sel);
+		return -EINVAL;
+	}
+	return add_features(st, sel, st->last_section, arg) ? 0 : -EINVAL;
+}
+
+static int add_selector_sysctl(struct parse_state *st, const char *sel, void *arg)
+{
+	const char *const *kv = arg;
+	int rc = vxt_policy_add_sysctl(st->p, kv[0], kv[1], sel);
+	if (rc < 0)
+		bad(st, rc, st->last_section, kv[0], "invalid interface selector '%s'", sel);
+	return rc;
+}
+
+static int collect_vxlan(struct parse_state *st, const char *g, void *arg)
+{
+	char ***v = arg;
+	size_t n = 0;
+	while (*v && (*v)[n])
+		n++;
+	char **nv = realloc(*v, (n + 2) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[n] = strdup(g);
+	nv[n + 1] = NULL;
+	return nv[n] ? 0 : -ENOMEM;
+}
+
+/* inih's reader: one line (or the part that fits) per call, counted. */
+static char *reader(char *buf, int size, void *stream)
+{
+	struct parse_state *st = stream;
+	if (size < 2)
+		return NULL;
+	char *got;
+	if (st->file) {
+		got = fgets(buf, size, st->file);
+	} else {
+		if (!*st->text)
+			return NULL;
+		size_t n = 0;
+		while (st->text[n] && st->text[n] != '\n' && n < (size_t)size - 2)
+			n++;
+		if (st->text[n] == '\n')
+			n++;
+		memcpy(buf, st->text, n);
+		buf[n] = '\0';
+		st->text += n;
+		got = buf;
+	}
+	if (got) {
+		if (st->at_bol)
+			st->line++;
+		st->at_bol = strchr(buf, '\n') != NULL;
+		bool more = st->file ? !feof(st->file) : *st->text != '\0';
+		if (!st->at_bol && more) {
+			/* inih would cut the line silently: refuse it instead. */
+			if (!st->err) {
+				st->err = -EINVAL;
+				st->err_line = st->line;
+				snprintf(st->msg, sizeof(st->msg),
+				         "line longer than %d characters: split it (keys may repeat and add up)",
+				         size - 2);
+			}
+			return NULL;
+		}
+	}
+	return got;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	st->lines++;
+	if (st->err)
+		return 0;
+	snprintf(st->last_section, sizeof(st->last_section), "%s", section);
+	if (!name) /* inih's section-start call (INI_CALL_HANDLER_ON_NEW_SECTION) */
+		return 1;
+	if (!value || !*value)
+		return bad(st, -EINVAL, section, name, "%s", "empty value");
+
+	if (!strcmp(section, "underlay")) {
+		if (!strcmp(name, "method")) {
+			if (vxt_policy_set_underlay_method(st->p, value) < 0)
+				return bad(st, -EINVAL, section, name, "invalid method '%s'", value);
+			return 1;
+		}
+		if (!strcmp(name, "features"))
+			return add_features(st, "underlay", section, value);
+		return bad(st, -EINVAL, section, name, "%s", "unknown key (method, features)");
+	}
+	if (!strcmp(section, "vxlan")) {
+		if (!strcmp(name, "interfaces")) {
+			char **v = NULL;
+			int rc = each_word(value, collect_vxlan, st, &v);
+			if (rc == 0 && st->vxlan_seen) {
+				/* several lines add up */
+				for (unsigned int i = 0; i < st->p->nvxlan; i++)
+					collect_vxlan(st, st->p->vxlan[i], &v);
+			}
+			if (rc == 0)
+				rc = vxt_policy_set_vxlan_interfaces(st->p, (const char *const *)v);
+			vxt_strv_free(v);
+			if (rc < 0)
+				return bad(st, -EINVAL, section, name, "invalid interface list '%s'", value);
+			st->vxlan_seen = true;
+			return 1;
+		}
+		if (!strcmp(name, "features"))
+			return add_features(st, "vxlan", section, value);
+		return bad(st, -EINVAL, section, name, "%s", "unknown key (interfaces, features)");
+	}
+	if (!strncmp(section, "interface ", 10)) {
+		if (strcmp(name, "features"))
+			return bad(st, -EINVAL, section, name, "%s", "unknown key (features)");
+		int rc = each_word(section + 10, add_selector_feature, st, (void *)value);
+		if (rc == -ENODATA)
+			return bad(st, -EINVAL, section, name, "%s", "the section names no interface");
+		return rc == 0 && !st->err;
+	}
+	if (!strcmp(section, "sysctl")) {
+		if (vxt_policy_add_sysctl(st->p, name, value, NULL) < 0)
+			return bad(st, -EINVAL, section, name, "invalid key or value '%s'", value);
+		return 1;
+	}
+	if (!strncmp(section, "sysctl ", 7)) {
+		const char *kv[2] = {name, value};
+		int rc = each_word(section + 7, add_selector_sysctl, st, kv);
+		if (rc == -ENODATA)
+			return bad(st, -EINVAL, section, name, "%s", "the section names no interface");
+		return rc == 0;
+	}
+	return bad(st, -EINVAL, section, name, "unknown section [%s] (underlay, vxlan, interface GLOB..., sysctl [IFACE...])",
+	           section);
+}
+
+static int load(struct vxt_ctx *ctx, const char *source, const char *text, FILE *f,
+                struct vxt_policy **out)
+{
+	struct parse_state st = {.ctx = ctx, .source = source, .text = text, .file = f, .at_bol = true};
+	int rc = vxt_policy_new(&st.p);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "out of memory");
+	st.p->name = strdup(source);
+	/* inih reports the first line it could not parse (or whose handler
+	 * failed); ours is the first line a handler refused.  The earlier wins. */
+	int line = ini_parse_stream(reader, &st, handler, &st);
+	if (line != 0 || st.err) {
+		int err = st.err ? st.err : -EINVAL;
+		if (st.err && (line <= 0 || st.err_line <= line))
+			vxt_fail(ctx, err, "%s:%d: %s", source, st.err_line, st.msg);
+		else if (line > 0)
+			vxt_fail(ctx, -EINVAL, "%s:%d: syntax error (expected [section] or key = value)", source, line);
+		else
+			vxt_fail(ctx, err, "%s: cannot be read", source);
+		vxt_policy_unref(st.p);
+		return err;
+	}
+	if (!st.p->nfrules && !st.p->nsrules) {
+		vxt_policy_unref(st.p);
+		return vxt_fail(ctx, EINVAL, "%s: the policy sets nothing (no features, no sysctl)", source);
+	}
+	*out = st.p;
+	return 0;
+}
+
+int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_policy **out)
+{
+	vxt_clear_error(ctx);
+	if (!text)
+		return vxt_fail(ctx, EINVAL, "no policy text");
+	return load(ctx, "policy", text, NULL, out);
+}
+
+int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out)
+{
+	vxt_clear_error(ctx);
+	if (!path || !*path)
+		return vxt_fail(ctx, EINVAL, "no policy file name");
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return vxt_fail(ctx, errno, "%s: cannot open: %s", path, strerror(errno));
+	int rc = load(ctx, path, NULL, f, out);
+	fclose(f);
+	return rc;
+}
+
+/* Presets are policy files too: what they do is readable right here and
+ * printed by `vxlantune apply --preset NAME --show-policy`. */
+static const struct {
+	const char *name, *text;
+} presets[] = {
+	{"calico-incident",
+	 "# Exactly the incident's fix: offloads off on the underlay (the NIC of\n"
+	 "# the default route, as the incident's script chose it) and on\n"
+	 "# vxlan.calico; rp_filter=0 on all, default and every interface.\n"
+	 "# Trade-off: Calico sets rp_filter=1 on cali* for anti-spoofing; this\n"
+	 "# preset turns that off as the incident's runbook did.\n"
+	 "[underlay]\n"
+	 "method = default-route\n"
+	 "features = rx off tx off tso off gso off gro off\n"
+	 "[vxlan]\n"
+	 "interfaces = vxlan.calico\n"
+	 "features = rx off tx off tso off gso off gro off\n"
+	 "[sysctl all default *]\n"
+	 "rp_filter = 0\n"},
+	{"checksum",
+	 "# The narrow fix Calico Felix, kOps and Flannel's docs apply: transmit\n"
+	 "# checksum offload off on the VXLAN devices, nothing else.\n"
+	 "[vxlan]\n"
+	 "interfaces = vxlan.calico vxlan-v6.calico flannel.1 cilium_vxlan\n"
+	 "features = tx-checksum-ip-generic off\n"},
+};
+
+const char *vxt_preset_text(const char *name)
+{
+	for (size_t i = 0; name && i < VXT_ARRAY_SIZE(presets); i++)
+		if (!strcmp(presets[i].name, name))
+			return presets[i].text;
+	return NULL;
+}
+
+const char *vxt_preset_name(unsigned int i)
+{
+	return i < VXT_ARRAY_SIZE(presets) ? presets[i].name : NULL;
+}
+
+int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy **out)
+{
+	vxt_clear_error(ctx);
+	const char *text = vxt_preset_text(name);
+	if (!text)
+		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (calico-incident, checksum)",
+		                name ? name : "(null)");
+	return load(ctx, name, text, NULL, out);
+}

@@ -1,0 +1,268 @@
+/* vxlantune apply | snapshot | restore. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct option apply_opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"preset", required_argument, NULL, 'p'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"json", no_argument, NULL, 'j'},
+	{"all-entries", no_argument, NULL, 'A'},
+	{"show-policy", no_argument, NULL, 'S'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static void apply_usage(FILE *out)
+{
+	fprintf(out,
+"Usage: vxlantune apply [--config FILE | --preset NAME] [--dry-run] [--json]\n"
+"                       [--all-entries] [--show-policy]\n"
+"\n"
+"Apply a policy once: offload features on the underlay, the VXLAN devices\n"
+"and any other interfaces it names, then its sysctls.  Everything is\n"
+"validated first: a bad policy changes nothing.  Prints what changed; a\n"
+"second run changes nothing and says so.\n"
+"\n"
+"%s"
+"\n"
+"Options:\n"
+"  -n, --dry-run      report what would change; change nothing\n"
+"  --json             the report as JSON (changed, unmet, entries)\n"
+"  --all-entries      list unchanged entries too\n"
+"  --show-policy      print the preset's policy file and exit\n"
+"  -h, --help         this help\n"
+"\n"
+"Exit status: 0 done (also when nothing needed changing); 1 something\n"
+"requested could not be done (fixed feature, failed write, no underlay);\n"
+"2 bad policy or usage; 3 not found; 4 permission denied; 5 other.\n"
+"\n"
+"Examples:\n"
+"  vxlantune apply --preset calico-incident --dry-run\n"
+"  vxlantune apply --config /etc/vxlantune/vxlantune.conf --json\n",
+		policy_opts_help);
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct policy_opts po = {0};
+	bool dry = false, json = false, all = false, show = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:njh", apply_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': po.config = optarg; break;
+		case 'p': po.preset = optarg; break;
+		case 'n': dry = true; break;
+		case 'j': json = true; break;
+		case 'A': all = true; break;
+		case 'S': show = true; break;
+		case 'h': apply_usage(stdout); return EXIT_DONE;
+		default: return cli_usage("apply", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("apply", "unexpected argument '%s'", argv[optind]);
+	if (show) {
+		const char *text = vxt_preset_text(po.preset);
+		if (!text)
+			return cli_usage("apply", "--show-policy needs --preset NAME (calico-incident, checksum)");
+		fputs(text, stdout);
+		return EXIT_DONE;
+	}
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0)
+		return EXIT_SYSTEM;
+	struct vxt_policy *p = NULL;
+	int ret = policy_opts_load(ctx, &po, "apply", &p);
+	if (ret == EXIT_DONE) {
+		struct vxt_report *r = NULL;
+		int rc = vxt_policy_apply(ctx, p, dry ? VXT_DRY_RUN : 0, &r);
+		if (rc < 0) {
+			ret = cli_fail(ctx, rc);
+		} else {
+			if (json)
+				cli_print_json(report_to_json(r));
+			else
+				report_print_text(r, all);
+			ret = report_exit_code(r);
+		}
+		vxt_report_unref(r);
+	}
+	vxt_policy_unref(p);
+	vxt_ctx_unref(ctx);
+	return ret;
+}
+
+static const struct option snap_opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"preset", required_argument, NULL, 'p'},
+	{"output", required_argument, NULL, 'o'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+int cmd_snapshot(int argc, char **argv)
+{
+	struct policy_opts po = {0};
+	const char *outfile = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:o:h", snap_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': po.config = optarg; break;
+		case 'p': po.preset = optarg; break;
+		case 'o': outfile = optarg; break;
+		case 'h':
+			printf("Usage: vxlantune snapshot -o FILE [--config FILE | --preset NAME]\n"
+			       "\n"
+			       "Save the current state of every offload feature and sysctl the policy\n"
+			       "touches, as JSON ('-o -' for standard output).  'vxlantune restore FILE'\n"
+			       "puts it back.  Take one before the first apply.\n\n%s", policy_opts_help);
+			return EXIT_DONE;
+		default: return cli_usage("snapshot", "invalid option");
+		}
+	}
+	if (!outfile)
+		return cli_usage("snapshot", "missing -o FILE (or -o - for standard output)");
+	if (optind < argc)
+		return cli_usage("snapshot", "unexpected argument '%s'", argv[optind]);
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0)
+		return EXIT_SYSTEM;
+	struct vxt_policy *p = NULL;
+	int ret = policy_opts_load(ctx, &po, "snapshot", &p);
+	char *text = NULL;
+	if (ret == EXIT_DONE) {
+		int rc = vxt_policy_snapshot(ctx, p, &text);
+		if (rc < 0)
+			ret = cli_fail(ctx, rc);
+	}
+	if (text) {
+		if (!strcmp(outfile, "-")) {
+			puts(text);
+		} else {
+			/* Write a temporary file and rename: never a half snapshot. */
+			char tmp[4096];
+			int n = snprintf(tmp, sizeof(tmp), "%s.tmp", outfile);
+			FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
+			if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 ||
+			    rename(tmp, outfile) != 0) {
+				cli_error("%s: cannot write the snapshot: %s", outfile, strerror(errno));
+				ret = cli_exit_for(errno);
+			} else {
+				fprintf(stderr, "vxlantune: snapshot written to %s\n", outfile);
+			}
+		}
+		free(text);
+	}
+	vxt_policy_unref(p);
+	vxt_ctx_unref(ctx);
+	return ret;
+}
+
+static const struct option restore_opts[] = {
+	{"dry-run", no_argument, NULL, 'n'},
+	{"json", no_argument, NULL, 'j'},
+	{"all-entries", no_argument, NULL, 'A'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static char *read_all(FILE *f, size_t max, int *err)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	if (!buf) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n > max) {
+			free(buf);
+			*err = E2BIG;
+			return NULL;
+		}
+		if (cap - n - 1 == 0) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				*err = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	bool dry = false, json = false, all = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "njh", restore_opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': dry = true; break;
+		case 'j': json = true; break;
+		case 'A': all = true; break;
+		case 'h':
+			puts("Usage: vxlantune restore FILE [--dry-run] [--json] [--all-entries]\n"
+			     "\n"
+			     "Put back the state saved by 'vxlantune snapshot' ('-' reads standard\n"
+			     "input).  The file is checked completely first: a malformed snapshot\n"
+			     "changes nothing.  Interfaces that no longer exist are reported 'gone'.\n"
+			     "\n"
+			     "Exit status as for apply.");
+			return EXIT_DONE;
+		default: return cli_usage("restore", "invalid option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage("restore", "expected exactly one snapshot FILE");
+	const char *path = argv[optind];
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	if (!f) {
+		cli_error("%s: cannot open the snapshot: %s", path, strerror(errno));
+		return cli_exit_for(errno);
+	}
+	int err = 0;
+	char *text = read_all(f, 16u << 20, &err);
+	if (f != stdin)
+		fclose(f);
+	if (!text) {
+		cli_error("%s: cannot read the snapshot: %s", path, strerror(err));
+		return err == E2BIG ? EXIT_USAGE : EXIT_SYSTEM;
+	}
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0) {
+		free(text);
+		return EXIT_SYSTEM;
+	}
+	struct vxt_report *r = NULL;
+	int ret, rc = vxt_snapshot_restore(ctx, text, dry ? VXT_DRY_RUN : 0, &r);
+	if (rc < 0) {
+		cli_error("%s: %s", path, vxt_ctx_errmsg(ctx));
+		ret = cli_exit_for(rc);
+	} else {
+		if (json)
+			cli_print_json(report_to_json(r));
+		else
+			report_print_text(r, all);
+		ret = report_exit_code(r);
+	}
+	vxt_report_unref(r);
+	vxt_ctx_unref(ctx);
+	free(text);
+	return ret;
+}

@@ -1,0 +1,260 @@
+/* vxlantune watch: apply a policy, then keep it applied.  Foreground,
+ * one log line per action; SIGTERM/SIGINT stop it (exit 0), SIGHUP reloads
+ * the policy file; readiness goes to systemd's $NOTIFY_SOCKET if set. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: vxlantune watch [--config FILE | --preset NAME] [--dry-run] [--quiet]\n"
+"\n"
+"Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
+"polling: an idle watcher never wakes up) and re-apply it within\n"
+"milliseconds whenever a selected interface appears, is re-created (e.g.\n"
+"calico-node re-creating vxlan.calico) or has its features changed behind\n"
+"our back.  New interfaces also get the policy's sysctls.  If notifications\n"
+"are lost (socket overrun) the whole policy is re-applied.\n"
+"\n"
+"%s"
+"\n"
+"Options:\n"
+"  -n, --dry-run   log what would change; change nothing\n"
+"  -q, --quiet     log only changes and errors, not the start-up report\n"
+"  -h, --help      this help\n"
+"\n"
+"Signals: SIGTERM/SIGINT stop (exit 0); SIGHUP reloads --config FILE.\n"
+"Runs under systemd (Type=notify) and as a Kubernetes DaemonSet: see\n"
+"examples/vxlantune.service and examples/kubernetes/.\n"
+"\n"
+"Exit status: 0 stopped by a signal; 2 bad policy or usage; 4 permission\n"
+"denied; 5 other errors.\n",
+		policy_opts_help);
+}
+
+static void stamp(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	printf("%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	       tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+/* One line per interface that changed (or failed): what and how. */
+static void log_report(const struct vxt_report *r, const char *why)
+{
+	unsigned int n = vxt_report_count(r);
+	for (unsigned int i = 0; i < n;) {
+		const char *obj = vxt_report_object(r, i);
+		unsigned int j = i, shown = 0;
+		for (; j < n && !strcmp(vxt_report_object(r, j), obj); j++) {
+			int st = vxt_report_status(r, j);
+			if (st == VXT_STATUS_UNCHANGED)
+				continue;
+			if (!shown++) {
+				stamp();
+				printf("%s: %s:", why, obj[0] ? obj : "(global)");
+			}
+			if (st == VXT_STATUS_FAILED)
+				printf(" %s failed (%s)", vxt_report_key(r, j), strerror(vxt_report_error(r, j)));
+			else if (st == VXT_STATUS_GONE)
+				printf(" gone");
+			else
+				printf(" %s %s->%s%s", vxt_report_key(r, j), vxt_report_before(r, j),
+				       vxt_report_after(r, j), st == VXT_STATUS_FIXED ? " [fixed]" : "");
+		}
+		if (shown)
+			putchar('\n');
+		i = j;
+	}
+	fflush(stdout);
+}
+
+static void summary(const struct vxt_report *r, const char *what)
+{
+	stamp();
+	printf("%s: %u changed, %u unchanged, %u side effects, %u fixed, %u gone, %u failed\n", what,
+	       vxt_report_count_status(r, VXT_STATUS_CHANGED),
+	       vxt_report_count_status(r, VXT_STATUS_UNCHANGED),
+	       vxt_report_count_status(r, VXT_STATUS_SIDE_EFFECT),
+	       vxt_report_count_status(r, VXT_STATUS_FIXED),
+	       vxt_report_count_status(r, VXT_STATUS_GONE),
+	       vxt_report_count_status(r, VXT_STATUS_FAILED));
+	fflush(stdout);
+}
+
+/* sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET. */
+static void notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	if (!path || (path[0] != '/' && path[0] != '@'))
+		return;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t len = strlen(path);
+	if (len >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+	close(fd);
+}
+
+static const struct option opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"preset", required_argument, NULL, 'p'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+/* A watcher for the policy, with the whole policy applied. */
+static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int flags, bool quiet,
+                 struct vxt_watch **out)
+{
+	struct vxt_policy *p = NULL;
+	int ret = policy_opts_load(ctx, po, "watch", &p);
+	if (ret != EXIT_DONE)
+		return ret;
+	struct vxt_watch *w = NULL;
+	int rc = vxt_watch_new(ctx, p, flags, &w);
+	vxt_policy_unref(p);
+	if (rc < 0)
+		return cli_fail(ctx, rc);
+	struct vxt_report *r = NULL;
+	if ((rc = vxt_watch_resync(w, &r)) < 0) {
+		vxt_watch_unref(w);
+		return cli_fail(ctx, rc);
+	}
+	log_report(r, "apply");
+	if (!quiet)
+		summary(r, "policy applied");
+	vxt_report_unref(r);
+	*out = w;
+	return EXIT_DONE;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct policy_opts po = {0};
+	bool dry = false, quiet = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:nqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': po.config = optarg; break;
+		case 'p': po.preset = optarg; break;
+		case 'n': dry = true; break;
+		case 'q': quiet = true; break;
+		case 'h': usage(stdout); return EXIT_DONE;
+		default: return cli_usage("watch", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("watch", "unexpected argument '%s'", argv[optind]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		cli_error("watch: signalfd: %s", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0) {
+		close(sfd);
+		return EXIT_SYSTEM;
+	}
+	unsigned int flags = dry ? VXT_DRY_RUN : 0;
+	struct vxt_watch *w = NULL;
+	int ret = start(ctx, &po, flags, quiet, &w);
+	if (ret != EXIT_DONE)
+		goto out;
+	stamp();
+	printf("watching for link changes (underlay: %s)%s\n",
+	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
+	notify("READY=1");
+	for (;;) {
+		struct pollfd pfd[2] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
+		                        {.fd = sfd, .events = POLLIN}};
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_error("watch: poll: %s", strerror(errno));
+			ret = EXIT_SYSTEM;
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGHUP) {
+				notify("RELOADING=1");
+				struct vxt_watch *nw = NULL;
+				stamp();
+				printf("SIGHUP: reloading the policy\n");
+				if (start(ctx, &po, flags, quiet, &nw) == EXIT_DONE) {
+					vxt_watch_unref(w);
+					w = nw;
+				} else {
+					stamp();
+					printf("reload failed: keeping the previous policy\n");
+				}
+				notify("READY=1");
+				continue;
+			}
+			stamp();
+			printf("%s: stopping\n", strsignal((int)si.ssi_signo));
+			notify("STOPPING=1");
+			ret = EXIT_DONE;
+			break;
+		}
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
+			struct vxt_report *r = NULL;
+			unsigned long resyncs = vxt_watch_resyncs(w);
+			int rc = vxt_watch_dispatch(w, &r);
+			if (rc < 0) {
+				/* Log and go on: the next event may succeed. */
+				cli_error("watch: %s", vxt_ctx_errmsg(ctx));
+				continue;
+			}
+			if (vxt_watch_resyncs(w) != resyncs) {
+				log_report(r, "resync");
+				summary(r, "overrun: policy re-applied");
+			} else {
+				log_report(r, dry ? "would re-apply" : "re-applied");
+			}
+			vxt_report_unref(r);
+		}
+	}
+out:
+	vxt_watch_unref(w);
+	vxt_ctx_unref(ctx);
+	close(sfd);
+	return ret;
+}
