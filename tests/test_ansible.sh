@@ -32,7 +32,7 @@ BINDINGS="PYTHONPATH=$BUILD/bindings/python/.libs:$SRC/bindings/python LD_LIBRAR
 PREFIX="vxt-ans$$"
 # Does this build's bindings have the calls still to come?
 has() { env $BINDINGS $PY -c "import sys, vxlantune; sys.exit(not hasattr(vxlantune.Context, '$1'))" && echo true || echo false; }
-VARS="vxt_prefix=$PREFIX vxt_tmp=$TMP vxt_has_underlay=$(has underlay) vxt_has_check=$(has check)"
+VARS="vxt_prefix=$PREFIX vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune vxt_has_underlay=$(has underlay) vxt_has_check=$(has check)"
 
 # play NAME [args...]: ansible-playbook with the test inventory and the
 # build tree's bindings; output in $TMP/NAME.out, exit code in $RC.
@@ -201,11 +201,25 @@ for h in node1 node2; do
 		test "$(rpf $h all)$(rpf $h default)$(rpf $h lo)$(rpf $h u0)$(rpf $h vxlan.calico) $(rpf $h cali0a)$(rpf $h cali0b)" = "00000 11"
 	t_check "role: $h policy file" sh -c "grep -qxF 'method = interface=^u0\$' '$TMP/$h/vxlantune.conf' &&
 		grep -qxF '[sysctl cali*]' '$TMP/$h/vxlantune.conf' && grep -qxF 'features = rx off tx off tso off gso off gro off' '$TMP/$h/vxlantune.conf'"
-	t_check "role: $h unit file" grep -qx "ExecStart=/usr/local/bin/vxlantune watch --config $TMP/$h/vxlantune.conf" "$TMP/$h/vxlantune.service"
+	t_check "role: $h unit file" grep -qx "ExecStart=$BUILD/tools/vxlantune watch --config $TMP/$h/vxlantune.conf" "$TMP/$h/vxlantune.service"
 	t_check "role: $h drop-in" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter = 0" "$TMP/$h-99-vxlantune.conf"
+done
+# The policy the role wrote for the watch service means what the role did:
+# the library's own apply of it finds nothing to change.
+for h in node1 node2; do
+	t_check "role: $h policy applied by vxlantune finds nothing to change" sh -c \
+		"ip netns exec '$PREFIX-$h' '$VXLANTUNE' apply --config '$TMP/$h/vxlantune.conf' --dry-run >'$TMP/apply-$h.out' 2>&1 &&
+		 grep -q '^dry run: 0 would change' '$TMP/apply-$h.out'" || sed 's/^/  /' "$TMP/apply-$h.out"
 done
 play rolererun "$COLL/tests/role.yml"
 expect_recap rolererun node1 0
 expect_recap rolererun node2 0
+# Selectors that give one key two values (the preset's "*" = 0 and cali* =
+# 1): the library rejects the policy, and the role fails before changing
+# anything.
+play conflict --limit node1 -e '{"vxlantune_rp_filter": {"cali*": 1}}' "$COLL/tests/role.yml"
+t_check "conflicting rp_filter: role fails with the library's message" sh -c \
+	"test $RC -ne 0 && grep -q 'conflicting values for net.ipv4.conf.cali0.\.rp_filter' '$TMP/conflict.out'" || show conflict
+t_check "conflicting rp_filter: nothing changed" test "$(recap conflict node1 changed)" = 0
 
 t_done
