@@ -62,15 +62,38 @@ with vxlantune.Context() as ctx:
         ctx.apply("calico-incident")' 2>>"$tmp/apply.err" || echo "python apply failed" >>"$tmp/apply.fail"
 ) &
 a3=$!
+# ...and the Ansible modules, as a Kubespray run would (connection local,
+# the module's interpreter inside the namespace).
+a4=""
+if command -v ansible >/dev/null; then
+	mkdir -p "$tmp/coll/ansible_collections/vxlantune" "$tmp/home"
+	ln -s "$(cd "$top_srcdir" && pwd)/ansible" "$tmp/coll/ansible_collections/vxlantune/node"
+	(
+		export ANSIBLE_COLLECTIONS_PATH="$tmp/coll" ANSIBLE_HOME="$tmp/home" ANSIBLE_LOCAL_TEMP="$tmp/home/tmp" \
+			ANSIBLE_REMOTE_TEMP="$tmp/home/rtmp" ANSIBLE_CONFIG="$tmp/none.cfg" ANSIBLE_NOCOLOR=1
+		b=$(cd "$top_builddir" && pwd); s=$(cd "$top_srcdir" && pwd)
+		interp="ip netns exec $ns env PYTHONPATH=$b/bindings/python/.libs:$s/bindings/python LD_LIBRARY_PATH=$b/lib/.libs ${PYTHON:-/usr/bin/python3}"
+		for _ in 1 2 3; do
+			ansible all -i node, -c local -e "ansible_python_interpreter='$interp'" -m vxlantune.node.offload \
+				-a '{"interfaces": ["vxlan", "underlay"], "features": {"rx": false, "tx": false, "tso": false, "gso": false, "gro": false}}' \
+				>>"$tmp/ansible.out" 2>&1 || echo "ansible offload exit $?" >>"$tmp/apply.fail"
+			ansible all -i node, -c local -e "ansible_python_interpreter='$interp'" -m vxlantune.node.sysctl_iface \
+				-a '{"interfaces": ["all", "default", "*"], "settings": {"rp_filter": 0}}' \
+				>>"$tmp/ansible.out" 2>&1 || echo "ansible sysctl_iface exit $?" >>"$tmp/apply.fail"
+		done
+	) &
+	a4=$!
+fi
 cycles 800 201
-wait $a1 $a2 $a3
+wait $a1 $a2 $a3 $a4
 settle
 rss1=$(rss); fds1=$(fds)
 echo "# 1,000 cycles and 30 concurrent applies took $(( $(date +%s) - t0 )) s"
 
 t_check "watcher still running" kill -0 "$wpid"
 t_check "no concurrent apply failed" test ! -s "$tmp/apply.fail"
-if [ -s "$tmp/apply.fail" ]; then cat "$tmp/apply.fail" "$tmp/apply.err" | head -20; fi
+if [ -s "$tmp/apply.fail" ]; then cat "$tmp/apply.fail" "$tmp/apply.err" | head -20; tail -30 "$tmp/ansible.out" 2>/dev/null; fi
+t_check "the Ansible modules ran" sh -c "grep -c 'node | ' '$tmp/ansible.out' | grep -qx 6"
 t_check "file descriptors flat ($fds0 -> $fds1)" test "$fds1" -eq "$fds0"
 t_check "RSS flat ($rss0 -> $rss1 KiB)" test "$rss1" -le $((rss0 + 128))
 t_check "the watcher noticed the overruns or events" sh -c "grep -q -E 're-applied|overrun' '$tmp/watch.log'"

@@ -93,6 +93,9 @@ notes:
   - Effective rp_filter is max(C(all), interface); setting an interface to 0 while
     C(all) is 1 or 2 leaves the stricter value in force. Calico sets rp_filter=1 on
     C(cali*) on purpose (anti-spoofing); think twice before loosening it.
+  - Globs are expanded to the interfaces that exist when the module plans. If one of
+    them is deleted before its value is written (a CNI re-creating devices), the module
+    plans again, up to 3 times, and only then fails with the library's error.
 seealso:
   - module: vxlantune.node.offload
   - name: ansible.posix.sysctl
@@ -187,6 +190,7 @@ file:
   type: str
 '''
 
+import errno
 import os
 import tempfile
 
@@ -197,6 +201,7 @@ from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common im
     resolve)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
+RETRIES = 3
 FILE_HEADER = "# Managed by Ansible (vxlantune.node.sysctl_iface): local edits are overwritten.\n"
 
 
@@ -275,18 +280,24 @@ def main():
 
     result = dict(changed=False, report=[], settings={}, additional_sysctl=[], sysctl_d_only=[],
                   diff=[])
-    try:
-        with vc.vxlantune.Context() as ctx:
-            final = plan(module, ctx, rules)
-            result['settings'] = final
-            if final and p['apply']:
-                rep = ctx.sysctl_set(final, None, dry_run=module.check_mode)
-                result['report'] = rep.to_dicts()
-            content = None
-            if p['file']:
-                content = FILE_HEADER + (ctx.sysctl_render(final, None, format='sysctl.d') if final else '')
-    except vc.vxlantune.Error as e:
-        fail_error(module, e, "sysctl", **result)
+    # Globs are expanded when planning; an interface the CNI deletes before
+    # the write (ENODEV) makes the module plan again, up to RETRIES times.
+    for attempt in range(RETRIES):
+        try:
+            with vc.vxlantune.Context() as ctx:
+                final = plan(module, ctx, rules)
+                result['settings'] = final
+                if final and p['apply']:
+                    rep = ctx.sysctl_set(final, None, dry_run=module.check_mode)
+                    result['report'] = rep.to_dicts()
+                content = None
+                if p['file']:
+                    content = FILE_HEADER + (ctx.sysctl_render(final, None, format='sysctl.d') if final else '')
+            break
+        except vc.vxlantune.Error as e:
+            if e.errno == errno.ENODEV and attempt + 1 < RETRIES:
+                continue
+            fail_error(module, e, "sysctl", **result)
 
     entries = result['report']
     if module._diff:
