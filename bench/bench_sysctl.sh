@@ -7,6 +7,9 @@
 # Scenarios: "all differ" (every file 1: both must write 2,003 files),
 # "mixed" (0/1/2 in turn, as on a Calico node: a third already right) and
 # "converged" (everything already 0: the periodic re-apply case).
+# Then reading: `vxlantune sysctl show` (rp_filter, configured and
+# effective, of all, default and every interface; then 10 IPv4 keys) against
+# `grep . /proc/sys/net/ipv4/conf/*/rp_filter` (one key, no effective value).
 # Usage: bench/bench_sysctl.sh [VXLANTUNE] [PAIRS] [RUNS]     (as root)
 set -eu
 V=$(readlink -f "${1:-${VXLANTUNE:-./tools/vxlantune}}")
@@ -75,4 +78,21 @@ echo "rp_filter=0 on $files files (all, default, lo, $((files - 3)) veths); medi
 run all
 run mixed
 run zero
+tshow() { # label command...
+	local l=$1 t0 t1 r; shift
+	: >/tmp/vxt-bench-show.$$
+	for r in $(seq "$RUNS"); do
+		t0=$(now_us); "$@" >/dev/null; t1=$(now_us)
+		echo $((t1 - t0)) >>/tmp/vxt-bench-show.$$
+	done
+	printf '%-44s %7.1f ms\n' "$l" "$(echo "$(median </tmp/vxt-bench-show.$$) / 1000" | bc -l)"
+	rm -f /tmp/vxt-bench-show.$$
+}
+keys10="--key rp_filter --key arp_ignore --key arp_announce --key accept_local --key forwarding"
+keys10="$keys10 --key proxy_arp --key log_martians --key send_redirects --key accept_redirects --key src_valid_mark"
+tshow "show: grep . conf/*/rp_filter" sh -c 'grep . /proc/sys/net/ipv4/conf/*/rp_filter'
+tshow "show: vxlantune sysctl show (rp_filter)" "$V" sysctl show
+tshow "show: vxlantune sysctl show --json" "$V" sysctl show --json
+tshow "show: grep 10 keys" sh -c 'cd /proc/sys/net/ipv4/conf && grep . */rp_filter */arp_ignore */arp_announce */accept_local */forwarding */proxy_arp */log_martians */send_redirects */accept_redirects */src_valid_mark'
+tshow "show: vxlantune sysctl show, 10 keys" "$V" sysctl show $keys10
 INNER

@@ -113,6 +113,40 @@ static int report_iface(struct vxt_report *r, const struct vxt_feature_req *req,
 	return rc;
 }
 
+/* Plain names (no glob characters) need no dump: one GET each. */
+static bool plain_names(const char *const *globs)
+{
+	if (!globs || !globs[0])
+		return false;
+	for (size_t i = 0; globs[i]; i++)
+		if (strpbrk(globs[i], "*?["))
+			return false;
+	return true;
+}
+
+/* GET each name; a missing interface is an error unless missing_ok (then
+ * it is simply not in the list). */
+static int read_names(struct vxt_ctx *ctx, const char *const *names, bool missing_ok,
+                      struct vxt_features_list **out)
+{
+	int rc = vxt_features_list_new(out);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "out of memory");
+	for (size_t i = 0; names[i]; i++) {
+		struct vxt_features *f = NULL;
+		rc = vxt_features_get(ctx, names[i], &f);
+		if (rc == -ENODEV && missing_ok)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (vxt_features_list_add(*out, f) < 0) {
+			vxt_features_unref(f);
+			return vxt_fail(ctx, ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
 static int jobs_send(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int n)
 {
 	if (!n)
@@ -143,14 +177,11 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 	if ((rc = vxt_feature_req_resolve(ctx, req, names, &res)) < 0)
 		return rc;
 
-	if (ifname) {
-		struct vxt_features *f;
-		if ((rc = vxt_features_get(ctx, ifname, &f)) < 0)
+	const char *one[] = {ifname, NULL};
+	bool by_name = ifname || plain_names(globs);
+	if (by_name) {
+		if ((rc = read_names(ctx, ifname ? one : globs, !ifname, &before)) < 0)
 			goto out;
-		if ((rc = vxt_features_list_new(&before)) < 0 || (rc = vxt_features_list_add(before, f)) < 0) {
-			vxt_features_unref(f);
-			goto oom;
-		}
 	} else {
 		struct vxt_features_list *all;
 		if ((rc = vxt_features_get_all(ctx, &all)) < 0)
@@ -213,17 +244,18 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 	if (!dry) {
 		/* Re-read: the kernel drops what it cannot change and may change
 		 * more than asked (side effects); only the state tells. */
-		if (ifname && njobs) {
-			struct vxt_features *f = NULL;
-			rc = vxt_features_get(ctx, ifname, &f);
-			if (rc < 0 && rc != -ENODEV)
+		if (by_name && njobs) {
+			/* Only the interfaces that got a SET. */
+			const char **changed = calloc(njobs + 1, sizeof(*changed));
+			if (!changed)
+				goto oom;
+			for (unsigned int i = 0, k = 0; i < before->n; i++)
+				if (job_of[i])
+					changed[k++] = before->v[i]->ifname;
+			rc = read_names(ctx, changed, true, &after);
+			free(changed);
+			if (rc < 0)
 				goto out;
-			if ((rc = vxt_features_list_new(&after)) < 0)
-				goto oom;
-			if (f && vxt_features_list_add(after, f) < 0) {
-				vxt_features_unref(f);
-				goto oom;
-			}
 		} else if (njobs) {
 			if ((rc = vxt_features_get_all(ctx, &after)) < 0)
 				goto out;

@@ -149,7 +149,23 @@ static char *reader(char *buf, int size, void *stream)
 		return NULL;
 	char *got;
 	if (st->file) {
-		got = fgets(buf, size, st->file);
+		/* getc, not fgets: a NUL byte must not hide the end of a line. */
+		int c = EOF, n = 0;
+		while (n < size - 1 && (c = getc(st->file)) != EOF) {
+			if (c == '\0') {
+				if (!st->err) {
+					st->err = -EINVAL;
+					st->err_line = st->line + (st->at_bol ? 1 : 0);
+					snprintf(st->msg, sizeof(st->msg), "NUL byte: not a text file");
+				}
+				return NULL;
+			}
+			buf[n++] = (char)c;
+			if (c == '\n')
+				break;
+		}
+		buf[n] = '\0';
+		got = n ? buf : NULL;
 	} else {
 		if (!*st->text)
 			return NULL;
@@ -167,7 +183,16 @@ static char *reader(char *buf, int size, void *stream)
 		if (st->at_bol)
 			st->line++;
 		st->at_bol = strchr(buf, '\n') != NULL;
-		bool more = st->file ? !feof(st->file) : *st->text != '\0';
+		bool more = false;
+		if (st->file) {
+			int c = getc(st->file);
+			if (c != EOF) {
+				ungetc(c, st->file);
+				more = true;
+			}
+		} else {
+			more = *st->text != '\0';
+		}
 		if (!st->at_bol && more) {
 			/* inih would cut the line silently: refuse it instead. */
 			if (!st->err) {

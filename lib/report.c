@@ -91,6 +91,8 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
 
 int vxt_report_append(struct vxt_report *dst, struct vxt_report *src)
 {
+	if (!src->n)
+		return 0;
 	if (vxt_grow((void **)&dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v)))
 		return -ENOMEM;
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));

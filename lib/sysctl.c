@@ -93,6 +93,7 @@ static int read_fail(struct vxt_ctx *ctx, const char *path, int err)
 /* One key into l.  sels NULL: all, default and every interface. */
 static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
                     const char *const *sels, unsigned int nsels, unsigned int flags,
+                    struct vxt_sdump *dump, unsigned int dumpkeys,
                     struct vxt_sysctl_list *l)
 {
 	struct vxt_skey k;
@@ -129,6 +130,17 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 	}
 	int rule = vxt_skey_effective_rule(&k);
 	char all[VXT_SK_VALUE_MAX] = "", eff[VXT_SK_VALUE_MAX];
+	/* IPv4 interface values from the RTM_GETLINK dump when there are
+	 * enough of them; "all", "default" and the rest from the files. */
+	int devconf = strcmp(k.family, "ipv4") ? -1 : vxt_devconf_index(k.name);
+	if (devconf >= 0) {
+		unsigned int ifaces = 0;
+		for (unsigned int o = 0; o < objs.n; o++)
+			ifaces += strcmp(objs.v[o], "all") && strcmp(objs.v[o], "default");
+		/* One dump serves every key of the call. */
+		if (vxt_sdump_worth(ifaces * dumpkeys, ifl.n))
+			vxt_sdump_load(ctx, dump);
+	}
 	vxt_skey_path(&k, "all", path, sizeof(path));
 	if ((rc = vxt_proc_read(sysfd, path, all, sizeof(all))) < 0) {
 		rc = read_fail(ctx, path, rc);
@@ -142,7 +154,11 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 			rc = vxt_fail(ctx, ENAMETOOLONG, "key too long for %s", obj);
 			goto out;
 		}
-		rc = vxt_proc_read(sysfd, path, value, sizeof(value));
+		if (iface && devconf >= 0 && dump->state > 0 &&
+		    !vxt_sdump_value(dump, obj, devconf, value, sizeof(value)))
+			rc = 0;
+		else
+			rc = vxt_proc_read(sysfd, path, value, sizeof(value));
 		if (rc < 0 && iface && (rc == -ENOENT || rc == -ENODEV))
 			continue; /* vanished since the listing */
 		if (rc < 0) {
@@ -189,8 +205,21 @@ int vxt_sysctl_show(struct vxt_ctx *ctx, const char *const *keys,
 		return sysfd;
 	}
 	int rc = 0;
+	struct vxt_sdump dump = {0}; /* read once, for the first key that needs it */
+	unsigned int dumpkeys = 0;
+	for (unsigned int i = 0; keys[i]; i++) {
+		struct vxt_skey k;
+		if (vxt_skey_parse(ctx, keys[i], flags, &k) >= 0 && k.kind == VXT_SK_CONF &&
+		    !strcmp(k.family, "ipv4") && vxt_devconf_index(k.name) >= 0)
+			dumpkeys++;
+	}
+	vxt_clear_error(ctx); /* a bad key is reported by show_key */
 	for (unsigned int i = 0; keys[i] && rc >= 0; i++)
-		rc = show_key(ctx, sysfd, keys[i], ifaces, nsels, flags, l);
+		rc = show_key(ctx, sysfd, keys[i], ifaces, nsels, flags, &dump, dumpkeys, l);
+	if (dump.state > 0)
+		vxt_dbg(ctx, "sysctl show: %u values from the dump, %u from files", dump.hits,
+		        l->n - dump.hits);
+	vxt_sdump_free(&dump);
 	close(sysfd);
 	if (rc < 0) {
 		vxt_sysctl_list_unref(l);
@@ -320,36 +349,56 @@ static int entry(struct vxt_report *r, const struct vxt_starget *t, const char *
 	                      t->value, t->via, status, err);
 }
 
-/* One file.  Returns < 0 only to abort the whole call (no privilege before
- * anything was written, or out of memory). */
+/* One file.  known: its current value from the RTM_GETLINK dump, or NULL
+ * to read it from the file.  Returns < 0 only to abort the whole call (no
+ * privilege before anything was written, or out of memory). */
 static int apply_one(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt_starget *t,
-                     bool force, bool dry, bool *wrote_any, struct vxt_report *r)
+                     const char *known, bool force, bool dry, bool *wrote_any,
+                     struct vxt_report *r)
 {
 	char before[VXT_SK_VALUE_MAX], after[VXT_SK_VALUE_MAX];
-	int perm_err = 0, err, rc;
-	int fd = vxt_splan_open(p, t, (dry ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0 && !dry && is_perm(errno)) {
-		/* Maybe it needs no change: reading is allowed to everyone. */
-		perm_err = errno;
-		fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		err = errno;
-		goto failed;
-	}
-	if ((rc = vxt_proc_pread(fd, before, sizeof(before))) < 0) {
-		err = -rc;
-		goto failed;
-	}
-	bool same = vxt_svalue_equal(before, t->value);
-	if (dry || (same && !force)) {
-		close(fd);
-		return entry(r, t, before, same ? before : t->value,
-		             same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED, 0);
-	}
-	if (perm_err) {
-		err = perm_err;
-		goto failed;
+	int perm_err = 0, err, rc, fd;
+	bool same;
+	if (known) {
+		/* Nothing to open unless there is something to write. */
+		snprintf(before, sizeof(before), "%s", known);
+		same = vxt_svalue_equal(before, t->value);
+		if (dry || (same && !force))
+			return entry(r, t, before, same ? before : t->value,
+			             same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED, 0);
+		fd = vxt_splan_open(p, t, (t->verbatim ? O_WRONLY : O_RDWR) | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			/* perm_fail tells a read-only sysctl by its mode. */
+			if (is_perm(err))
+				fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
+			goto failed;
+		}
+	} else {
+		fd = vxt_splan_open(p, t, (dry ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (fd < 0 && !dry && is_perm(errno)) {
+			/* Maybe it needs no change: reading is allowed to everyone. */
+			perm_err = errno;
+			fd = vxt_splan_open(p, t, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd < 0) {
+			err = errno;
+			goto failed;
+		}
+		if ((rc = vxt_proc_pread(fd, before, sizeof(before))) < 0) {
+			err = -rc;
+			goto failed;
+		}
+		same = vxt_svalue_equal(before, t->value);
+		if (dry || (same && !force)) {
+			close(fd);
+			return entry(r, t, before, same ? before : t->value,
+			             same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED, 0);
+		}
+		if (perm_err) {
+			err = perm_err;
+			goto failed;
+		}
 	}
 	char buf[VXT_SK_INPUT_MAX + 2];
 	int len = snprintf(buf, sizeof(buf), "%s\n", t->value);
@@ -408,6 +457,7 @@ int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 	bool dry = flags & VXT_DRY_RUN;
 	struct vxt_splan p;
 	struct vxt_report *r = NULL;
+	struct vxt_sdump dump = {0};
 	bool *force = NULL;
 	int rc = vxt_splan_build(ctx, req, flags, VXT_PLAN_SET, &p);
 	if (rc < 0)
@@ -419,22 +469,59 @@ int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 	}
 	mark_forced(&p, force);
 	vxt_dbg(ctx, "sysctl: %u files planned%s", p.n, dry ? " (dry run)" : "");
-	bool wrote_any = false;
+	/* Current values of IPv4 interface keys can come from one dump,
+	 * taken now (after planning), when it saves enough file opens.  A
+	 * file that gets written is opened anyway, and its current value
+	 * then costs one pread on the same descriptor: the dump saves the
+	 * opens of files that are already right.  A dry run opens nothing
+	 * else; a real run first applies a sample through the files and
+	 * dumps only if the rest promises enough unchanged files (the
+	 * periodic re-apply of a converged node, several keys per
+	 * interface).  See vxt_sdump_worth() for the numbers. */
+	enum { SAMPLE = 32 };
+	unsigned int dumpable = 0, sampled = 0, sampled_same = 0;
+	for (unsigned int i = 0; i < p.n; i++)
+		dumpable += !p.t[i].skip && p.t[i].devconf >= 0;
+	if (dry && vxt_sdump_worth(dumpable, p.lists[0].n))
+		vxt_sdump_load(ctx, &dump);
+	bool wrote_any = false, decided = dry;
+	unsigned int files = 0;
 	for (unsigned int i = 0; i < p.n; i++) {
-		if (p.t[i].skip)
+		const struct vxt_starget *t = &p.t[i];
+		char cur[16];
+		if (t->skip)
 			continue;
-		rc = apply_one(ctx, &p, &p.t[i], force[i], dry, &wrote_any, r);
+		files++;
+		if (t->devconf >= 0 && !decided && sampled == SAMPLE) {
+			unsigned long left = dumpable - sampled;
+			unsigned long same_est = left * sampled_same / sampled;
+			if (vxt_sdump_worth((unsigned int)same_est, p.lists[0].n))
+				vxt_sdump_load(ctx, &dump);
+			decided = true;
+		}
+		bool known = t->devconf >= 0 && dump.state > 0 &&
+		             !vxt_sdump_value(&dump, t->object, t->devconf, cur, sizeof(cur));
+		rc = apply_one(ctx, &p, t, known ? cur : NULL, force[i], dry, &wrote_any, r);
 		if (rc == -ENOMEM)
 			rc = vxt_fail(ctx, ENOMEM, "out of memory");
 		if (rc < 0)
 			goto out;
+		if (t->devconf >= 0 && !decided) {
+			unsigned int last = vxt_report_count(r) - 1;
+			sampled++;
+			sampled_same += vxt_report_status(r, last) == VXT_STATUS_UNCHANGED;
+		}
 	}
+	if (dump.state > 0)
+		vxt_dbg(ctx, "sysctl: %u current values from the dump, %u from files",
+		        dump.hits, files - dump.hits);
 	*report = r;
 	r = NULL;
 	rc = 0;
 out:
 	vxt_report_unref(r);
 	free(force);
+	vxt_sdump_free(&dump);
 	vxt_splan_free(&p);
 	return rc;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "internal.h"
 
@@ -109,6 +110,7 @@ struct vxt_starget {
 	bool added_default;   /* render: default added for a glob */
 	bool skip;            /* duplicate of an earlier target */
 	bool verbatim;        /* the kernel stores a valid write as written */
+	int devconf;          /* IPv4 conf key: IPV4_DEVCONF_* - 1, else -1 */
 	int dir;              /* -1: path is under /proc/sys; 0/1: path + reloff
 	                         is under the ipv4/ipv6 conf directory */
 	unsigned int reloff;
@@ -142,5 +144,29 @@ int vxt_proc_sys_open(struct vxt_ctx *ctx);
 int vxt_proc_pread(int fd, char *buf, size_t len);
 /* openat + read + close. */
 int vxt_proc_read(int sysfd, const char *path, char *buf, size_t len);
+
+/* ---- sysctl_dump.c ----------------------------------------------------- */
+/* IPv4 conf values of every interface from one RTM_GETLINK dump, so that
+ * /proc/sys files are opened only to write (see sysctl_dump.c). */
+struct vxt_sdump_link;
+struct vxt_sdump {
+	struct vxt_sdump_link *links; /* sorted by name */
+	int32_t *conf;                /* every link's values, back to back */
+	unsigned int n, cap, nconf, ccap;
+	int state;                    /* 0: not read yet, 1: read, < 0: failed */
+	unsigned int hits, misses;    /* lookups answered / left to the files */
+};
+/* IPV4_DEVCONF_* - 1 for a conf key name ("rp_filter" -> 7), -1 if none. */
+int vxt_devconf_index(const char *name);
+/* Dump once (later calls return the first outcome).  A failure sets no
+ * context error: the caller reads the files instead. */
+int vxt_sdump_load(struct vxt_ctx *ctx, struct vxt_sdump *d);
+/* Value of index idx on ifname as /proc/sys prints it; -ENOENT when the
+ * dump does not have it (not loaded, failed, no such link, short array). */
+int vxt_sdump_value(struct vxt_sdump *d, const char *ifname, int idx, char *buf, size_t len);
+void vxt_sdump_free(struct vxt_sdump *d);
+/* Whether one dump of `links` interfaces is cheaper than `reads` file
+ * reads (opens that the dump would save). */
+bool vxt_sdump_worth(unsigned int reads, unsigned int links);
 
 #endif

@@ -169,9 +169,12 @@ static int add_target(struct vxt_ctx *ctx, struct vxt_splan *p, const struct vxt
 	t->added_default = added;
 	t->verbatim = verbatim;
 	t->dir = -1;
+	t->devconf = -1;
 	if (k->kind == VXT_SK_CONF) {
 		t->dir = strcmp(k->family, "ipv4") ? 1 : 0;
 		t->reloff = (unsigned int)strlen("net/ipv4/conf/");
+		if (!t->dir && t->is_iface)
+			t->devconf = vxt_devconf_index(k->name);
 	}
 	snprintf(t->value, sizeof(t->value), "%s", value);
 	if (vxt_skey_path(k, obj, t->path, sizeof(t->path)) < 0 ||

@@ -100,6 +100,10 @@ int vxt_route_lookup(struct vxt_ctx *ctx, const struct vxt_ip *dst, struct vxt_r
 	rc = nl_send_auto(sk, msg);
 	if (rc >= 0)
 		rc = nl_recvmsgs(sk, cb);
+	/* The answer is followed by its ACK: read it too, or the next request
+	 * on this shared socket would find it first. */
+	if (rc >= 0 && st.error == 0)
+		rc = nl_wait_for_ack(sk);
 	if (st.error < 0) {
 		rc = vxt_fail(ctx, st.error, "no route to %s: %s%s%s", txt, strerror(-st.error),
 		              st.extack[0] ? ": " : "", st.extack);

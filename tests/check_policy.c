@@ -313,6 +313,35 @@ START_TEST(restore_rejects_bad_snapshots)
 }
 END_TEST
 
+/* Every area shares the context's sockets: interleaved calls must each see
+ * their own answers (a route lookup once left its ACK behind for the next
+ * dump to trip over). */
+START_TEST(shared_sockets_interleave)
+{
+	node();
+	struct vxt_ctx *ctx = new_ctx();
+	for (int i = 0; i < 3; i++) {
+		struct vxt_underlay *u = NULL;
+		ck_assert_int_eq(vxt_underlay_detect(ctx, "can-reach=198.51.100.50", 0, &u), 0);
+		ck_assert_str_eq(vxt_underlay_ifname(u), "eth0");
+		vxt_underlay_unref(u);
+		struct vxt_link_list *l = NULL;
+		ck_assert_msg(vxt_links_get(ctx, &l) == 0, "links: %s", vxt_ctx_errmsg(ctx));
+		ck_assert_int_ge(vxt_link_list_find(l, "vxlan.calico"), 0);
+		vxt_link_list_unref(l);
+		ck_assert_int_eq(vxt_underlay_detect(ctx, "default-route", 0, &u), 0);
+		vxt_underlay_unref(u);
+		struct vxt_features *f = NULL;
+		ck_assert_int_eq(vxt_features_get(ctx, "eth0", &f), 0);
+		vxt_features_unref(f);
+		ck_assert_int_eq(vxt_underlay_detect(ctx, "vxlan=vxlan.calico", 0, &u), 0);
+		ck_assert_str_eq(vxt_underlay_ifname(u), "eth0");
+		vxt_underlay_unref(u);
+	}
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 /* ---- watch -------------------------------------------------------------- */
 
 /* Handle notifications until ifname's offloads are off (or 2 s pass). */
@@ -405,6 +434,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, dry_run_changes_nothing);
 	tcase_add_test(tc, bad_policy_applies_nothing);
 	tcase_add_test(tc, snapshot_apply_restore);
+	tcase_add_test(tc, shared_sockets_interleave);
 	tcase_add_loop_test(tc, restore_rejects_bad_snapshots, 0, sizeof(bad_snapshots) / sizeof(bad_snapshots[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("watch");

@@ -566,6 +566,260 @@ START_TEST(show_plain_and_ipv6)
 }
 END_TEST
 
+/* ---- current values from one RTM_GETLINK dump ------------------------- */
+
+/* Counts from the library's debug log: how many values came from the
+ * dump and how many from files, for the last show or set. */
+struct dumplog {
+	int hits, files; /* -1: no such line (the dump was not used) */
+};
+static struct dumplog dump_seen;
+
+static void count_dump(struct vxt_ctx *ctx, int prio, const char *file, int line,
+                       const char *fn, const char *format, va_list args)
+{
+	(void)ctx; (void)prio; (void)file; (void)line; (void)fn;
+	char msg[256];
+	vsnprintf(msg, sizeof(msg), format, args);
+	unsigned int h, f;
+	if (sscanf(msg, "sysctl show: %u values from the dump, %u from files", &h, &f) == 2 ||
+	    sscanf(msg, "sysctl: %u current values from the dump, %u from files", &h, &f) == 2) {
+		dump_seen.hits = (int)h;
+		dump_seen.files = (int)f;
+	}
+}
+
+static struct vxt_ctx *dump_ctx(void)
+{
+	struct vxt_ctx *ctx = new_ctx();
+	vxt_ctx_set_log_fn(ctx, count_dump);
+	vxt_ctx_set_log_priority(ctx, 7);
+	dump_seen = (struct dumplog){-1, -1};
+	return ctx;
+}
+
+/* Every conf file of KEY as grep sees it: "OBJ/KEY:VALUE\n..." */
+static char *grep_key(const char *family, const char *key)
+{
+	return nstest_capture("cd /proc/sys/net/%s/conf && grep -H . */%s", family, key);
+}
+
+/* The value of OBJ/KEY in grep_key output, as a string (static). */
+static const char *grep_value(const char *out, const char *obj, const char *key)
+{
+	static char v[64];
+	char pat[96];
+	snprintf(pat, sizeof(pat), "%s/%s:", obj, key);
+	for (const char *p = out; (p = strstr(p, pat)); p++) {
+		if (p != out && p[-1] != '\n')
+			continue;
+		p += strlen(pat);
+		size_t n = strcspn(p, "\n");
+		ck_assert_uint_lt(n, sizeof(v));
+		memcpy(v, p, n);
+		v[n] = '\0';
+		return v;
+	}
+	ck_abort_msg("no %s in grep output", pat);
+	return NULL;
+}
+
+/* Writable IPv4 conf keys and values to spread over the interfaces: every
+ * key gets values that differ from its neighbours' in the IPV4_DEVCONF
+ * order, so that an index off by one cannot agree with /proc. */
+static const struct {
+	const char *key;
+	int vals[3];
+} varied[] = {
+	{"rp_filter", {2, 1, 0}},
+	{"arp_ignore", {8, 3, 1}},
+	{"arp_announce", {2, 1, 0}},
+	{"medium_id", {-1, 7, 42}},
+	{"accept_local", {1, 0, 1}},
+	{"log_martians", {1, 1, 0}},
+	{"proxy_arp", {1, 0, 0}},
+	{"arp_filter", {1, 0, 1}},
+	{"src_valid_mark", {1, 1, 0}},
+	{"route_localnet", {0, 1, 1}},
+	{"igmpv2_unsolicited_report_interval", {1234, 5, 99999}},
+	{"force_igmp_version", {3, 2, 0}},
+};
+
+static void spread_values(const char *prefix)
+{
+	/* One shell for everything: 50 interfaces x 12 keys. */
+	char *cmd = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&cmd, &len);
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "cd /proc/sys/net/ipv4/conf && i=0 && for d in %s*; do ", prefix);
+	for (size_t k = 0; k < sizeof(varied) / sizeof(varied[0]); k++)
+		fprintf(f, "case $(((i + %zu) %% 3)) in 0) v=%d;; 1) v=%d;; *) v=%d;; esac; "
+		        "echo $v > $d/%s; ", k, varied[k].vals[0], varied[k].vals[1],
+		        varied[k].vals[2], varied[k].key);
+	fprintf(f, "i=$((i + 1)); done");
+	fclose(f);
+	nstest_sh("%s", cmd);
+	free(cmd);
+}
+
+/* show takes the interface values from one dump, and they agree with
+ * /proc (read by grep) for every IPv4 conf key, varied and default. */
+START_TEST(dump_agrees_with_proc)
+{
+	nstest_enter();
+	nstest_veths("dv", 25); /* 50 interfaces */
+	nstest_sh("ip link add vxlan.calico type vxlan id 4096 dstport 4789");
+	spread_values("dv");
+	nstest_sh("echo 1 > /proc/sys/net/ipv4/conf/vxlan.calico/rp_filter; "
+	          "echo 2 > /proc/sys/net/ipv4/conf/all/rp_filter");
+	/* Every key of the running kernel's conf directory. */
+	char *names = nstest_capture("ls /proc/sys/net/ipv4/conf/all");
+	const char *keys[64];
+	unsigned int nkeys = 0;
+	for (char *k = strtok(names, "\n"); k && nkeys < 63; k = strtok(NULL, "\n"))
+		keys[nkeys++] = k;
+	keys[nkeys] = NULL;
+	ck_assert_uint_ge(nkeys, 30);
+	struct vxt_ctx *ctx = dump_ctx();
+	const char *sels[] = {"dv*", "vxlan.calico", "all", "default", NULL};
+	struct vxt_sysctl_list *l = NULL;
+	ck_assert_msg(vxt_sysctl_show(ctx, keys, sels, 0, &l) == 0, "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_uint_eq(vxt_sysctl_list_count(l), nkeys * 53);
+	/* 51 interfaces per key from the dump; all and default from files. */
+	ck_assert_int_eq(dump_seen.hits, (int)nkeys * 51);
+	ck_assert_int_eq(dump_seen.files, (int)nkeys * 2);
+	for (unsigned int k = 0; k < nkeys; k++) {
+		char *out = grep_key("ipv4", keys[k]);
+		for (unsigned int i = k * 53; i < (k + 1) * 53; i++) {
+			ck_assert_str_eq(vxt_sysctl_list_name(l, i), keys[k]);
+			const char *obj = vxt_sysctl_list_object(l, i);
+			ck_assert_msg(!strcmp(vxt_sysctl_list_value(l, i), grep_value(out, obj, keys[k])),
+			              "%s on %s: library %s, /proc %s", keys[k], obj,
+			              vxt_sysctl_list_value(l, i), grep_value(out, obj, keys[k]));
+		}
+		free(out);
+	}
+	/* Effective values still combine with all: max(2, own) = 2. */
+	unsigned int nrp = 0;
+	for (unsigned int i = 0; i < vxt_sysctl_list_count(l); i++) {
+		if (strcmp(vxt_sysctl_list_name(l, i), "rp_filter"))
+			continue;
+		ck_assert_str_eq(vxt_sysctl_list_effective(l, i), "2");
+		nrp++;
+	}
+	ck_assert_uint_eq(nrp, 53);
+	vxt_sysctl_list_unref(l);
+	/* The values really vary (the comparison above means something). */
+	char *v = nstest_capture("cat /proc/sys/net/ipv4/conf/dv*/medium_id | sort -u | wc -l");
+	ck_assert_int_eq(atoi(v), 3);
+	free(v);
+	free(names);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
+/* set on a converged node takes the current values from the dump and
+ * opens only what differs; the report's before values are the kernel's. */
+START_TEST(dump_set_converged)
+{
+	nstest_enter();
+	nstest_veths("cv", 100); /* 200 interfaces: past the sample */
+	nstest_sh("cd /proc/sys/net/ipv4/conf && for d in cv*; do echo 0 > $d/rp_filter; "
+	          "echo 1 > $d/arp_ignore; done");
+	/* A few that differ, scattered after the sample. */
+	nstest_sh("cd /proc/sys/net/ipv4/conf && echo 2 > cv77a/rp_filter && "
+	          "echo 1 > cv90b/rp_filter && echo 5 > cv99a/arp_ignore");
+	struct vxt_ctx *ctx = dump_ctx();
+	struct vxt_sysctl_req *req = req1("rp_filter", "0", "cv*", NULL);
+	const char *cv[] = {"cv*", NULL};
+	ck_assert_int_eq(vxt_sysctl_req_add(req, "arp_ignore", "1", cv), 0);
+	/* Dry run first: every value from the dump, nothing written. */
+	struct vxt_report *r = NULL;
+	ck_assert_int_eq(vxt_sysctl_set(ctx, req, VXT_DRY_RUN, &r), 0);
+	ck_assert_int_eq(dump_seen.hits, 400);
+	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 3);
+	ck_assert_int_eq(cat_rp("cv77a"), 2);
+	vxt_report_unref(r);
+	dump_seen = (struct dumplog){-1, -1};
+	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
+	ck_assert_int_gt(dump_seen.hits, 300); /* all but the sample */
+	ck_assert_int_eq(dump_seen.hits + dump_seen.files, 400);
+	ck_assert_uint_eq(vxt_report_count(r), 400);
+	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 3);
+	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 397);
+	unsigned int i = find_entry(r, "cv77a");
+	ck_assert_str_eq(vxt_report_before(r, i), "2");
+	ck_assert_str_eq(vxt_report_after(r, i), "0");
+	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_CHANGED);
+	vxt_report_unref(r);
+	unsigned int zero;
+	ck_assert_uint_eq(grep_rp("cv*", 0, &zero), 200);
+	ck_assert_uint_eq(zero, 200);
+	char *out = grep_key("ipv4", "arp_ignore");
+	ck_assert_str_eq(grep_value(out, "cv99a", "arp_ignore"), "1");
+	free(out);
+	/* Write-heavy: the sample shows it, and the files are used. */
+	nstest_sh("for f in /proc/sys/net/ipv4/conf/cv*/rp_filter; do echo 2 > $f; done");
+	dump_seen = (struct dumplog){-1, -1};
+	vxt_sysctl_req_free(req);
+	req = req1("rp_filter", "1", "cv*", NULL);
+	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
+	ck_assert_int_eq(dump_seen.hits, -1);
+	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 200);
+	ck_assert_str_eq(vxt_report_before(r, 0), "2");
+	ck_assert_uint_eq(grep_rp("cv*", 1, &zero), 200);
+	ck_assert_uint_eq(zero, 200);
+	vxt_report_unref(r);
+	vxt_sysctl_req_free(req);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
+/* IPv6 keys are not in the IPv4 dump: they come from the files, also
+ * when mixed with IPv4 keys in one call. */
+START_TEST(dump_not_for_ipv6)
+{
+	nstest_enter();
+	nstest_veths("six", 25);
+	nstest_sh("i=0; for d in /proc/sys/net/ipv6/conf/six*; do echo $((i %% 3)) > $d/accept_ra; "
+	          "i=$((i + 1)); done");
+	struct vxt_ctx *ctx = dump_ctx();
+	const char *sels[] = {"six*", NULL};
+	const char *keys6[] = {"ipv6.accept_ra", "ipv6.disable_ipv6", NULL};
+	struct vxt_sysctl_list *l = NULL;
+	ck_assert_msg(vxt_sysctl_show(ctx, keys6, sels, 0, &l) == 0, "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_int_eq(dump_seen.hits, -1); /* no dump at all */
+	ck_assert_uint_eq(vxt_sysctl_list_count(l), 100);
+	char *out = grep_key("ipv6", "accept_ra");
+	for (unsigned int i = 0; i < 50; i++)
+		ck_assert_str_eq(vxt_sysctl_list_value(l, i),
+		                 grep_value(out, vxt_sysctl_list_object(l, i), "accept_ra"));
+	free(out);
+	vxt_sysctl_list_unref(l);
+	/* Mixed: the IPv4 key from the dump, the IPv6 key from files. */
+	const char *mixed[] = {"rp_filter", "ipv6.accept_ra", NULL};
+	ck_assert_int_eq(vxt_sysctl_show(ctx, mixed, sels, 0, &l), 0);
+	ck_assert_int_eq(dump_seen.hits, 50);
+	ck_assert_int_eq(dump_seen.files, 50);
+	vxt_sysctl_list_unref(l);
+	/* set of an IPv6 key over every interface. */
+	struct vxt_sysctl_req *req = req1("ipv6.accept_ra", "2", "six*", NULL);
+	struct vxt_report *r = NULL;
+	dump_seen = (struct dumplog){-1, -1};
+	ck_assert_msg(vxt_sysctl_set(ctx, req, 0, &r) == 0, "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_int_eq(dump_seen.hits, -1);
+	ck_assert_uint_eq(vxt_report_count(r), 50);
+	ck_assert_uint_eq(vxt_report_unmet(r), 0);
+	char *bad = nstest_capture("grep -L '^2$' /proc/sys/net/ipv6/conf/six*/accept_ra | wc -l");
+	ck_assert_int_eq(atoi(bad), 0);
+	free(bad);
+	vxt_report_unref(r);
+	vxt_sysctl_req_free(req);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 static Suite *sysctl_suite(void)
 {
 	Suite *s = suite_create("sysctl");
@@ -583,6 +837,12 @@ static Suite *sysctl_suite(void)
 	tcase_add_loop_test(tc, refused_nothing_written, 0, sizeof(bad_items) / sizeof(bad_items[0]));
 	tcase_add_test(tc, values_checked);
 	tcase_add_test(tc, show_plain_and_ipv6);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("dump");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, dump_agrees_with_proc);
+	tcase_add_test(tc, dump_set_converged);
+	tcase_add_test(tc, dump_not_for_ipv6);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("render");
 	tcase_add_test(tc, render_reproduces);

@@ -17,7 +17,7 @@ cd build
 make -j"$(nproc)" >make.out 2>&1 || { cat make.out; exit 1; }
 case "$mode" in
 demo)
-	exec sh "$top/tests/lab/demo.sh"
+	VXLANTUNE_BUILD=$(pwd) exec bash "$top/tests/lab/demo.sh"
 	;;
 test)
 	rc=0

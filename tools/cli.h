@@ -61,5 +61,6 @@ int cmd_apply(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

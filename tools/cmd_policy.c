@@ -240,6 +240,10 @@ int cmd_restore(int argc, char **argv)
 	char *text = read_all(f, 16u << 20, &err);
 	if (f != stdin)
 		fclose(f);
+	if (!text && err == E2BIG) {
+		cli_error("%s: larger than 16 MiB: not a vxlantune snapshot", path);
+		return EXIT_USAGE;
+	}
 	if (!text) {
 		cli_error("%s: cannot read the snapshot: %s", path, strerror(err));
 		return err == E2BIG ? EXIT_USAGE : EXIT_SYSTEM;

@@ -34,6 +34,9 @@ VXT_OUT(struct vxt_sysctl_list)
 VXT_OUT(struct vxt_sysctl_req)
 VXT_OUT(struct vxt_policy)
 VXT_OUT(struct vxt_watch)
+VXT_OUT(struct vxt_link_list)
+VXT_OUT(struct vxt_underlay)
+VXT_OUT(struct vxt_probe)
 /* @@SWIG_OUT@@ */
 
 /* malloc'd text out-parameters become str (and are freed). */
@@ -91,6 +94,11 @@ VXT_OUT(struct vxt_watch)
 	}
 }
 
+/* These accessors share their names with enum tags, which SWIG would
+ * otherwise let win. */
+%rename(vxt_probe_get_kind) vxt_probe_kind(const struct vxt_probe *);
+%rename(vxt_probe_get_outcome) vxt_probe_outcome(const struct vxt_probe *);
+
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;
 %ignore vxt_log_fn;
@@ -115,6 +123,13 @@ VXT_OUT(struct vxt_watch)
 %thread vxt_watch_resync;
 %thread vxt_watch_dispatch;
 %thread vxt_watch_run;
+%thread vxt_links_get;
+%thread vxt_underlay_detect;
+%thread vxt_probe_icmp;
+%thread vxt_probe_tcp;
+%thread vxt_probe_udp;
+%thread vxt_probe_dns;
+%thread vxt_probe_large;
 /* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"

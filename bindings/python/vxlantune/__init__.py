@@ -17,9 +17,24 @@ fix.  No function returns an error code.
 from ._core import Error
 from ._report import Report, ReportEntry
 from ._context import Context, Feature
+from ._links import Address, Link, Underlay, VxlanInfo
+from ._policy import Policy, Watch
+from ._probe import ProbeResult
 from ._sysctl import SysctlValue
 
-__all__ = ["Context", "Error", "Feature", "Report", "ReportEntry", "SysctlValue", "version"]
+__all__ = ["Address", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Report",
+           "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
+           "presets"]
+
+
+def presets() -> "list[str]":
+    """The names of the built-in policy presets."""
+    from . import _core
+    out, i = [], 0
+    while _core.raw.vxt_preset_name(i):
+        out.append(_core.raw.vxt_preset_name(i))
+        i += 1
+    return out
 
 
 def version() -> str:

@@ -2,9 +2,12 @@
 
 from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Union
 
-from . import _sysctl
+from . import _links, _policy, _probe, _sysctl
 from ._core import Error, check, raw
 from ._report import Report
+from ._links import Link, Underlay
+from ._policy import Policy, Watch
+from ._probe import ProbeResult
 from ._sysctl import Settings, SysctlValue
 
 Backend = int
@@ -171,3 +174,66 @@ class Context:
     def rp_filter(self, ifname: str) -> "tuple[int, int]":
         """(configured, effective) rp_filter of an interface."""
         return _sysctl.rp_filter(self._p, ifname)
+
+    # -- links and underlay -------------------------------------------------
+    def links(self) -> "list[Link]":
+        """Every link with kind, state, MTU, addresses and VXLAN details."""
+        return _links.links(self._p)
+
+    def underlay(self, method: Optional[str] = None, family=None) -> Underlay:
+        """The underlay NIC, chosen as the CNI would (Calico's
+        IP_AUTODETECTION_METHOD syntax; None = default-route).  family:
+        None (IPv4, then IPv6), 4 or 6."""
+        return _links.underlay(self._p, method, family)
+
+    # -- policies -----------------------------------------------------------
+    def policy(self, preset: Optional[str] = None, file: Optional[str] = None,
+               text: Optional[str] = None) -> Policy:
+        """Load a policy: a preset ("calico-incident", "checksum"), a file or
+        INI text.  Errors name the line and the key."""
+        return _policy.load(self._p, preset, file, text)
+
+    def _as_policy(self, policy) -> Policy:
+        if isinstance(policy, Policy):
+            return policy
+        if isinstance(policy, str):
+            return self.policy(preset=policy)
+        raise TypeError("policy must be a vxlantune.Policy or a preset name")
+
+    def check_policy(self, policy) -> None:
+        """Raise Error if the policy does not fit the running kernel."""
+        p = self._as_policy(policy)
+        check(self._p, raw.vxt_policy_check(self._p, p._ptr))
+
+    def apply(self, policy, dry_run: bool = False) -> Report:
+        """Apply a Policy (or a preset name): features, then sysctls."""
+        return _policy.apply(self._p, self._as_policy(policy), dry_run)
+
+    def snapshot(self, policy) -> str:
+        """JSON text of everything the policy touches, as it is now."""
+        return _policy.snapshot(self._p, self._as_policy(policy))
+
+    def restore(self, snapshot: str, dry_run: bool = False) -> Report:
+        """Put a snapshot back; a malformed snapshot changes nothing."""
+        return _policy.restore(self._p, snapshot, dry_run)
+
+    def watch(self, policy, dry_run: bool = False) -> Watch:
+        """A watcher that keeps the policy applied (see Watch)."""
+        return Watch(self, self._as_policy(policy), dry_run)
+
+    # -- probes ---------------------------------------------------------------
+    def probe_icmp(self, peer: str, timeout_ms: int = 1000) -> ProbeResult:
+        return _probe.icmp(self._p, peer, timeout_ms)
+
+    def probe_tcp(self, peer: str, port: int, timeout_ms: int = 1000) -> ProbeResult:
+        return _probe.tcp(self._p, peer, port, timeout_ms)
+
+    def probe_udp(self, peer: str, port: int, timeout_ms: int = 1000) -> ProbeResult:
+        return _probe.udp(self._p, peer, port, timeout_ms)
+
+    def probe_dns(self, server: str, name: str = "kubernetes.default.svc.cluster.local",
+                  port: int = 53, timeout_ms: int = 1000) -> ProbeResult:
+        return _probe.dns(self._p, server, port, name, timeout_ms)
+
+    def probe_large(self, peer: str, size: int, timeout_ms: int = 1000) -> ProbeResult:
+        return _probe.large(self._p, peer, size, timeout_ms)
