@@ -33,8 +33,13 @@ static bool libnl_would_crash(struct nl_msg *msg)
 {
 	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
 	struct nlmsghdr *h = nlmsg_hdr(msg);
-	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
-	    !tb[IFLA_LINKINFO] || nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+		return false;
+	/* It also callocs per IFLA_NUM_VF (SR-IOV) entry: a fuzzed count
+	 * asks for gigabytes.  Real NICs have at most a few hundred VFs. */
+	if (tb[IFLA_NUM_VF] && nla_len(tb[IFLA_NUM_VF]) >= 4 && nla_get_u32(tb[IFLA_NUM_VF]) > 1024)
+		return true;
+	if (!tb[IFLA_LINKINFO] || nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
 		return false;
 	return li[IFLA_INFO_XSTATS] && !li[IFLA_INFO_DATA];
 }
