@@ -661,6 +661,149 @@ const char *vxt_probe_kind_name(int kind);
 /* "ok", "timeout", "refused", "unreachable", "too-big", "error"; "unknown". */
 const char *vxt_probe_outcome_name(int outcome);
 
+/* ---- The health check ------------------------------------------------
+ * vxt_check_run() looks at the local state (VXLAN devices, underlay, MTU,
+ * offloads and sysctls against a policy, ip_forward), reads the kernel's
+ * drop counters, runs the active probes to each peer, reads the counters
+ * again, and states a verdict with its evidence.  Everything it looks at
+ * belongs to the context's network namespace (the counters come from
+ * /proc/self/net/snmp and /proc/self/net/netstat).
+ *
+ * Findings: one per check and object, passed ones included (severity
+ * VXT_SEVERITY_OK), so that monitoring sees a check go back to OK.  Codes
+ * are stable (documented in vxlantune(8)); new codes may be added:
+ *   vxlan-present     a VXLAN device exists (error: none / a named one missing)
+ *   vxlan-up          admin up and operationally up/unknown (error)
+ *   underlay-detected the underlay method found an interface (warning)
+ *   underlay-up       underlay admin up with carrier (error)
+ *   vxlan-mtu         VXLAN MTU <= underlay MTU - 50 (IPv4) / - 70 (IPv6) (error)
+ *   vxlan-local       the VXLAN local address is on the underlay (warning;
+ *                     error when no interface holds it)
+ *   vxlan-parent      the VXLAN parent (dev) is the underlay (warning)
+ *   offloads          features as the policy wants (warning)
+ *   rp-filter         effective rp_filter as the policy wants (warning);
+ *                     without a policy: strict rp_filter on a VXLAN device
+ *                     while a peer is routed elsewhere (error)
+ *   sysctl            other sysctls as the policy wants (warning)
+ *   ip-forward        net.ipv4.ip_forward = 1 (error)
+ *   offload-state     checksum/segmentation offloads of the VXLAN devices
+ *                     and the underlay, as evidence (info)
+ *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
+ *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
+ *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
+ *   probe-error       a probe could not be sent at all (error) */
+
+enum vxt_severity {
+	VXT_SEVERITY_OK = 0,
+	VXT_SEVERITY_INFO = 1,
+	VXT_SEVERITY_WARNING = 2,
+	VXT_SEVERITY_ERROR = 3,
+};
+/* "ok", "info", "warning", "error"; "unknown" otherwise. */
+const char *vxt_severity_name(int severity);
+
+/* What the check does.  Defaults: the default VXLAN class (or the
+ * policy's), no policy, the policy's underlay method or default-route, no
+ * peers, 1000 ms per probe, the large probe sized to the VXLAN MTU. */
+struct vxt_check_opts;
+int vxt_check_opts_new(struct vxt_check_opts **out);
+struct vxt_check_opts *vxt_check_opts_free(struct vxt_check_opts *o);
+/* Compare offloads and sysctls with p (a reference is taken; NULL: no
+ * policy, those findings are skipped). */
+int vxt_check_opts_set_policy(struct vxt_check_opts *o, struct vxt_policy *p);
+/* VXLAN devices to check (names, NULL-terminated; copied).  Named devices
+ * must exist; the default class only needs one of its members. */
+int vxt_check_opts_set_vxlan(struct vxt_check_opts *o, const char *const *names);
+/* Underlay method as vxt_underlay_detect() takes it (copied, checked when
+ * the check runs). */
+int vxt_check_opts_set_underlay_method(struct vxt_check_opts *o, const char *method);
+/* A peer to probe: a numeric address (copied; -EINVAL otherwise).  Each
+ * peer gets an ICMP echo, a TCP connect (with a TCP port), a UDP echo (with
+ * a UDP port) and a large ICMP echo. */
+int vxt_check_opts_add_peer(struct vxt_check_opts *o, const char *peer);
+int vxt_check_opts_set_tcp_port(struct vxt_check_opts *o, unsigned int port); /* 0: none */
+int vxt_check_opts_set_udp_port(struct vxt_check_opts *o, unsigned int port); /* 0: none */
+/* One DNS query to server (numeric address; port 0 = 53). */
+int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigned int port);
+/* Per probe, 1..600000 ms. */
+int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
+/* IP packet size of the large probe; 0: the VXLAN device's MTU. */
+int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size);
+
+/* The verdict, most specific first (see vxt_check_summary for the text). */
+enum vxt_verdict {
+	VXT_VERDICT_HEALTHY = 0,     /* probes pass (or none), no warning/error */
+	VXT_VERDICT_WARNINGS = 1,    /* probes pass (or none), warnings only */
+	VXT_VERDICT_LOCAL = 2,       /* probes pass (or none), error findings */
+	VXT_VERDICT_DATA_PATH = 3,   /* ICMP passes, TCP/UDP fail */
+	VXT_VERDICT_MTU = 4,         /* small probes pass, the large one fails */
+	VXT_VERDICT_UNREACHABLE = 5, /* nothing passes */
+	VXT_VERDICT_PARTIAL = 6,     /* some probes fail in another pattern */
+};
+/* "healthy", "warnings", "local-errors", "overlay-data-path", "mtu",
+ * "unreachable", "partial"; "unknown" otherwise. */
+const char *vxt_verdict_name(int verdict);
+
+/* Run the check.  Returns 0 and *out whatever the node's state (a broken
+ * node is a verdict, not an error); -EINVAL for bad options (malformed
+ * underlay method or policy), -ENOMEM, or the -errno of a failed netlink
+ * dump.  Takes about (number of probes) x timeout at worst. */
+struct vxt_check;
+int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check **out);
+struct vxt_check *vxt_check_ref(struct vxt_check *c);
+struct vxt_check *vxt_check_unref(struct vxt_check *c);
+
+int vxt_check_verdict(const struct vxt_check *c); /* enum vxt_verdict */
+/* 0 healthy, 1 warnings, 2 unhealthy (what the CLI exits with). */
+int vxt_check_status(const struct vxt_check *c);
+/* One sentence: "ICMP passes but TCP/UDP fail: the overlay data path drops
+ * TCP/UDP: suspect checksum/segmentation offloads, rp_filter or MTU". */
+const char *vxt_check_summary(const struct vxt_check *c);
+/* A command to try first, or "". */
+const char *vxt_check_remedy(const struct vxt_check *c);
+/* Evidence lines behind the verdict (probe results, counter deltas,
+ * findings it rests on). */
+unsigned int vxt_check_evidence_count(const struct vxt_check *c);
+const char *vxt_check_evidence(const struct vxt_check *c, unsigned int i);
+/* The underlay that was used ("" when none was found). */
+const char *vxt_check_underlay(const struct vxt_check *c);
+/* Wall time of the whole check, microseconds. */
+long long vxt_check_duration_us(const struct vxt_check *c);
+
+/* Findings, in check order.  Out of range: NULL / -1. */
+unsigned int vxt_check_finding_count(const struct vxt_check *c);
+const char *vxt_check_finding_code(const struct vxt_check *c, unsigned int i);
+int vxt_check_finding_severity(const struct vxt_check *c, unsigned int i);
+/* Interface, sysctl key, counter or peer the finding is about ("" if none). */
+const char *vxt_check_finding_object(const struct vxt_check *c, unsigned int i);
+const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i);
+/* A command a person can paste ("" when there is nothing to do). */
+const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i);
+/* Number of findings of at least this severity. */
+unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity);
+
+/* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
+ * dns).  Borrowed: valid while c lives. */
+unsigned int vxt_check_probe_count(const struct vxt_check *c);
+const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i);
+
+/* Kernel counters read before and after the probes: "Udp:InCsumErrors",
+ * "Udp:RcvbufErrors", "Udp:InErrors", "TcpExt:IPReversePathFilter".
+ * Values are -1 when the kernel does not have the counter. */
+unsigned int vxt_check_counter_count(const struct vxt_check *c);
+const char *vxt_check_counter_name(const struct vxt_check *c, unsigned int i);
+long long vxt_check_counter_before(const struct vxt_check *c, unsigned int i);
+long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i);
+
+/* The result in the Prometheus text exposition format (node_exporter's
+ * textfile collector): vxlantune_check_status{check,object} (0 ok/info,
+ * 1 warning, 2 error), vxlantune_check_verdict{verdict} (the status, 0..2),
+ * vxlantune_probe_success{peer,probe,port}, vxlantune_probe_rtt_seconds
+ * {...} (only for answered probes), vxlantune_udp_in_csum_errors_total,
+ * vxlantune_udp_rcvbuf_errors_total, vxlantune_check_duration_seconds,
+ * vxlantune_check_timestamp_seconds.  *text is malloc'd: free() it. */
+int vxt_check_prometheus(const struct vxt_check *c, char **text);
+
 #ifdef __cplusplus
 }
 #endif

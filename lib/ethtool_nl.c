@@ -565,7 +565,7 @@ int vxt_nl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned 
 			b.jobs[i].error = 0;
 			b.jobs[i].extack[0] = '\0';
 			rc = set_msg_append(ctx, &b.jobs[i], i == b.n - 1, &buf, &len, &cap);
-			if (i == 0)
+			if (i == 0 && rc == 0) /* buf is still NULL if the first append failed */
 				b.first_seq = ((struct nlmsghdr *)buf)->nlmsg_seq;
 		}
 		if (rc < 0)

@@ -11,6 +11,7 @@
 
 #include <netlink/netlink.h>
 #include <netlink/cache.h>
+#include <netlink/object.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vxlan.h>
@@ -175,6 +176,20 @@ static void fill_vxlan(struct vxt_link_entry *e, struct rtnl_link *lk)
 		vx->udpcsum = rtnl_link_vxlan_get_udp_csum(lk) > 0;
 }
 
+/* libnl 3.7 marks a link as VXLAN from IFLA_INFO_KIND alone but allocates
+ * its VXLAN data only when IFLA_INFO_DATA came too; without it every
+ * rtnl_link_vxlan_get_*() dereferences NULL (found by fuzz/fuzz_links).
+ * libnl has no accessor for that data, but cloning such a link fails, so a
+ * clone tells whether the getters are safe. */
+static bool vxlan_data_present(struct rtnl_link *lk)
+{
+	struct nl_object *c = nl_object_clone((struct nl_object *)lk);
+	if (!c)
+		return false;
+	nl_object_put(c);
+	return true;
+}
+
 static int add_link(struct vxt_link_list *l, struct rtnl_link *lk)
 {
 	const char *name = rtnl_link_get_name(lk);
@@ -201,7 +216,7 @@ static int add_link(struct vxt_link_list *l, struct rtnl_link *lk)
 	e->link = rtnl_link_get_link(lk);
 	int32_t nsid;
 	e->link_netnsid = rtnl_link_get_link_netnsid(lk, &nsid) == 0 ? nsid : -1;
-	if (rtnl_link_is_vxlan(lk))
+	if (rtnl_link_is_vxlan(lk) && vxlan_data_present(lk))
 		fill_vxlan(e, lk);
 	else
 		e->vx.family = AF_UNSPEC;
@@ -217,7 +232,8 @@ static int cmp_ifindex(const void *a, const void *b)
 
 const struct vxt_link_entry *vxt_links_by_index(const struct vxt_link_list *l, int ifindex)
 {
-	if (!l || ifindex <= 0)
+	/* bsearch() must not see the NULL array of an empty list (UB). */
+	if (!l || ifindex <= 0 || !l->count)
 		return NULL;
 	struct vxt_link_entry key = {.ifindex = ifindex};
 	return bsearch(&key, l->links, l->count, sizeof(*l->links), cmp_ifindex);

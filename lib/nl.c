@@ -57,9 +57,12 @@ int vxt_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	/* TLVs follow the echoed request: only its header when capped. */
 	size_t off = NLMSG_HDRLEN + sizeof(*err);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (err->msg.nlmsg_len < sizeof(struct nlmsghdr))
+		/* The echoed request must fit in what arrived; align in size_t
+		 * so that a bogus length cannot wrap the offset backwards. */
+		size_t echoed = err->msg.nlmsg_len;
+		if (echoed < sizeof(struct nlmsghdr) || echoed > nlh->nlmsg_len - off + sizeof(struct nlmsghdr))
 			return NL_STOP;
-		off += NLMSG_ALIGN(err->msg.nlmsg_len) - sizeof(struct nlmsghdr);
+		off += ((echoed + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1)) - sizeof(struct nlmsghdr);
 	}
 	while (off + sizeof(struct nlattr) <= nlh->nlmsg_len) {
 		const struct nlattr *a = (const struct nlattr *)((const char *)nlh + off);

@@ -87,6 +87,35 @@ int vxt_wait_fd(int fd, short events, long long deadline_us)
 	}
 }
 
+/* Wait for one datagram on fd until the deadline and receive it.  An ICMP
+ * error queued on the socket (unreachable, too big) ends the wait with its
+ * errno, recorded in p.  Returns 0 with *n set, or a positive errno. */
+int vxt_probe_recv(int fd, void *buf, size_t cap, struct sockaddr_storage *from,
+                   long long deadline, struct vxt_probe *p, ssize_t *n)
+{
+	for (;;) {
+		int ev = vxt_wait_fd(fd, POLLIN, deadline);
+		if (ev == 0)
+			return ETIMEDOUT;
+		if (ev < 0)
+			return -ev;
+		if (ev & POLLERR) {
+			int err = vxt_probe_read_errqueue(fd, p);
+			if (err)
+				return err;
+		}
+		socklen_t flen = sizeof(*from);
+		*n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, &flen);
+		if (*n >= 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR) {
+			int err = errno;
+			vxt_probe_read_errqueue(fd, p);
+			return err;
+		}
+	}
+}
+
 void vxt_random_bytes(void *buf, size_t n)
 {
 	if (getrandom(buf, n, GRND_NONBLOCK) == (ssize_t)n)
@@ -375,32 +404,11 @@ void vxt_probe_udp_exchange(struct vxt_probe *p, const struct vxt_peer *pp,
 		goto done;
 	}
 	unsigned char buf[4096];
-	for (;;) {
-		int ev = vxt_wait_fd(fd, POLLIN, deadline);
-		if (ev == 0) {
-			err = ETIMEDOUT;
-			break;
-		}
-		if (ev < 0) {
-			err = -ev;
-			break;
-		}
-		if (ev & POLLERR) {
-			err = vxt_probe_read_errqueue(fd, p);
-			if (err)
-				break;
-		}
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			err = errno;
-			vxt_probe_read_errqueue(fd, p);
-			break;
-		}
+	struct sockaddr_storage from;
+	ssize_t n;
+	while (!(err = vxt_probe_recv(fd, buf, sizeof(buf), &from, deadline, p, &n)))
 		if (match(buf, (size_t)n, arg))
 			break;
-	}
 done:;
 	long long rtt = vxt_mono_us() - t0;
 	close(fd);

@@ -44,6 +44,9 @@ long long vxt_mono_us(void);
 /* poll() fd for events until deadline_us (monotonic).  Returns revents
  * (> 0), 0 when the deadline passed, or -errno. */
 int vxt_wait_fd(int fd, short events, long long deadline_us);
+struct sockaddr_storage;
+int vxt_probe_recv(int fd, void *buf, size_t cap, struct sockaddr_storage *from,
+                   long long deadline, struct vxt_probe *p, ssize_t *n);
 /* Turn on IP_RECVERR / IPV6_RECVERR so ICMP errors reach us. */
 void vxt_probe_recverr(int fd, int family);
 /* Read one error from fd's error queue into p (errno, reporter, MTU).

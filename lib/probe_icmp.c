@@ -176,34 +176,11 @@ static void echo_probe(struct vxt_probe *p, const struct vxt_peer *pp, size_t ic
 		vxt_probe_read_errqueue(fd, p);
 		goto done;
 	}
-	for (;;) {
-		int ev = vxt_wait_fd(fd, POLLIN, deadline);
-		if (ev == 0) {
-			err = ETIMEDOUT;
-			break;
-		}
-		if (ev < 0) {
-			err = -ev;
-			break;
-		}
-		if (ev & POLLERR) {
-			err = vxt_probe_read_errqueue(fd, p);
-			if (err)
-				break;
-		}
-		struct sockaddr_storage from;
-		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			err = errno;
-			vxt_probe_read_errqueue(fd, p);
-			break;
-		}
+	struct sockaddr_storage from;
+	ssize_t n;
+	while (!(err = vxt_probe_recv(fd, buf, cap, &from, deadline, p, &n)))
 		if (is_reply(&e, buf, (size_t)n, &from))
 			break;
-	}
 done:;
 	long long rtt = vxt_mono_us() - t0;
 	free(pkt);

@@ -13,12 +13,42 @@ struct vxt_report_entry {
 	int error;
 };
 
+/* Entry strings live in chunks of an arena: a report of thousands of
+ * interfaces makes a few dozen allocations, not one or more per entry, and
+ * strings never move (accessors hand out pointers into them). */
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct vxt_report {
 	int refcount;
 	bool dry_run;
 	struct vxt_report_entry *v;
 	unsigned int n, cap;
+	struct chunk *chunks;
 };
+
+#define CHUNK_SIZE 65536
+
+static char *arena_alloc(struct vxt_report *r, size_t n)
+{
+	struct chunk *c = r->chunks;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = r->chunks;
+		r->chunks = c;
+	}
+	char *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
 
 int vxt_report_new_internal(bool dry_run, struct vxt_report **out)
 {
@@ -29,13 +59,6 @@ int vxt_report_new_internal(bool dry_run, struct vxt_report **out)
 	r->dry_run = dry_run;
 	*out = r;
 	return 0;
-}
-
-/* The strings of an entry live in one allocation starting at e->object:
- * reports of thousands of interfaces make one malloc per entry, not 6. */
-static void entry_free(struct vxt_report_entry *e)
-{
-	free(e->object);
 }
 
 struct vxt_report *vxt_report_ref(struct vxt_report *r)
@@ -49,8 +72,10 @@ struct vxt_report *vxt_report_unref(struct vxt_report *r)
 {
 	if (!r || --r->refcount > 0)
 		return NULL;
-	for (unsigned int i = 0; i < r->n; i++)
-		entry_free(&r->v[i]);
+	for (struct chunk *c = r->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(r->v);
 	free(r);
 	return NULL;
@@ -69,8 +94,8 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
 		len[i] = src[i] ? strlen(src[i]) : 0;
 		total += len[i] + 1;
 	}
-	char *block = malloc(total), *p = block;
-	if (!block)
+	char *p = arena_alloc(r, total);
+	if (!p)
 		return -ENOMEM;
 	char *dst[6];
 	for (int i = 0; i < 6; i++) {
@@ -98,6 +123,15 @@ int vxt_report_append(struct vxt_report *dst, struct vxt_report *src)
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n += src->n;
 	src->n = 0;
+	/* The strings move with their chunks: splice src's list in front. */
+	if (src->chunks) {
+		struct chunk *tail = src->chunks;
+		while (tail->next)
+			tail = tail->next;
+		tail->next = dst->chunks;
+		dst->chunks = src->chunks;
+		src->chunks = NULL;
+	}
 	return 0;
 }
 

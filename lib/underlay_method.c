@@ -95,12 +95,37 @@ static const char *bad_char(const char *s)
  * (\d \w \s and negations) and refuse what POSIX would silently read
  * differently: back-references (RE2 has none; they also make matching
  * exponential) and other letter escapes. */
+/* s starts with '{': if it is a POSIX bound {n}, {n,} or {n,m}, store its
+ * largest count (n when open-ended) and return true. */
+static bool repeat_bound(const char *s, unsigned long *max)
+{
+	const char *q = s + 1;
+	unsigned long n = 0, m;
+	if (!isdigit((unsigned char)*q))
+		return false;
+	for (; isdigit((unsigned char)*q); q++)
+		n = n > 100000 ? n : n * 10 + (unsigned long)(*q - '0');
+	m = n;
+	if (*q == ',') {
+		q++;
+		if (isdigit((unsigned char)*q))
+			for (m = 0; isdigit((unsigned char)*q); q++)
+				m = m > 100000 ? m : m * 10 + (unsigned long)(*q - '0');
+	}
+	if (*q != '}')
+		return false;
+	*max = m > n ? m : n;
+	return true;
+}
+
 static int translate_regex(struct vxt_ctx *ctx, const char *what, const char *re, char **out)
 {
 	size_t n = strlen(re);
 	char *o = malloc(n * 14 + 1), *p = o;
 	bool bracket = false;
 	size_t bstart = 0; /* index of the first character inside [ */
+	bool quant = false, lazy = false; /* the previous token was a repetition (a lazy '?') */
+	unsigned long product = 1;         /* of the {n,m} bounds seen */
 	if (!o)
 		return vxt_fail(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -125,6 +150,37 @@ static int translate_regex(struct vxt_ctx *ctx, const char *what, const char *re
 			bracket = true;
 			bstart = i + 1;
 			*p++ = c;
+			quant = false;
+			continue;
+		}
+		/* Stacked repetition ("a++", "x{2,9}{2,9}") makes glibc's regcomp
+		 * take gigabytes (found by fuzz/fuzz_underlay_method); RE2 refuses
+		 * it too ("invalid nested repetition operator"), except one lazy
+		 * '?' ("a+?"), which matches the same names. */
+		unsigned long count = 0;
+		bool is_quant = c == '*' || c == '+' || c == '?' || (c == '{' && repeat_bound(re + i, &count));
+		if (is_quant && quant && !(c == '?' && !lazy)) {
+			free(o);
+			return vxt_fail(ctx, EINVAL, "bad regular expression '%s' in %s: nested repetition "
+			                "operator at '%c' (as in Calico's RE2)", re, what, c);
+		}
+		if (c == '{' && is_quant) {
+			/* RE2's limit is 1000 per count and for nested counts; the
+			 * product over the whole element is checked here. */
+			product *= count ? count : 1;
+			if (count > 1000 || product > 1000) {
+				free(o);
+				return vxt_fail(ctx, EINVAL, "bad regular expression '%s' in %s: repetition "
+				                "counts above 1000 in one element", re, what);
+			}
+		}
+		lazy = is_quant && quant && c == '?';
+		quant = is_quant;
+		if (c == '{' && is_quant) { /* copy the whole bound: its digits are not atoms */
+			size_t end = (size_t)(strchr(re + i, '}') - re);
+			memcpy(p, re + i, end - i + 1);
+			p += end - i + 1;
+			i = end;
 			continue;
 		}
 		if (c != '\\') {

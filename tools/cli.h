@@ -39,6 +39,8 @@ bool cli_parse_onoff(const char *s, bool *on);
 /* Reports: text (changes and problems; all entries with show_all) or JSON. */
 json_object *report_to_json(const struct vxt_report *r);
 void report_print_text(const struct vxt_report *r, bool show_all);
+/* Print the report (JSON or text) and return report_exit_code(). */
+int report_emit(const struct vxt_report *r, bool json, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
 int report_exit_code(const struct vxt_report *r);
 
@@ -61,5 +63,6 @@ int cmd_apply(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -250,11 +250,7 @@ static int set(int argc, char **argv)
 	if (rc < 0) {
 		ret = cli_fail(ctx, rc);
 	} else {
-		if (json)
-			cli_print_json(report_to_json(r));
-		else
-			report_print_text(r, all_entries);
-		ret = report_exit_code(r);
+		ret = report_emit(r, json, all_entries);
 		if (target && is_glob(target) && vxt_report_count(r) == 0) {
 			cli_error("no interface matches '%s'", target);
 			ret = EXIT_NOTFOUND;

@@ -87,11 +87,7 @@ int cmd_apply(int argc, char **argv)
 		if (rc < 0) {
 			ret = cli_fail(ctx, rc);
 		} else {
-			if (json)
-				cli_print_json(report_to_json(r));
-			else
-				report_print_text(r, all);
-			ret = report_exit_code(r);
+			ret = report_emit(r, json, all);
 		}
 		vxt_report_unref(r);
 	}
@@ -259,11 +255,7 @@ int cmd_restore(int argc, char **argv)
 		cli_error("%s: %s", path, vxt_ctx_errmsg(ctx));
 		ret = cli_exit_for(rc);
 	} else {
-		if (json)
-			cli_print_json(report_to_json(r));
-		else
-			report_print_text(r, all);
-		ret = report_exit_code(r);
+		ret = report_emit(r, json, all);
 	}
 	vxt_report_unref(r);
 	vxt_ctx_unref(ctx);

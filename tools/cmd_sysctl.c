@@ -266,11 +266,7 @@ static int do_set(struct vxt_ctx *ctx, struct opts *o)
 	}
 	if (!vxt_report_count(r))
 		cli_error("warning: no interface matched; nothing to do");
-	if (o->json)
-		cli_print_json(report_to_json(r));
-	else
-		report_print_text(r, cli_verbose > 0);
-	ex = report_exit_code(r);
+	ex = report_emit(r, o->json, cli_verbose > 0);
 out:
 	vxt_report_unref(r);
 	vxt_sysctl_req_free(req);

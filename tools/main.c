@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"watch", cmd_watch, "apply a policy, then keep it applied as devices come and go"},
 	{"snapshot", cmd_snapshot, "save the state a policy would touch (JSON)"},
 	{"restore", cmd_restore, "put a snapshot back"},
+	{"check", cmd_check, "health check: local findings, probes to peers, a verdict"},
 	/* @@COMMANDS@@ */
 	{"version", cmd_version, "print the version"},
 };

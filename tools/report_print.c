@@ -96,6 +96,15 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 	       vxt_report_count_status(r, VXT_STATUS_UNCHANGED), side, fixed, gone, failed);
 }
 
+int report_emit(const struct vxt_report *r, bool json, bool show_all)
+{
+	if (json)
+		cli_print_json(report_to_json(r));
+	else
+		report_print_text(r, show_all);
+	return report_exit_code(r);
+}
+
 int report_exit_code(const struct vxt_report *r)
 {
 	return vxt_report_unmet(r) ? EXIT_UNMET : EXIT_DONE;

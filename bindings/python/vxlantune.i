@@ -37,6 +37,8 @@ VXT_OUT(struct vxt_watch)
 VXT_OUT(struct vxt_link_list)
 VXT_OUT(struct vxt_underlay)
 VXT_OUT(struct vxt_probe)
+VXT_OUT(struct vxt_check_opts)
+VXT_OUT(struct vxt_check)
 /* @@SWIG_OUT@@ */
 
 /* malloc'd text out-parameters become str (and are freed). */
@@ -130,6 +132,7 @@ VXT_OUT(struct vxt_probe)
 %thread vxt_probe_udp;
 %thread vxt_probe_dns;
 %thread vxt_probe_large;
+%thread vxt_check_run;
 /* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"

@@ -15,7 +15,11 @@
 # address, nolearning) with a permanent neighbour and FDB entry; each pod has
 # a /32 route on its cali* veth; its own block is a blackhole; pods use
 # 169.254.1.1 as their gateway (the node's cali* end answers for it).
-# The server pod runs labsrv: HTTP on TCP 8080, UDP echo/DNS on 5353.
+# The server pod runs labsrv: HTTP on TCP 8080, UDP echo/DNS on 5353; the
+# client pod runs one too, so that node 2 can probe back across the overlay
+# (where the checksum fault's InCsumErrors are counted).  Each node has a
+# default route via a router on the underlay that does not exist (as real
+# nodes have one; underlay detection's default-route finds u1/u2).
 #
 # Faults (each real, each removable):
 #   checksum  nft on u2's ingress corrupts the outer UDP checksum of VXLAN
@@ -57,6 +61,8 @@ LAB_VXMTU=1450
 LAB_TCP_PORT=8080
 LAB_UDP_PORT=5353
 LAB_FAULTS="checksum rpfilter mtu"
+# The underlay's (absent) default router.
+LAB_GW_IP=198.51.100.254
 # An address in node 1's own block that no pod has: Calico's blackhole
 # route drops it silently (probes time out).
 LAB_BLACKHOLE_IP=203.0.113.50
@@ -128,6 +134,7 @@ _lab_node() { # NODE UIF UIP TUN MAC
 	_n "$node" link set lo up
 	_n "$node" addr add "$uip/24" dev "$uif"
 	_n "$node" link set "$uif" up
+	_n "$node" route add default via "$LAB_GW_IP" dev "$uif"
 	_sysctl "$node" net/ipv4/ip_forward 1
 	_sysctl "$node" net/ipv4/conf/all/rp_filter 0
 	_sysctl "$node" net/ipv4/conf/default/rp_filter 0
@@ -180,7 +187,8 @@ lab_up() {
 		_n n2 route add blackhole "$LAB_N2_BLOCK" &&
 		_lab_pod n1 client calic1 "$LAB_CLIENT_IP" &&
 		_lab_pod n2 server calis2 "$LAB_SERVER_IP" &&
-		_lab_start_server &&
+		_lab_start_server server labsrv.pid &&
+		_lab_start_server client labsrv-client.pid &&
 		_lab_wait_up
 	} || { _lab_err "building the lab failed; tearing it down"; lab_down; return 1; }
 	export LAB_PREFIX LAB_N1 LAB_N2 LAB_CLIENT LAB_SERVER LAB_CLIENT_IP \
@@ -203,18 +211,19 @@ _lab_wait_up() {
 	return 1
 }
 
-_lab_start_server() {
-	local fifo="$LAB_STATE/ready" line=""
+_lab_start_server() { # [NODE [PIDFILE]]: default the server pod
+	local ns fifo="$LAB_STATE/ready" line="" pidfile=${2:-labsrv.pid}
+	ns=$(lab_ns "${1:-server}")
 	rm -f "$fifo"
 	mkfifo "$fifo" || return 1
 	# setsid: the server outlives the `lab.sh up` that started it and gets
 	# no Ctrl-C of the terminal; lab_down stops it by its pid.
-	setsid ip netns exec "$LAB_SERVER" "$LABSRV" serve --tcp "$LAB_TCP_PORT" \
-		--udp "$LAB_UDP_PORT" >"$fifo" 2>"$LAB_STATE/labsrv.err" </dev/null &
-	echo $! >"$LAB_STATE/labsrv.pid"
+	setsid ip netns exec "$ns" "$LABSRV" serve --tcp "$LAB_TCP_PORT" \
+		--udp "$LAB_UDP_PORT" >"$fifo" 2>"$LAB_STATE/$pidfile.err" </dev/null &
+	echo $! >"$LAB_STATE/$pidfile"
 	read -r -t 5 line <"$fifo" || true
 	rm -f "$fifo"
-	[ "$line" = "labsrv: ready" ] || { _lab_err "labsrv did not start: $(cat "$LAB_STATE/labsrv.err")"; return 1; }
+	[ "$line" = "labsrv: ready" ] || { _lab_err "labsrv did not start in $ns: $(cat "$LAB_STATE/$pidfile.err")"; return 1; }
 }
 
 # A pid that still runs (a zombie waiting for its parent to reap it does
@@ -231,9 +240,9 @@ lab_down() {
 	[ -n "${LAB_PREFIX:-}" ] || return 0
 	_lab_names
 	local pid ns pids="" i
-	if [ -f "$LAB_STATE/labsrv.pid" ]; then
-		pids=$(cat "$LAB_STATE/labsrv.pid")
-	fi
+	for pid in "$LAB_STATE"/labsrv*.pid; do
+		[ -f "$pid" ] && pids="$pids $(cat "$pid")"
+	done
 	for ns in "$LAB_CLIENT" "$LAB_SERVER" "$LAB_N1" "$LAB_N2"; do
 		# Anything still running inside our namespaces was started there
 		# by this lab (or by someone using it); stop it by pid.

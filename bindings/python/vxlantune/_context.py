@@ -2,7 +2,8 @@
 
 from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Union
 
-from . import _links, _policy, _probe, _sysctl
+from . import _health, _links, _policy, _probe, _sysctl
+from ._health import CheckResult
 from ._core import Error, check, raw
 from ._report import Report
 from ._links import Link, Underlay
@@ -237,3 +238,18 @@ class Context:
 
     def probe_large(self, peer: str, size: int, timeout_ms: int = 1000) -> ProbeResult:
         return _probe.large(self._p, peer, size, timeout_ms)
+
+    # -- health ---------------------------------------------------------------
+    def check(self, peers: Union[str, Iterable[str], None] = None, tcp_port: Optional[int] = None,
+              udp_port: Optional[int] = None, dns: Optional[str] = None,
+              timeout: Optional[float] = None, policy=None,
+              vxlan: Union[str, Iterable[str], None] = None,
+              underlay_method: Optional[str] = None, large_size: Optional[int] = None) -> CheckResult:
+        """Health check: local findings (VXLAN devices, underlay, MTU, the
+        policy's offloads and rp_filter, forwarding, UDP checksum errors) and,
+        with peers, ICMP/TCP/UDP/DNS/large probes, then a verdict.  timeout in
+        seconds per probe; policy a Policy or a preset name; dns "SERVER[:PORT]".
+        Changes nothing.  ``result.status``: 0 healthy, 1 warnings, 2 unhealthy."""
+        pol = self._as_policy(policy) if policy is not None else None
+        return _health.run(self._p, pol, peers, tcp_port, udp_port, dns, timeout, vxlan,
+                           underlay_method, large_size)

@@ -26,15 +26,20 @@ class ProbeResult:
         return self.rtt_us / 1e6
 
 
+def from_ptr(p) -> ProbeResult:
+    """A ProbeResult from a C probe (borrowed: not released here)."""
+    return ProbeResult(raw.vxt_probe_kind_name(raw.vxt_probe_get_kind(p)),
+                       raw.vxt_probe_outcome_name(raw.vxt_probe_get_outcome(p)),
+                       bool(raw.vxt_probe_ok(p)), raw.vxt_probe_errno(p), raw.vxt_probe_rtt_us(p),
+                       raw.vxt_probe_peer(p) or "", raw.vxt_probe_port(p), raw.vxt_probe_size(p),
+                       raw.vxt_probe_method(p) or "", raw.vxt_probe_rcode(p), raw.vxt_probe_mtu(p),
+                       raw.vxt_probe_reporter(p) or "", raw.vxt_probe_detail(p) or "")
+
+
 def _result(ctx_ptr, rc, p) -> ProbeResult:
     check(ctx_ptr, rc)
     try:
-        return ProbeResult(raw.vxt_probe_kind_name(raw.vxt_probe_get_kind(p)),
-                           raw.vxt_probe_outcome_name(raw.vxt_probe_get_outcome(p)),
-                           bool(raw.vxt_probe_ok(p)), raw.vxt_probe_errno(p), raw.vxt_probe_rtt_us(p),
-                           raw.vxt_probe_peer(p) or "", raw.vxt_probe_port(p), raw.vxt_probe_size(p),
-                           raw.vxt_probe_method(p) or "", raw.vxt_probe_rcode(p), raw.vxt_probe_mtu(p),
-                           raw.vxt_probe_reporter(p) or "", raw.vxt_probe_detail(p) or "")
+        return from_ptr(p)
     finally:
         raw.vxt_probe_unref(p)
 

@@ -1,0 +1,325 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Per-interface sysctls (rp_filter, ...) by glob, through libvxlantune.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: sysctl_iface
+short_description: Set per-interface sysctls (rp_filter and friends) by name, glob or role, with an optional sysctl.d drop-in
+version_added: "0.1.0"
+description:
+  - Sets C(net.ipv4.conf.IFACE.KEY) / C(net.ipv6.conf.IFACE.KEY) values for interfaces
+    selected by name, glob (C(cali*)), C(all), C(default), or the keywords C(vxlan) and
+    C(underlay), through libvxlantune. It complements C(ansible.posix.sysctl), which takes
+    one fully spelled key and cannot glob over interfaces.
+  - Interface names with dots (C(vxlan.calico)) are handled in slash notation
+    (C(net/ipv4/conf/vxlan.calico/rp_filter)), which is what C(/etc/sysctl.d) needs.
+  - Several I(rules) may overlap (C("*") then C(cali*)); the last rule wins for a key, and
+    the module writes only the final values, so reruns report C(changed=false).
+  - Optionally writes the same settings as a C(/etc/sysctl.d) drop-in (I(file)), beside
+    Kubespray's C(sysctl_file_path), and returns them in Kubespray's
+    C(additional_sysctl) shape.
+  - Check mode reports what would change and changes nothing; diff mode shows
+    before/after per interface (and for the file).
+author:
+  - libvxlantune developers
+requirements:
+  - libvxlantune with its Python bindings (C(import vxlantune)) on the managed node
+  - root (or CAP_NET_ADMIN and write access to /proc/sys/net) to change values
+options:
+  interfaces:
+    description:
+      - Interfaces the I(settings) apply to. Names, globs over the live interfaces,
+        C(all), C(default), C(vxlan) (whichever of I(vxlan_interfaces) exist) or
+        C(underlay) (detected with I(underlay_method)).
+      - Omit it when I(settings) uses full keys (C(net.ipv4.ip_forward)).
+      - Globs expand over the interfaces that exist now; set C(default) too, so that
+        interfaces created later inherit the value.
+    type: list
+    elements: str
+  settings:
+    description:
+      - Keys and values, with short conf keys (C(rp_filter), C(ipv6.forwarding)) for
+        I(interfaces) or full keys without I(interfaces). Values are checked against the
+        key's range before anything is written.
+    type: dict
+  rules:
+    description:
+      - Several I(interfaces)/I(settings) pairs applied as one; later rules override
+        earlier ones for the same key. Use instead of I(interfaces) and I(settings).
+    type: list
+    elements: dict
+    suboptions:
+      interfaces:
+        description: As I(interfaces) above.
+        type: list
+        elements: str
+      settings:
+        description: As I(settings) above.
+        type: dict
+        required: true
+  apply:
+    description:
+      - Write the values to C(/proc/sys). With C(false) only I(file) is managed.
+    type: bool
+    default: true
+  file:
+    description:
+      - Path of a C(/etc/sysctl.d) drop-in holding the same values (rendered by the
+        library; globs are listed as they expand now). Kubespray keeps its own values
+        in C(sysctl_file_path) (C(/etc/sysctl.d/99-sysctl.conf)); put this file beside
+        it, e.g. C(/etc/sysctl.d/99-vxlantune.conf), which sorts after it and wins.
+      - The directory must exist. The file is replaced as a whole (atomically).
+    type: path
+  mode:
+    description: Permissions of I(file).
+    type: raw
+    default: '0644'
+  underlay_method:
+    description:
+      - How C(underlay) is found, in Calico's C(IP_AUTODETECTION_METHOD) syntax
+        (see M(vxlantune.node.offload)).
+    type: str
+  vxlan_interfaces:
+    description: What the keyword C(vxlan) stands for; only those that exist are used.
+    type: list
+    elements: str
+    default: [vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan]
+notes:
+  - Supports check mode and diff mode.
+  - Effective rp_filter is max(C(all), interface); setting an interface to 0 while
+    C(all) is 1 or 2 leaves the stricter value in force. Calico sets rp_filter=1 on
+    C(cali*) on purpose (anti-spoofing); think twice before loosening it.
+  - Globs are expanded to the interfaces that exist when the module plans. If one of
+    them is deleted before its value is written (a CNI re-creating devices), the module
+    plans again, up to 3 times, and only then fails with the library's error.
+seealso:
+  - module: vxlantune.node.offload
+  - name: ansible.posix.sysctl
+    description: One fully spelled key at a time (Kubespray's own sysctls).
+    link: https://docs.ansible.com/ansible/latest/collections/ansible/posix/sysctl_module.html
+'''
+
+EXAMPLES = r'''
+- name: Loose reverse-path filtering on the overlay devices and new devices
+  vxlantune.node.sysctl_iface:
+    interfaces: [vxlan, default]
+    settings:
+      rp_filter: 2
+    file: /etc/sysctl.d/99-vxlantune.conf
+
+- name: The incident runbook, but keep Calico's strict mode on the pods' veths
+  vxlantune.node.sysctl_iface:
+    rules:
+      - interfaces: [all, default, "*"]
+        settings: {rp_filter: 0}
+      - interfaces: ["cali*"]
+        settings: {rp_filter: 1}
+  register: sysctls
+
+- name: Hand the values to Kubespray's own sysctl handling
+  ansible.builtin.debug:
+    var: sysctls.additional_sysctl
+'''
+
+RETURN = r'''
+changed:
+  description: Whether a value or the file changed (in check mode - would change).
+  returned: always
+  type: bool
+report:
+  description: One entry per key, from libvxlantune's report.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    area:
+      description: "Always C(sysctl)."
+      type: str
+    object:
+      description: "Interface, C(all), C(default), or empty for plain keys."
+      type: str
+    key:
+      description: "Full key as sysctl.d spells it."
+      type: str
+      sample: net/ipv4/conf/vxlan.calico/rp_filter
+    before:
+      description: "Value before."
+      type: str
+    after:
+      description: "Value after (in check mode - planned)."
+      type: str
+    requested:
+      description: "Requested value."
+      type: str
+    via:
+      description: "The key as requested."
+      type: str
+    status:
+      description: "C(changed), C(unchanged), C(gone), C(failed)."
+      type: str
+    error:
+      description: "errno of a C(failed) entry, else 0."
+      type: int
+settings:
+  description: The final full keys and values after expanding globs and keywords (later rules win).
+  returned: always
+  type: dict
+  sample: {"net.ipv4.conf.all.rp_filter": "0", "net/ipv4/conf/vxlan.calico/rp_filter": "2"}
+additional_sysctl:
+  description:
+    - The same values in Kubespray's C(additional_sysctl) shape (for group_vars).
+      Keys of interfaces with a dot in their name cannot be written there (sysctl's
+      dotted form is ambiguous) and are listed in C(sysctl_d_only) instead.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: net.ipv4.conf.all.rp_filter, value: 0}]
+sysctl_d_only:
+  description: Keys only a sysctl.d drop-in can express (slash notation).
+  returned: always
+  type: list
+  elements: str
+  sample: [net/ipv4/conf/vxlan.calico/rp_filter]
+file:
+  description: Path of the drop-in, when I(file) is set.
+  returned: when I(file) is set
+  type: str
+'''
+
+import errno
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common import (
+    SELECTOR_ARGS, failed_entries, fail_error, report_changed, report_diff, require_bindings,
+    resolve)
+from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
+
+RETRIES = 3
+FILE_HEADER = "# Managed by Ansible (vxlantune.node.sysctl_iface): local edits are overwritten.\n"
+
+
+def _value(v):
+    if isinstance(v, bool):
+        return str(int(v))
+    return str(v)
+
+
+def plan(module, ctx, rules):
+    """Expand every rule through a dry run; later rules win per key."""
+    final = {}
+    for i, rule in enumerate(rules):
+        settings = {str(k): _value(v) for k, v in (rule.get('settings') or {}).items()}
+        if not settings:
+            module.fail_json(msg="rules[%d]: settings: nothing requested" % i)
+        sel = rule.get('interfaces')
+        ifaces = None
+        if sel:
+            ifaces, _ = resolve(module, ctx, sel, allow_conf=True)
+            if not ifaces:
+                module.warn("sysctl_iface: no interface matched %s" % ', '.join(sel))
+                continue
+        try:
+            rep = ctx.sysctl_set(settings, ifaces, dry_run=True)
+        except vc.vxlantune.Error as e:
+            fail_error(module, e, "sysctl %s" % ', '.join(sel or ['(plain keys)']))
+        for e in rep:
+            final.pop(e.key, None)  # keep the order of the last rule that set it
+            final[e.key] = e.requested
+    return final
+
+
+def write_file(module, path, content, result):
+    """Replace the drop-in if its content differs; returns whether it did."""
+    before = ''
+    if os.path.exists(path):
+        with open(path, 'rb') as f:
+            before = to_native(f.read(), errors='surrogate_or_strict')
+    changed = before != content
+    if changed and module._diff:
+        result['diff'].append(dict(before_header=path, after_header=path, before=before, after=content))
+    if changed and not module.check_mode:
+        d = os.path.dirname(path) or '.'
+        if not os.path.isdir(d):
+            module.fail_json(msg="file: directory %s does not exist (create it first)" % d, **result)
+        fd, tmp = tempfile.mkstemp(prefix='.vxlantune-', dir=d)
+        try:
+            os.write(fd, to_bytes(content))
+        finally:
+            os.close(fd)
+        module.atomic_move(tmp, path)
+    if not module.check_mode and os.path.exists(path):
+        changed = module.set_mode_if_different(path, module.params['mode'], changed)
+    return changed
+
+
+def main():
+    rule_spec = dict(interfaces=dict(type='list', elements='str'),
+                     settings=dict(type='dict', required=True))
+    args = dict(
+        interfaces=dict(type='list', elements='str'),
+        settings=dict(type='dict'),
+        rules=dict(type='list', elements='dict', options=rule_spec),
+        apply=dict(type='bool', default=True),
+        file=dict(type='path'),
+        mode=dict(type='raw', default='0644'),
+    )
+    args.update(SELECTOR_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True,
+                           mutually_exclusive=[('rules', 'settings'), ('rules', 'interfaces')],
+                           required_one_of=[('rules', 'settings')])
+    require_bindings(module)
+    p = module.params
+    rules = p['rules'] or [dict(interfaces=p['interfaces'], settings=p['settings'])]
+
+    result = dict(changed=False, report=[], settings={}, additional_sysctl=[], sysctl_d_only=[],
+                  diff=[])
+    # Globs are expanded when planning; an interface the CNI deletes before
+    # the write (ENODEV) makes the module plan again, up to RETRIES times.
+    for attempt in range(RETRIES):
+        try:
+            with vc.vxlantune.Context() as ctx:
+                final = plan(module, ctx, rules)
+                result['settings'] = final
+                if final and p['apply']:
+                    rep = ctx.sysctl_set(final, None, dry_run=module.check_mode)
+                    result['report'] = rep.to_dicts()
+                content = None
+                if p['file']:
+                    content = FILE_HEADER + (ctx.sysctl_render(final, None, format='sysctl.d') if final else '')
+            break
+        except vc.vxlantune.Error as e:
+            if e.errno == errno.ENODEV and attempt + 1 < RETRIES:
+                continue
+            fail_error(module, e, "sysctl", **result)
+
+    entries = result['report']
+    if module._diff:
+        result['diff'] = report_diff(entries, fmt="%s = %s")
+    changed = report_changed(entries)
+    if p['file']:
+        result['file'] = p['file']
+        changed = write_file(module, p['file'], content, result) or changed
+    result['changed'] = changed
+    for key, value in final.items():
+        if '/' in key:
+            result['sysctl_d_only'].append(key)
+        else:
+            result['additional_sysctl'].append(dict(name=key, value=int(value) if value.lstrip('-').isdigit() else value))
+    if not module._diff:
+        del result['diff']
+
+    failed = failed_entries(entries)
+    if failed:
+        module.fail_json(msg="sysctl: could not set %s" % '; '.join(failed), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,435 @@
+/* The health check: options, the result object and its accessors, and
+ * vxt_check_run(), which runs the steps in order: local findings, counters,
+ * probes, counters again, verdict. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "health.h"
+#include "links.h"
+#include "probe.h"
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int vxt_check_opts_new(struct vxt_check_opts **out)
+{
+	struct vxt_check_opts *o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->timeout_ms = 1000;
+	*out = o;
+	return 0;
+}
+
+struct vxt_check_opts *vxt_check_opts_free(struct vxt_check_opts *o)
+{
+	if (!o)
+		return NULL;
+	vxt_policy_unref(o->policy);
+	strv_free(o->vxlan);
+	strv_free(o->peers);
+	free(o->method);
+	free(o->dns_server);
+	free(o);
+	return NULL;
+}
+
+int vxt_check_opts_set_policy(struct vxt_check_opts *o, struct vxt_policy *p)
+{
+	if (!o)
+		return -EINVAL;
+	vxt_policy_unref(o->policy);
+	o->policy = vxt_policy_ref(p);
+	return 0;
+}
+
+int vxt_check_opts_set_vxlan(struct vxt_check_opts *o, const char *const *names)
+{
+	if (!o)
+		return -EINVAL;
+	size_t n = 0;
+	for (; names && names[n]; n++)
+		if (vxt_ifname_valid(names[n]) < 0)
+			return -EINVAL;
+	char **v = NULL;
+	if (n) {
+		if (!(v = calloc(n + 1, sizeof(*v))))
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			if (!(v[i] = strdup(names[i]))) {
+				strv_free(v);
+				return -ENOMEM;
+			}
+	}
+	strv_free(o->vxlan);
+	o->vxlan = v;
+	return 0;
+}
+
+int vxt_check_opts_set_underlay_method(struct vxt_check_opts *o, const char *method)
+{
+	if (!o)
+		return -EINVAL;
+	char *m = NULL;
+	if (method && *method && !(m = strdup(method)))
+		return -ENOMEM;
+	free(o->method);
+	o->method = m;
+	return 0;
+}
+
+/* A numeric address, as the probes take it (scope ids allowed). */
+static bool numeric_addr(const char *s)
+{
+	if (!s || !*s || strlen(s) >= INET6_ADDRSTRLEN + 16)
+		return false;
+	char buf[INET6_ADDRSTRLEN + 16];
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *pct = strchr(buf, '%');
+	if (pct)
+		*pct = '\0';
+	unsigned char a[16];
+	return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+}
+
+int vxt_check_opts_add_peer(struct vxt_check_opts *o, const char *peer)
+{
+	if (!o || !numeric_addr(peer))
+		return -EINVAL;
+	char **v = realloc(o->peers, (o->npeers + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	o->peers = v;
+	if (!(v[o->npeers] = strdup(peer)))
+		return -ENOMEM;
+	v[++o->npeers] = NULL;
+	return 0;
+}
+
+int vxt_check_opts_set_tcp_port(struct vxt_check_opts *o, unsigned int port)
+{
+	if (!o || port > 65535)
+		return -EINVAL;
+	o->tcp_port = port;
+	return 0;
+}
+
+int vxt_check_opts_set_udp_port(struct vxt_check_opts *o, unsigned int port)
+{
+	if (!o || port > 65535)
+		return -EINVAL;
+	o->udp_port = port;
+	return 0;
+}
+
+int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigned int port)
+{
+	if (!o || port > 65535 || (server && !numeric_addr(server)))
+		return -EINVAL;
+	char *s = NULL;
+	if (server && !(s = strdup(server)))
+		return -ENOMEM;
+	free(o->dns_server);
+	o->dns_server = s;
+	o->dns_port = port ? port : 53;
+	return 0;
+}
+
+int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms)
+{
+	if (!o || timeout_ms < 1 || timeout_ms > VXT_PROBE_MAX_TIMEOUT_MS)
+		return -EINVAL;
+	o->timeout_ms = timeout_ms;
+	return 0;
+}
+
+int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size)
+{
+	if (!o || (size && (size < 68 || size > 65535)))
+		return -EINVAL;
+	o->large_size = size;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- result */
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+int vxt_check_add(struct vxt_check *c, int severity, const char *code, const char *object,
+                  const char *remedy, const char *fmt, ...)
+{
+	if (vxt_grow((void **)&c->findings, &c->capfindings, c->nfindings + 1,
+	             sizeof(*c->findings)) < 0)
+		return -ENOMEM;
+	struct vxt_finding *f = &c->findings[c->nfindings];
+	va_list ap;
+	va_start(ap, fmt);
+	f->message = vfmt(fmt, ap);
+	va_end(ap);
+	f->code = strdup(code ? code : "");
+	f->object = strdup(object ? object : "");
+	f->remedy = strdup(remedy ? remedy : "");
+	f->severity = severity;
+	if (!f->message || !f->code || !f->object || !f->remedy) {
+		free(f->message);
+		free(f->code);
+		free(f->object);
+		free(f->remedy);
+		return -ENOMEM;
+	}
+	c->nfindings++;
+	return 0;
+}
+
+int vxt_check_add_evidence(struct vxt_check *c, const char *fmt, ...)
+{
+	char **v = realloc(c->evidence, (c->nevidence + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->evidence = v;
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = vfmt(fmt, ap);
+	va_end(ap);
+	if (!s)
+		return -ENOMEM;
+	v[c->nevidence++] = s;
+	return 0;
+}
+
+struct vxt_check *vxt_check_ref(struct vxt_check *c)
+{
+	if (c)
+		c->refcount++;
+	return c;
+}
+
+struct vxt_check *vxt_check_unref(struct vxt_check *c)
+{
+	if (!c || --c->refcount > 0)
+		return NULL;
+	for (unsigned int i = 0; i < c->nfindings; i++) {
+		free(c->findings[i].code);
+		free(c->findings[i].object);
+		free(c->findings[i].message);
+		free(c->findings[i].remedy);
+	}
+	free(c->findings);
+	for (unsigned int i = 0; i < c->nevidence; i++)
+		free(c->evidence[i]);
+	free(c->evidence);
+	for (unsigned int i = 0; i < c->nprobes; i++)
+		vxt_probe_unref(c->probes[i]);
+	free(c->probes);
+	free(c->probe_peer);
+	free(c->summary);
+	free(c->remedy);
+	free(c);
+	return NULL;
+}
+
+const char *vxt_severity_name(int severity)
+{
+	static const char *const names[] = {"ok", "info", "warning", "error"};
+	return severity >= 0 && severity < 4 ? names[severity] : "unknown";
+}
+
+const char *vxt_verdict_name(int verdict)
+{
+	static const char *const names[] = {"healthy", "warnings", "local-errors",
+	                                    "overlay-data-path", "mtu", "unreachable", "partial"};
+	return verdict >= 0 && verdict < (int)VXT_ARRAY_SIZE(names) ? names[verdict] : "unknown";
+}
+
+int vxt_check_verdict(const struct vxt_check *c) { return c ? c->verdict : -1; }
+
+int vxt_check_status(const struct vxt_check *c)
+{
+	if (!c)
+		return -1;
+	return c->verdict == VXT_VERDICT_HEALTHY ? 0 : c->verdict == VXT_VERDICT_WARNINGS ? 1 : 2;
+}
+
+const char *vxt_check_summary(const struct vxt_check *c) { return c ? c->summary : NULL; }
+const char *vxt_check_remedy(const struct vxt_check *c) { return c ? c->remedy : NULL; }
+unsigned int vxt_check_evidence_count(const struct vxt_check *c) { return c ? c->nevidence : 0; }
+
+const char *vxt_check_evidence(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nevidence ? c->evidence[i] : NULL;
+}
+
+const char *vxt_check_underlay(const struct vxt_check *c) { return c ? c->underlay : NULL; }
+long long vxt_check_duration_us(const struct vxt_check *c) { return c ? c->duration_us : -1; }
+unsigned int vxt_check_finding_count(const struct vxt_check *c) { return c ? c->nfindings : 0; }
+
+static const struct vxt_finding *finding(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nfindings ? &c->findings[i] : NULL;
+}
+
+const char *vxt_check_finding_code(const struct vxt_check *c, unsigned int i)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f ? f->code : NULL;
+}
+
+int vxt_check_finding_severity(const struct vxt_check *c, unsigned int i)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f ? f->severity : -1;
+}
+
+const char *vxt_check_finding_object(const struct vxt_check *c, unsigned int i)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f ? f->object : NULL;
+}
+
+const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f ? f->message : NULL;
+}
+
+const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f ? f->remedy : NULL;
+}
+
+unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; c && i < c->nfindings; i++)
+		n += c->findings[i].severity >= severity;
+	return n;
+}
+
+unsigned int vxt_check_probe_count(const struct vxt_check *c) { return c ? c->nprobes : 0; }
+
+const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nprobes ? c->probes[i] : NULL;
+}
+
+unsigned int vxt_check_counter_count(const struct vxt_check *c) { return c ? VXT_CTR_N : 0; }
+
+const char *vxt_check_counter_name(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < VXT_CTR_N ? vxt_counter_names[i] : NULL;
+}
+
+long long vxt_check_counter_before(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < VXT_CTR_N ? c->before[i] : -1;
+}
+
+long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < VXT_CTR_N ? c->after[i] : -1;
+}
+
+/* ---------------------------------------------------------------- run */
+
+static int keep_probe(struct vxt_ctx *ctx, struct vxt_check *c, int peer, int rc,
+                      struct vxt_probe *p)
+{
+	if (rc < 0)
+		return rc; /* the options were checked: only -ENOMEM gets here */
+	struct vxt_probe **v = realloc(c->probes, (c->nprobes + 1) * sizeof(*v));
+	if (v)
+		c->probes = v;
+	int *pp = v ? realloc(c->probe_peer, (c->nprobes + 1) * sizeof(*pp)) : NULL;
+	if (!pp) {
+		vxt_probe_unref(p);
+		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
+	}
+	c->probe_peer = pp;
+	pp[c->nprobes] = peer;
+	v[c->nprobes++] = p;
+	return 0;
+}
+
+static int run_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check *c)
+{
+	unsigned int large = o->large_size ? o->large_size : c->vxlan_mtu ? c->vxlan_mtu : 1450;
+	int rc = 0, t = o->timeout_ms;
+	for (unsigned int i = 0; i < o->npeers && rc >= 0; i++) {
+		const char *peer = o->peers[i];
+		for (int kind = VXT_PROBE_ICMP; kind <= VXT_PROBE_LARGE && rc >= 0; kind++) {
+			struct vxt_probe *p = NULL;
+			switch (kind) {
+			case VXT_PROBE_ICMP: rc = vxt_probe_icmp(ctx, peer, t, &p); break;
+			case VXT_PROBE_TCP:
+				if (o->tcp_port)
+					rc = vxt_probe_tcp(ctx, peer, o->tcp_port, t, &p);
+				break;
+			case VXT_PROBE_UDP:
+				if (o->udp_port)
+					rc = vxt_probe_udp(ctx, peer, o->udp_port, t, &p);
+				break;
+			case VXT_PROBE_LARGE: rc = vxt_probe_large(ctx, peer, large, t, &p); break;
+			default: break;
+			}
+			if (rc >= 0 && p)
+				rc = keep_probe(ctx, c, (int)i, rc, p);
+		}
+	}
+	if (rc >= 0 && o->dns_server) {
+		struct vxt_probe *p = NULL;
+		rc = vxt_probe_dns(ctx, o->dns_server, o->dns_port,
+		                   "kubernetes.default.svc.cluster.local", t, &p);
+		if (rc >= 0)
+			rc = keep_probe(ctx, c, -1, rc, p);
+	}
+	return rc;
+}
+
+int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check **out)
+{
+	vxt_clear_error(ctx);
+	if (!o || !out)
+		return vxt_fail(ctx, EINVAL, "health check: no options given");
+	struct vxt_check *c = calloc(1, sizeof(*c));
+	if (!c)
+		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
+	c->refcount = 1;
+	long long t0 = vxt_mono_us();
+	int rc = vxt_check_local(ctx, o, c);
+	if (rc >= 0) {
+		/* Counters around the probes: a rise during the check is what our
+		 * own probes (and any other traffic meanwhile) ran into. */
+		vxt_check_read_counters(c->before);
+		rc = run_probes(ctx, o, c);
+		vxt_check_read_counters(c->after);
+	}
+	if (rc >= 0)
+		rc = vxt_check_counter_findings(c);
+	if (rc >= 0)
+		rc = vxt_check_decide(c, o);
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			vxt_fail(ctx, ENOMEM, "health check: out of memory");
+		vxt_check_unref(c);
+		return rc;
+	}
+	c->duration_us = vxt_mono_us() - t0;
+	c->timestamp = time(NULL);
+	vxt_clear_error(ctx);
+	*out = c;
+	return 0;
+}

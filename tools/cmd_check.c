@@ -1,0 +1,423 @@
+/* vxlantune check: local findings, active probes to peers, a verdict;
+ * text for a person, JSON for programs, a textfile-collector file for
+ * Prometheus.  Schema and codes: doc/check.md. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/vxlantune/vxlantune.conf"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: vxlantune check [--config FILE | --preset NAME] [--vxlan NAME]...\n"
+"                       [--underlay-method SPEC] [--peer IP]... [--tcp-port N]\n"
+"                       [--udp-port N | --dns SERVER[:PORT]] [--timeout MS]\n"
+"                       [--json] [--prometheus FILE] [--all]\n"
+"\n"
+"Is this node's VXLAN overlay healthy, and if not, why?  Looks at the local\n"
+"state (VXLAN devices, underlay, MTU, tunnel address and parent, ip_forward,\n"
+"offloads and sysctls against the policy), reads the kernel's drop counters\n"
+"(Udp InCsumErrors/RcvbufErrors, TcpExt IPReversePathFilter), probes each\n"
+"peer (ICMP echo, TCP connect, UDP echo, an ICMP echo as large as the VXLAN\n"
+"MTU with DF set), reads the counters again and gives a verdict:\n"
+"  healthy            every probe passes, every local check passes\n"
+"  overlay-data-path  ICMP passes, TCP/UDP fail: suspect checksum/segmentation\n"
+"                     offloads, rp_filter or MTU (InCsumErrors as evidence)\n"
+"  mtu                small probes pass, the large one fails\n"
+"  unreachable        nothing passes: routing, underlay or policy\n"
+"  local-errors / warnings / partial   see the findings and probes\n"
+"Everything is read in the current network namespace, counters included:\n"
+"run it on the node whose health you want (a DaemonSet with hostNetwork), and\n"
+"probe pods on other nodes.  Bad checksums are counted by the receiver, so\n"
+"the node whose ingress drops the replies shows the InCsumErrors delta.\n"
+"\n"
+"Policy (optional; without one the offload/sysctl comparisons are skipped):\n"
+"  -c, --config FILE  a policy file (default " DEFAULT_CONFIG " if it exists)\n"
+"  -p, --preset NAME  calico-incident or checksum\n"
+"\n"
+"Options:\n"
+"  --vxlan NAME          VXLAN device to check (repeatable); default: the\n"
+"                        policy's, else vxlan.calico vxlan-v6.calico flannel.1\n"
+"                        cilium_vxlan (whichever exist)\n"
+"  --underlay-method SPEC  as 'vxlantune underlay --method'; default: the\n"
+"                        policy's, else default-route\n"
+"  --peer IP             numeric address to probe (repeatable), e.g. a pod on\n"
+"                        another node\n"
+"  --tcp-port N          TCP connect to each peer on port N\n"
+"  --udp-port N          UDP echo to each peer on port N\n"
+"  --dns SERVER[:PORT]   a DNS query to SERVER (e.g. the cluster DNS);\n"
+"                        [IPv6]:PORT for IPv6\n"
+"  --timeout MS          per probe (default 1000); the check takes at most\n"
+"                        about 4 x MS per peer\n"
+"  --json                the result as JSON (schema \"vxlantune-check/1\",\n"
+"                        see below)\n"
+"  --prometheus FILE     also write the result for node_exporter's textfile\n"
+"                        collector, atomically (FILE.tmp, then rename)\n"
+"  --all                 list passed checks too\n"
+"  -h, --help            this help\n"
+"\n"
+"JSON: {\"schema\": \"vxlantune-check/1\", \"verdict\": NAME, \"status\": 0|1|2,\n"
+"  \"status_name\": \"healthy\"|\"warnings\"|\"unhealthy\", \"summary\": TEXT,\n"
+"  \"remedy\": TEXT, \"evidence\": [TEXT], \"underlay\": NAME|null,\n"
+"  \"duration_ms\": NUMBER,\n"
+"  \"findings\": [{\"code\", \"severity\": \"ok\"|\"info\"|\"warning\"|\"error\",\n"
+"                \"object\", \"message\", \"remedy\"}],\n"
+"  \"probes\": [{\"kind\": \"icmp\"|\"tcp\"|\"udp\"|\"dns\"|\"large\", \"peer\", \"port\",\n"
+"              \"size\", \"outcome\", \"ok\": BOOL, \"rtt_ms\": NUMBER|null,\n"
+"              \"method\", \"errno\", \"detail\"}],\n"
+"  \"counters\": [{\"name\", \"before\": N|null, \"after\": N|null,\n"
+"                \"delta\": N|null}]}\n"
+"Finding codes, metrics and this schema in detail: doc/check.md.\n"
+"\n"
+"Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
+"vxlantune_check_verdict{verdict} (the exit status), vxlantune_probe_success\n"
+"{peer,probe}, vxlantune_probe_rtt_seconds{peer,probe},\n"
+"vxlantune_udp_in_csum_errors_total, vxlantune_udp_rcvbuf_errors_total,\n"
+"vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
+"vxlantune_check_timestamp_seconds.\n"
+"\n"
+"Exit status: 0 healthy; 1 warnings; 2 unhealthy -- or a usage error (bad\n"
+"option, policy or underlay method: the message on stderr says which);\n"
+"3/4/5 the check could not run (not found, permission, system error).\n"
+"\n"
+"Examples:\n"
+"  vxlantune check --peer 203.0.113.2 --tcp-port 8080 --udp-port 5353\n"
+"  vxlantune check --preset calico-incident --prometheus \\\n"
+"      /var/lib/node_exporter/textfile/vxlantune.prom\n");
+}
+
+static const struct option opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"preset", required_argument, NULL, 'p'},
+	{"vxlan", required_argument, NULL, 'x'},
+	{"underlay-method", required_argument, NULL, 'm'},
+	{"peer", required_argument, NULL, 'P'},
+	{"tcp-port", required_argument, NULL, 'T'},
+	{"udp-port", required_argument, NULL, 'U'},
+	{"dns", required_argument, NULL, 'D'},
+	{"timeout", required_argument, NULL, 't'},
+	{"json", no_argument, NULL, 'j'},
+	{"prometheus", required_argument, NULL, 'M'},
+	{"all", no_argument, NULL, 'a'},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static bool parse_uint(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* SERVER, SERVER:PORT (IPv4) or [SERVER]:PORT; a bare IPv6 address has no port. */
+static bool parse_dns(const char *arg, char *server, size_t len, long *port)
+{
+	*port = 0;
+	const char *colon = strrchr(arg, ':');
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (!close || (size_t)(close - arg - 1) >= len)
+			return false;
+		snprintf(server, len, "%.*s", (int)(close - arg - 1), arg + 1);
+		return !close[1] || (close[1] == ':' && parse_uint(close + 2, 1, 65535, port));
+	}
+	if (colon && strchr(arg, ':') == colon) {
+		if ((size_t)(colon - arg) >= len)
+			return false;
+		snprintf(server, len, "%.*s", (int)(colon - arg), arg);
+		return parse_uint(colon + 1, 1, 65535, port);
+	}
+	if (strlen(arg) >= len)
+		return false;
+	snprintf(server, len, "%s", arg);
+	return true;
+}
+
+static const char *status_name(int st)
+{
+	return st == 0 ? "healthy" : st == 1 ? "warnings" : "unhealthy";
+}
+
+static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+
+static json_object *to_json(const struct vxt_check *c)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "schema", jstr("vxlantune-check/1"));
+	json_object_object_add(o, "verdict", jstr(vxt_verdict_name(vxt_check_verdict(c))));
+	json_object_object_add(o, "status", json_object_new_int(vxt_check_status(c)));
+	json_object_object_add(o, "status_name", jstr(status_name(vxt_check_status(c))));
+	json_object_object_add(o, "summary", jstr(vxt_check_summary(c)));
+	json_object_object_add(o, "remedy", jstr(vxt_check_remedy(c)));
+	json_object *ev = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_evidence_count(c); i++)
+		json_object_array_add(ev, jstr(vxt_check_evidence(c, i)));
+	json_object_object_add(o, "evidence", ev);
+	const char *u = vxt_check_underlay(c);
+	json_object_object_add(o, "underlay", u && *u ? jstr(u) : NULL);
+	json_object_object_add(o, "duration_ms",
+	                       json_object_new_double((double)vxt_check_duration_us(c) / 1000.0));
+	json_object *fs = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_finding_count(c); i++) {
+		json_object *f = json_object_new_object();
+		json_object_object_add(f, "code", jstr(vxt_check_finding_code(c, i)));
+		json_object_object_add(f, "severity", jstr(vxt_severity_name(vxt_check_finding_severity(c, i))));
+		json_object_object_add(f, "object", jstr(vxt_check_finding_object(c, i)));
+		json_object_object_add(f, "message", jstr(vxt_check_finding_message(c, i)));
+		json_object_object_add(f, "remedy", jstr(vxt_check_finding_remedy(c, i)));
+		json_object_array_add(fs, f);
+	}
+	json_object_object_add(o, "findings", fs);
+	json_object *ps = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_probe_count(c); i++) {
+		const struct vxt_probe *p = vxt_check_probe(c, i);
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "kind", jstr(vxt_probe_kind_name(vxt_probe_kind(p))));
+		json_object_object_add(j, "peer", jstr(vxt_probe_peer(p)));
+		json_object_object_add(j, "port", json_object_new_int((int)vxt_probe_port(p)));
+		json_object_object_add(j, "size", json_object_new_int((int)vxt_probe_size(p)));
+		json_object_object_add(j, "outcome", jstr(vxt_probe_outcome_name(vxt_probe_outcome(p))));
+		json_object_object_add(j, "ok", json_object_new_boolean(vxt_probe_ok(p)));
+		long long rtt = vxt_probe_rtt_us(p);
+		json_object_object_add(j, "rtt_ms", rtt >= 0 ? json_object_new_double((double)rtt / 1000.0) : NULL);
+		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
+		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
+		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
+		json_object_array_add(ps, j);
+	}
+	json_object_object_add(o, "probes", ps);
+	json_object *cs = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_counter_count(c); i++) {
+		long long b = vxt_check_counter_before(c, i), a = vxt_check_counter_after(c, i);
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "name", jstr(vxt_check_counter_name(c, i)));
+		json_object_object_add(j, "before", b >= 0 ? json_object_new_int64(b) : NULL);
+		json_object_object_add(j, "after", a >= 0 ? json_object_new_int64(a) : NULL);
+		json_object_object_add(j, "delta", a >= 0 && b >= 0 ? json_object_new_int64(a - b) : NULL);
+		json_object_array_add(cs, j);
+	}
+	json_object_object_add(o, "counters", cs);
+	return o;
+}
+
+static void print_text(const struct vxt_check *c, bool all)
+{
+	int st = vxt_check_status(c);
+	printf("VERDICT: %s (%s)\n", st == 0 ? "HEALTHY" : st == 1 ? "WARNINGS" : "UNHEALTHY",
+	       vxt_verdict_name(vxt_check_verdict(c)));
+	printf("  %s\n", vxt_check_summary(c));
+	if (*vxt_check_remedy(c))
+		printf("  try: %s\n", vxt_check_remedy(c));
+	/* The evidence starts with one line per probe, listed below anyway. */
+	unsigned int np = vxt_check_probe_count(c), ne = vxt_check_evidence_count(c);
+	for (unsigned int i = np; i < ne; i++)
+		printf("  evidence: %s\n", vxt_check_evidence(c, i));
+
+	unsigned int n = vxt_check_finding_count(c), shown = 0;
+	unsigned int nok = n - vxt_check_finding_count_severity(c, VXT_SEVERITY_INFO);
+	printf("\nFINDINGS (%u problem%s, %u passed)\n",
+	       vxt_check_finding_count_severity(c, VXT_SEVERITY_WARNING),
+	       vxt_check_finding_count_severity(c, VXT_SEVERITY_WARNING) == 1 ? "" : "s", nok);
+	/* Worst first, then in check order. */
+	for (int sev = VXT_SEVERITY_ERROR; sev >= VXT_SEVERITY_OK; sev--) {
+		if (sev == VXT_SEVERITY_OK && !all)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			if (vxt_check_finding_severity(c, i) != sev)
+				continue;
+			char tag[16];
+			snprintf(tag, sizeof(tag), "%s", vxt_severity_name(sev));
+			for (char *t = tag; *t; t++)
+				*t = (char)(*t - 32 * (*t >= 'a' && *t <= 'z'));
+			printf("  %-7s %-17s %s\n", tag, vxt_check_finding_code(c, i),
+			       vxt_check_finding_message(c, i));
+			if (*vxt_check_finding_remedy(c, i))
+				printf("  %-7s %-17s fix: %s\n", "", "", vxt_check_finding_remedy(c, i));
+			shown++;
+		}
+	}
+	if (!shown)
+		printf("  (none; --all lists the passed checks)\n");
+	if (np) {
+		printf("\nPROBES\n");
+		for (unsigned int i = 0; i < np; i++) {
+			const struct vxt_probe *p = vxt_check_probe(c, i);
+			char target[96], rtt[32] = "-";
+			const char *peer = vxt_probe_peer(p);
+			bool v6 = strchr(peer, ':') != NULL;
+			if (vxt_probe_port(p))
+				snprintf(target, sizeof(target), v6 ? "[%s]:%u" : "%s:%u", peer, vxt_probe_port(p));
+			else if (vxt_probe_kind(p) == VXT_PROBE_LARGE)
+				snprintf(target, sizeof(target), "%s (%u B, DF)", peer, vxt_probe_size(p));
+			else
+				snprintf(target, sizeof(target), "%s", peer);
+			if (vxt_probe_rtt_us(p) >= 0)
+				snprintf(rtt, sizeof(rtt), "%.3f ms", (double)vxt_probe_rtt_us(p) / 1000.0);
+			printf("  %-6s %-34s %-12s %s\n", vxt_probe_kind_name(vxt_probe_kind(p)), target,
+			       vxt_probe_outcome_name(vxt_probe_outcome(p)), rtt);
+		}
+	}
+}
+
+/* Write FILE.tmp in FILE's directory, then rename: the collector never
+ * reads half a file. */
+static int write_prometheus(const struct vxt_check *c, const char *path)
+{
+	char *text = NULL;
+	int rc = vxt_check_prometheus(c, &text);
+	if (rc < 0) {
+		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
+		return EXIT_SYSTEM;
+	}
+	char tmp[PATH_MAX];
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
+	int ok = f && fchmod(fileno(f), 0644) == 0 && fputs(text, f) >= 0;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	int err = errno;
+	free(text);
+	if (!ok) {
+		cli_error("%s: cannot write the Prometheus file: %s", path, strerror(err));
+		if (f)
+			unlink(tmp);
+		return cli_exit_for(err);
+	}
+	return EXIT_DONE;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct policy_opts po = {0};
+	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
+	const char *peers[65] = {0};
+	unsigned int nvx = 0, npeers = 0;
+	long tcp = 0, udp = 0, timeout = 1000;
+	bool json = false, all = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': po.config = optarg; break;
+		case 'p': po.preset = optarg; break;
+		case 'x':
+			if (nvx >= 32)
+				return cli_usage("check", "at most 32 --vxlan devices");
+			if (vxt_ifname_valid(optarg) < 0)
+				return cli_usage("check", "--vxlan '%s': not a valid interface name", optarg);
+			vx[nvx++] = optarg;
+			break;
+		case 'm': method = optarg; break;
+		case 'P':
+			if (npeers >= 64)
+				return cli_usage("check", "at most 64 --peer addresses");
+			peers[npeers++] = optarg;
+			break;
+		case 'T':
+			if (!parse_uint(optarg, 1, 65535, &tcp))
+				return cli_usage("check", "--tcp-port '%s': give a port 1..65535", optarg);
+			break;
+		case 'U':
+			if (!parse_uint(optarg, 1, 65535, &udp))
+				return cli_usage("check", "--udp-port '%s': give a port 1..65535", optarg);
+			break;
+		case 'D': dns = optarg; break;
+		case 't':
+			if (!parse_uint(optarg, 1, 600000, &timeout))
+				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
+			break;
+		case 'j': json = true; break;
+		case 'M': prom = optarg; break;
+		case 'a': all = true; break;
+		case 'h': usage(stdout); return EXIT_DONE;
+		default: return cli_usage("check", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("check", "unexpected argument '%s'", argv[optind]);
+	if (udp && dns)
+		return cli_usage("check", "use --udp-port or --dns, not both");
+	if ((tcp || udp) && !npeers)
+		return cli_usage("check", "--tcp-port and --udp-port need --peer IP");
+
+	struct vxt_check_opts *o = NULL;
+	if (vxt_check_opts_new(&o) < 0) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	int ret = EXIT_DONE;
+	for (unsigned int i = 0; i < npeers && ret == EXIT_DONE; i++)
+		if (vxt_check_opts_add_peer(o, peers[i]) < 0)
+			ret = cli_usage("check", "--peer '%s': give a numeric IPv4 or IPv6 address "
+			                         "(no names: nothing is looked up)", peers[i]);
+	if (ret == EXIT_DONE && dns) {
+		char server[128];
+		long port = 0;
+		if (!parse_dns(dns, server, sizeof(server), &port) ||
+		    vxt_check_opts_set_dns(o, server, (unsigned int)port) < 0)
+			ret = cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
+			                         "with a numeric address", dns);
+	}
+	if (ret != EXIT_DONE) {
+		vxt_check_opts_free(o);
+		return ret;
+	}
+	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
+	vxt_check_opts_set_udp_port(o, (unsigned int)udp);
+	vxt_check_opts_set_timeout(o, (int)timeout);
+	if (nvx)
+		vxt_check_opts_set_vxlan(o, vx);
+	if (method)
+		vxt_check_opts_set_underlay_method(o, method);
+
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0) {
+		vxt_check_opts_free(o);
+		return EXIT_SYSTEM;
+	}
+	struct vxt_policy *p = NULL;
+	/* The policy is optional here: only an explicit one, or the default
+	 * file when it exists. */
+	if (po.config || po.preset || access(DEFAULT_CONFIG, R_OK) == 0)
+		ret = policy_opts_load(ctx, &po, "check", &p);
+	struct vxt_check *chk = NULL;
+	if (ret == EXIT_DONE) {
+		vxt_check_opts_set_policy(o, p);
+		int rc = vxt_check_run(ctx, o, &chk);
+		if (rc < 0) {
+			ret = cli_fail(ctx, rc);
+		} else {
+			if (json)
+				cli_print_json(to_json(chk));
+			else
+				print_text(chk, all);
+			ret = vxt_check_status(chk);
+			if (prom) {
+				int w = write_prometheus(chk, prom);
+				if (w != EXIT_DONE && ret == EXIT_DONE)
+					ret = w;
+			}
+		}
+	}
+	vxt_check_unref(chk);
+	vxt_policy_unref(p);
+	vxt_check_opts_free(o);
+	vxt_ctx_unref(ctx);
+	return ret;
+}
