@@ -463,7 +463,8 @@ int vxt_splan_apply(struct vxt_ctx *ctx, struct vxt_splan *p, unsigned int flags
 	vxt_dbg(ctx, "sysctl: %u files planned%s", p->n, dry ? " (dry run)" : "");
 	/* Current values of IPv4 keys can come from a dump (RTM_GETNETCONF
 	 * for the keys it carries, RTM_GETLINK for the other interface keys),
-	 * taken now (after planning), when it saves enough file opens.  A
+	 * taken after validation (the netconf one maybe while planning, when
+	 * it also gave the interface list), when it saves enough file opens.  A
 	 * file that gets written is opened anyway, and its current value
 	 * then costs one pread on the same descriptor: a dump saves the
 	 * opens of files that are already right.  A dry run opens nothing
