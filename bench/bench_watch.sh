@@ -28,7 +28,10 @@ ip addr add 198.51.100.10/24 dev eth0; ip route add default via 198.51.100.1 dev
 ip link add vxlan.calico type vxlan id 4096 dstport 4789 dev eth0'
 
 # 1. latency
-inns "$V" watch --preset calico-incident >/tmp/vxt-bw-$$.log 2>&1 &
+# Not through inns: $! must be the watcher itself (ip netns exec execs
+# it), not a subshell whose death would leave the watcher running -- it
+# would then fix part 3's interfaces as they are created.
+ip netns exec "$ns" "$V" watch --preset calico-incident >/tmp/vxt-bw-$$.log 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q watching /tmp/vxt-bw-$$.log && break; sleep 0.1; done
 echo "== 1. re-apply latency (100 re-creations of vxlan.calico under watch)"

@@ -363,6 +363,21 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		return rc;
 	p->sysfd = rc;
 	bool shared = false;
+	/* A set of an IPv4 netconf key over a glob (in any item: a policy
+	 * gives "all", "default" and "*" as items of their own) will want the
+	 * current values of (potentially) every interface: then one netconf
+	 * dump gives them and the interface list (vxt_splan_iflist). */
+	bool with_nc = false;
+	for (unsigned int i = 0; mode == VXT_PLAN_SET && i < req->n && !with_nc; i++) {
+		struct vxt_skey k;
+		if (vxt_skey_parse(ctx, req->v[i].key, flags, &k) < 0)
+			continue; /* reported below */
+		bool globbed = vxt_sel_is_glob(k.sel);
+		for (unsigned int s = 0; s < req->v[i].nifaces; s++)
+			globbed |= vxt_sel_is_glob(req->v[i].ifaces[s]);
+		with_nc = globbed && k.kind == VXT_SK_CONF && vxt_netconf_key(k.family, k.name) >= 0;
+	}
+	vxt_clear_error(ctx);
 	for (unsigned int i = 0; i < req->n; i++) {
 		const struct vxt_sysctl_item *it = &req->v[i];
 		struct vxt_skey k;
@@ -414,13 +429,7 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		}
 		const struct vxt_iflist *l;
 		struct vxt_objs objs;
-		/* A set of a netconf key over a glob will want the current
-		 * values of (potentially) every interface. */
-		bool globbed = false;
-		for (unsigned int s = 0; s < nsels; s++)
-			globbed |= vxt_sel_is_glob(sels[s]);
-		rc = vxt_splan_iflist(ctx, p, k.family,
-		                      mode == VXT_PLAN_SET && globbed && ki.netconf >= 0, &l);
+		rc = vxt_splan_iflist(ctx, p, k.family, with_nc, &l);
 		if (rc >= 0)
 			rc = vxt_sel_resolve(ctx, sels, nsels, l, mode == VXT_PLAN_SET,
 			                     mode == VXT_PLAN_SET ? VXT_ORDER_IFACES_FIRST
