@@ -147,6 +147,11 @@ bool vxt_features_wanted(const struct vxt_features *f, unsigned int i);
 /* Changeable = the driver can change it (in HW and not in NOCHANGE);
  * ethtool shows the others as [fixed]. */
 bool vxt_features_changeable(const struct vxt_features *f, unsigned int i);
+/* All features at once, for bindings that would otherwise make three calls
+ * per feature: a string of vxt_features_count() characters, one per
+ * feature in order, each '0' + (active | wanted << 1 | fixed << 2)
+ * ("fixed" = not changeable).  Owned by f. */
+const char *vxt_features_states(const struct vxt_features *f);
 /* Index of a kernel feature name, or -ENOENT. */
 int vxt_features_find(const struct vxt_features *f, const char *name);
 

@@ -86,6 +86,7 @@ struct vxt_features *vxt_features_unref(struct vxt_features *f)
 	if (!f || --f->refcount > 0)
 		return NULL;
 	vxt_strset_unref(f->names);
+	free(f->states);
 	free(f->hw);
 	free(f->bits);
 	free(f);
@@ -130,6 +131,25 @@ bool vxt_features_bit_changeable(const struct vxt_features *f, unsigned int bit)
 bool vxt_features_changeable(const struct vxt_features *f, unsigned int i)
 {
 	return f && i < f->count && vxt_features_bit_changeable(f, f->bits[i]);
+}
+
+const char *vxt_features_states(const struct vxt_features *f)
+{
+	if (!f)
+		return NULL;
+	if (!f->states) {
+		/* Cached on a const object: the cache is not part of its value. */
+		struct vxt_features *w = (struct vxt_features *)f;
+		if (!(w->states = malloc((size_t)f->count + 1)))
+			return NULL;
+		for (unsigned int i = 0; i < f->count; i++) {
+			unsigned int b = f->bits[i];
+			w->states[i] = (char)('0' + (vxt_bit(f->active, b) | vxt_bit(f->wanted, b) << 1 |
+			                             !vxt_features_bit_changeable(f, b) << 2));
+		}
+		w->states[f->count] = '\0';
+	}
+	return f->states;
 }
 
 int vxt_features_find(const struct vxt_features *f, const char *name)

@@ -19,6 +19,7 @@ struct vxt_features {
 	uint32_t *hw, *wanted, *active, *nochange; /* VXT_WORDS(nbits) each */
 	unsigned int count;       /* named bits */
 	unsigned int *bits;       /* bit number of the i-th named feature */
+	char *states;             /* vxt_features_states(), built on first use */
 };
 
 struct vxt_features_list {

@@ -405,7 +405,7 @@ void vxt_probe_udp_exchange(struct vxt_probe *p, const struct vxt_peer *pp,
 	}
 	unsigned char buf[4096];
 	struct sockaddr_storage from;
-	ssize_t n;
+	ssize_t n = 0;
 	while (!(err = vxt_probe_recv(fd, buf, sizeof(buf), &from, deadline, p, &n)))
 		if (match(buf, (size_t)n, arg))
 			break;

@@ -177,7 +177,7 @@ static void echo_probe(struct vxt_probe *p, const struct vxt_peer *pp, size_t ic
 		goto done;
 	}
 	struct sockaddr_storage from;
-	ssize_t n;
+	ssize_t n = 0;
 	while (!(err = vxt_probe_recv(fd, buf, cap, &from, deadline, p, &n)))
 		if (is_reply(&e, buf, (size_t)n, &from))
 			break;

@@ -94,4 +94,41 @@ t_check "it said why it stopped" grep -q "Terminated: stopping" "$tmp/watch.log"
 # exit status: run it in the foreground with a timeout that sends TERM
 in_ns "$ns" timeout --preserve-status -s TERM 1 "$VXLANTUNE" watch --preset checksum --quiet >/dev/null; rc=$?
 t_check "watch exits 0 on SIGTERM" test $rc -eq 0
+# (after the first watcher is gone: two watchers with opposite policies
+# would fight over the same device)
+# SIGHUP reloads the policy file; readiness goes to $NOTIFY_SOCKET.
+printf '[vxlan]\ninterfaces = vxlan.calico\nfeatures = gro on\n' > "$tmp/hup.conf"
+"${PYTHON:-python3}" - "$tmp/notify.sock" > "$tmp/notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(20)
+msgs = []
+try:
+    while len(msgs) < 3:
+        msgs.append(s.recv(256).decode())
+except socket.timeout:
+    pass
+print(" ".join(msgs))
+PY
+npid=$!
+for _ in $(seq 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+# ip netns exec, env and libtool's wrapper all exec: $! is the watcher.
+ip netns exec "$ns" env NOTIFY_SOCKET="$tmp/notify.sock" "$VXLANTUNE" watch --config "$tmp/hup.conf" >"$tmp/hup.log" 2>&1 &
+hpid=$!
+for _ in $(seq 50); do grep -q watching "$tmp/hup.log" 2>/dev/null && break; sleep 0.1; done
+t_check "config watch applied gro on" test "$(feature "$ns" vxlan.calico generic-receive-offload)" = on
+printf '[vxlan]\ninterfaces = vxlan.calico\nfeatures = gro off\n' > "$tmp/hup.conf"
+kill -HUP "$hpid"
+for _ in $(seq 50); do [ "$(feature "$ns" vxlan.calico generic-receive-offload)" = off ] && break; sleep 0.1; done
+t_check "SIGHUP reloaded the file (gro now off)" test "$(feature "$ns" vxlan.calico generic-receive-offload)" = off
+t_check "the log says so" grep -q "SIGHUP: reloading the policy" "$tmp/hup.log"
+printf '[vxlan]\nfeatures = grox off\n' > "$tmp/hup.conf"
+kill -HUP "$hpid"
+for _ in $(seq 50); do grep -q "reload failed" "$tmp/hup.log" && break; sleep 0.1; done
+t_check "a broken file on SIGHUP keeps the previous policy" grep -q "reload failed: keeping the previous policy" "$tmp/hup.log"
+t_check "and the watcher keeps running" kill -0 "$hpid"
+kill -TERM "$hpid"; wait "$hpid"
+wait "$npid"
+t_check "sd_notify: READY=1, RELOADING=1, READY=1 sent to NOTIFY_SOCKET" grep -q "^READY=1 RELOADING=1 READY=1" "$tmp/notify.out"
+
 t_done

@@ -72,19 +72,30 @@ static void print_text(const struct vxt_features *f)
 	}
 }
 
+/* The eight possible {active, fixed, requested} objects, shared by every
+ * feature of every device (json-c reference counts them): --json over
+ * thousands of links builds a few objects per device, not four per feature. */
+static json_object *state_json(unsigned int s)
+{
+	static json_object *shared[8];
+	if (!shared[s]) {
+		shared[s] = json_object_new_object();
+		json_object_object_add(shared[s], "active", json_object_new_boolean(s & 1));
+		json_object_object_add(shared[s], "fixed", json_object_new_boolean(s & 4));
+		json_object_object_add(shared[s], "requested", json_object_new_boolean(s & 2));
+	}
+	return json_object_get(shared[s]);
+}
+
 static json_object *features_json(const struct vxt_features *f)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ifname", json_object_new_string(vxt_features_ifname(f)));
 	json_object_object_add(o, "ifindex", json_object_new_int(vxt_features_ifindex(f)));
+	const char *states = vxt_features_states(f);
 	unsigned int n = vxt_features_count(f);
-	for (unsigned int i = 0; i < n; i++) {
-		json_object *e = json_object_new_object();
-		json_object_object_add(e, "active", json_object_new_boolean(vxt_features_active(f, i)));
-		json_object_object_add(e, "fixed", json_object_new_boolean(!vxt_features_changeable(f, i)));
-		json_object_object_add(e, "requested", json_object_new_boolean(vxt_features_wanted(f, i)));
-		json_object_object_add(o, vxt_features_name(f, i), e);
-	}
+	for (unsigned int i = 0; states && i < n; i++)
+		json_object_object_add(o, vxt_features_name(f, i), state_json((unsigned int)(states[i] - '0') & 7));
 	return o;
 }
 

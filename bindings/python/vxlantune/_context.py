@@ -1,6 +1,6 @@
 """The Context: one per thread, owns the library's kernel sockets."""
 
-from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Union
+from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
@@ -22,12 +22,26 @@ class Feature(NamedTuple):
     fixed: bool   #: the driver cannot change it
 
 
-def _features_dict(ptr) -> Dict[str, Feature]:
+# The eight possible Feature values, shared (they are immutable), indexed
+# by the characters of vxt_features_states().
+_STATES = {chr(ord("0") + s): Feature(bool(s & 1), bool(s & 2), bool(s & 4)) for s in range(8)}
+_names_cache: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
+
+
+def _names(ptr) -> "Tuple[str, ...]":
+    """The kernel's feature names in order (the same for every device of a
+    kernel: read once, then only checked by count and ends)."""
     n = raw.vxt_features_count(ptr)
-    return {raw.vxt_features_name(ptr, i): Feature(bool(raw.vxt_features_active(ptr, i)),
-                                                    bool(raw.vxt_features_wanted(ptr, i)),
-                                                    not raw.vxt_features_changeable(ptr, i))
-            for i in range(n)}
+    key = (n, raw.vxt_features_name(ptr, 0) if n else "", raw.vxt_features_name(ptr, n - 1) if n else "")
+    names = _names_cache.get(key)
+    if names is None:
+        names = tuple(raw.vxt_features_name(ptr, i) for i in range(n))
+        _names_cache[key] = names
+    return names
+
+
+def _features_dict(ptr) -> Dict[str, Feature]:
+    return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
 
 
 def _is_glob(name: str) -> bool:
