@@ -24,9 +24,13 @@ t_expect_rc() {
 	"$@" || rc=$?
 	if [ "$rc" -eq "$want" ]; then t_ok "$name"; else t_fail "$name (exit $rc, want $want)"; fi
 }
+# Namespaces are named vxt-WHAT-$$ and found again by that suffix: t_netns
+# usually runs in a $(...) subshell, whose variables do not come back.
 t_cleanup() {
 	local ns
-	for ns in $T_NETNS; do ip netns del "$ns" 2>/dev/null || true; done
+	for ns in $T_NETNS $(ip netns list 2>/dev/null | awk -v s="-$$" 'substr($1, length($1) - length(s) + 1) == s { print $1 }'); do
+		ip netns del "$ns" 2>/dev/null || true
+	done
 	T_NETNS=""
 }
 trap t_cleanup EXIT

@@ -21,6 +21,7 @@ demo)
 	;;
 test)
 	rc=0
+	ip netns list 2>/dev/null | awk '{print $1}' | sort >netns.before
 	make -j"$(nproc)" check >check.out 2>&1 || rc=$?
 	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' check.out || true
 	if [ "$rc" -ne 0 ]; then
@@ -32,6 +33,17 @@ test)
 	# A suite that died before printing its counts still fails the run.
 	if [ "$rc" -ne 0 ] && echo "$summary" | grep -q ' 0 failed'; then
 		summary=$(echo "$summary" | sed 's/ 0 failed/ 1 failed/')
+	fi
+	# Tests must leave no network namespace behind.
+	left=$(ip netns list 2>/dev/null | awk '{print $1}' | sort | comm -13 netns.before -)
+	if [ -n "$left" ]; then
+		echo "FAIL: namespaces left behind by the tests:" $left
+		for ns in $left; do ip netns del "$ns" 2>/dev/null; done
+		summary=$(echo "$summary" | awk '{ $3 = $3 + 1; print }')
+		rc=1
+	else
+		echo "PASS: no namespace left behind"
+		summary=$(echo "$summary" | awk '{ $1 = $1 + 1; print }')
 	fi
 	echo "$summary"
 	exit "$rc"
