@@ -181,10 +181,12 @@ static int link_cmp(const void *a, const void *b)
 	              ((const struct vxt_sdump_link *)b)->name);
 }
 
-/* One attempt.  Returns 0 or -errno (-EINTR: links changed meanwhile).
- * The replies are walked in libnl's receive buffer with nlmsg_ok/next
- * rather than through nl_recvmsgs, which copies every message into an
- * nl_msg of its own: a third of the cost of a 2,000-link dump. */
+static int on_link_msg(struct nlmsghdr *h, void *arg)
+{
+	return on_link(arg, h);
+}
+
+/* One attempt.  Returns 0 or -errno (-EINTR: links changed meanwhile). */
 static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_sdump *d)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
@@ -197,47 +199,11 @@ static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_sdump *
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	int rc = nl_send_auto(sk, msg);
-	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
-	if (rc < 0)
-		return vxt_nl_errno(rc);
 	struct parse ps = {.d = d};
-	bool done = false, intr = false;
-	while (!done) {
-		unsigned char *buf = NULL;
-		struct sockaddr_nl from;
-		int len = nl_recv(sk, &from, &buf, NULL);
-		if (len <= 0) {
-			free(buf);
-			return len < 0 ? vxt_nl_errno(len) : -EPROTO;
-		}
-		rc = 0;
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		for (; !done && nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
-			if (h->nlmsg_seq != seq || from.nl_pid != 0)
-				continue; /* not the kernel's answer to this request */
-			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = nlmsg_data(h);
-				rc = nlmsg_datalen(h) >= (int)sizeof(*e) && e->error < 0 ? e->error
-				                                                         : -EPROTO;
-				done = true;
-			} else if (h->nlmsg_type == RTM_NEWLINK) {
-				rc = on_link(&ps, h);
-				done = rc < 0;
-			}
-		}
-		free(buf);
-		if (rc < 0)
-			return rc;
-	}
+	int rc = vxt_nl_dump_walk(sk, msg, RTM_NEWLINK, on_link_msg, NULL, &ps);
 	if (ps.bad)
 		vxt_dbg(ctx, "sysctl dump: %u malformed link messages ignored", ps.bad);
-	return intr ? -EINTR : 0;
+	return rc;
 }
 
 int vxt_sdump_load(struct vxt_ctx *ctx, struct vxt_sdump *d)

@@ -161,6 +161,25 @@ static void publish(struct namer *nm, unsigned int n, bool done)
 	pthread_mutex_unlock(&nm->mu);
 }
 
+struct walk {
+	struct vxt_snc *nc;
+	struct namer *nm;
+	unsigned int bad;
+};
+
+static int on_netconf_msg(struct nlmsghdr *h, void *arg)
+{
+	struct walk *w = arg;
+	return on_netconf(w->nc, h, &w->bad, w->nm != NULL);
+}
+
+/* After each datagram: the naming thread may start on what arrived. */
+static void on_batch(void *arg)
+{
+	struct walk *w = arg;
+	publish(w->nm, w->nc->n, false);
+}
+
 /* One attempt.  Returns 0 or -errno (-EINTR: interfaces changed meanwhile). */
 static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc,
                      struct namer *nm)
@@ -173,48 +192,11 @@ static int dump_once(struct vxt_ctx *ctx, struct nl_sock *sk, struct vxt_snc *nc
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	int rc = nl_send_auto(sk, msg);
-	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
-	if (rc < 0)
-		return vxt_nl_errno(rc);
-	unsigned int bad = 0;
-	bool done = false, intr = false;
-	while (!done) {
-		unsigned char *buf = NULL;
-		struct sockaddr_nl from;
-		int len = nl_recv(sk, &from, &buf, NULL);
-		if (len <= 0) {
-			free(buf);
-			return len < 0 ? vxt_nl_errno(len) : -EPROTO;
-		}
-		rc = 0;
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		for (; !done && nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
-			if (h->nlmsg_seq != seq || from.nl_pid != 0)
-				continue; /* not the kernel's answer to this request */
-			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = nlmsg_data(h);
-				rc = nlmsg_datalen(h) >= (int)sizeof(*e) && e->error < 0 ? e->error
-				                                                         : -EPROTO;
-				done = true;
-			} else if (h->nlmsg_type == RTM_NEWNETCONF) {
-				rc = on_netconf(nc, h, &bad, nm != NULL);
-				done = rc < 0;
-			}
-		}
-		free(buf);
-		if (rc < 0)
-			return rc;
-		publish(nm, nc->n, false);
-	}
-	if (bad)
-		vxt_dbg(ctx, "sysctl netconf: %u malformed messages ignored", bad);
-	return intr ? -EINTR : 0;
+	struct walk w = {.nc = nc, .nm = nm};
+	int rc = vxt_nl_dump_walk(sk, msg, RTM_NEWNETCONF, on_netconf_msg, on_batch, &w);
+	if (w.bad)
+		vxt_dbg(ctx, "sysctl netconf: %u malformed messages ignored", w.bad);
+	return rc;
 }
 
 static int ent_cmp(const void *a, const void *b)
