@@ -575,8 +575,8 @@ int vxt_splan_apply(struct vxt_ctx *ctx, struct vxt_splan *p, unsigned int flags
 	if (batched)
 		vxt_dbg(ctx, "sysctl: %u files in batches, on up to %u threads", batched,
 		        threads_used);
-	/* The report, in plan order. */
-	for (unsigned int i = 0; i < p->n; i++) {
+	/* The report, in plan order (p->t is NULL only when p->n is 0). */
+	for (unsigned int i = 0; p->t && i < p->n; i++) {
 		const struct vxt_starget *t = &p->t[i];
 		struct vxt_sres *s = &res[i];
 		if (t->skip)
