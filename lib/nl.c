@@ -128,6 +128,24 @@ int vxt_nl_dump_walk(struct nl_sock *sk, struct nl_msg *msg, uint16_t type,
 	return intr ? -EINTR : 0;
 }
 
+int vxt_nl_dump_sock(struct nl_sock **out)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk)
+		return -ENOMEM;
+	int rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		return vxt_nl_errno(rc);
+	}
+	/* One recvmsg per datagram, into a buffer larger than any dump
+	 * datagram the kernel builds (32 KiB). */
+	nl_socket_disable_msg_peek(sk);
+	nl_socket_set_msg_buf_size(sk, 65536);
+	*out = sk;
+	return 0;
+}
+
 int vxt_nl_enable_ext_ack(struct nl_sock *sk)
 {
 	int one = 1;

@@ -28,6 +28,9 @@ int vxt_nl_enable_ext_ack(struct nl_sock *sk);
 struct nl_msg;
 int vxt_nl_dump_walk(struct nl_sock *sk, struct nl_msg *msg, uint16_t type,
                      int (*fn)(struct nlmsghdr *h, void *arg), void (*batch)(void *arg), void *arg);
+/* A fresh rtnetlink socket for dumps, in the caller's current network
+ * namespace, set up for vxt_nl_dump_walk().  Returns 0 or -errno. */
+int vxt_nl_dump_sock(struct nl_sock **out);
 /* The context's rtnetlink socket, opened on first use. */
 int vxt_route_sock(struct vxt_ctx *ctx, struct nl_sock **out);
 

@@ -214,14 +214,10 @@ int vxt_sdump_load(struct vxt_ctx *ctx, struct vxt_sdump *d)
 	 * network namespace the caller is in now, the one whose /proc/sys we
 	 * read and write (the context's socket may have been opened in
 	 * another one, and may carry multicast notifications for watch). */
-	struct nl_sock *sk = nl_socket_alloc();
-	int rc = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
-	if (rc < 0) {
-		rc = vxt_nl_errno(rc);
+	struct nl_sock *sk = NULL;
+	int rc = vxt_nl_dump_sock(&sk);
+	if (rc < 0)
 		goto out;
-	}
-	nl_socket_disable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, 65536);
 	/* A dump interrupted by a link change is retried; the files are the
 	 * fallback after that. */
 	for (int attempt = 0; attempt < 3; attempt++) {

@@ -317,14 +317,10 @@ int vxt_snc_load(struct vxt_ctx *ctx, struct vxt_snc *nc)
 		return nc->state < 0 ? nc->state : 0;
 	/* A socket of our own, created in the caller's current network
 	 * namespace: the one whose /proc/sys the caller reads and writes. */
-	struct nl_sock *sk = nl_socket_alloc();
-	int rc = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
-	if (rc < 0) {
-		rc = vxt_nl_errno(rc);
+	struct nl_sock *sk = NULL;
+	int rc = vxt_nl_dump_sock(&sk);
+	if (rc < 0)
 		goto out;
-	}
-	nl_socket_disable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, 65536);
 	rc = load_pipelined(ctx, sk, nc);
 	if (rc == -EAGAIN) {
 		for (int attempt = 0; attempt < 3; attempt++) {
