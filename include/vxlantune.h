@@ -694,6 +694,7 @@ const char *vxt_probe_outcome_name(int outcome);
  *   offload-state     checksum/segmentation offloads of the VXLAN devices
  *                     and the underlay, as evidence (info)
  *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
+ *   tcp-csum-errors   Tcp InCsumErrors did not rise during the check (error)
  *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
  *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
  *   probe-error       a probe could not be sent at all (error) */
@@ -744,9 +745,10 @@ enum vxt_verdict {
 	VXT_VERDICT_MTU = 4,         /* small probes pass, the large one fails */
 	VXT_VERDICT_UNREACHABLE = 5, /* nothing passes */
 	VXT_VERDICT_PARTIAL = 6,     /* some probes fail in another pattern */
+	VXT_VERDICT_INCOMPLETE = 7,  /* nothing wrong seen, but probes could not run */
 };
 /* "healthy", "warnings", "local-errors", "overlay-data-path", "mtu",
- * "unreachable", "partial"; "unknown" otherwise. */
+ * "unreachable", "partial", "incomplete"; "unknown" otherwise. */
 const char *vxt_verdict_name(int verdict);
 
 /* Run the check.  Returns 0 and *out whatever the node's state (a broken
@@ -759,13 +761,20 @@ struct vxt_check *vxt_check_ref(struct vxt_check *c);
 struct vxt_check *vxt_check_unref(struct vxt_check *c);
 
 int vxt_check_verdict(const struct vxt_check *c); /* enum vxt_verdict */
-/* 0 healthy, 1 warnings, 2 unhealthy (what the CLI exits with). */
+/* As monitoring plugins exit: 0 OK (healthy), 1 WARNING (warnings), 3
+ * UNKNOWN (incomplete: probes could not run), 2 CRITICAL (any other
+ * verdict).  The CLI exits with it. */
 int vxt_check_status(const struct vxt_check *c);
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN" (also for out-of-range values). */
+const char *vxt_check_status_name(int status);
 /* One sentence: "ICMP passes but TCP/UDP fail: the overlay data path drops
  * TCP/UDP: suspect checksum/segmentation offloads, rp_filter or MTU". */
 const char *vxt_check_summary(const struct vxt_check *c);
-/* A command to try first, or "". */
-const char *vxt_check_remedy(const struct vxt_check *c);
+/* The changes the verdict recommends, most useful first (none when there
+ * is nothing to change).  Borrowed: valid while c lives. */
+struct vxt_remedy;
+unsigned int vxt_check_remedy_count(const struct vxt_check *c);
+const struct vxt_remedy *vxt_check_remedy(const struct vxt_check *c, unsigned int i);
 /* Evidence lines behind the verdict (probe results, counter deltas,
  * findings it rests on). */
 unsigned int vxt_check_evidence_count(const struct vxt_check *c);
@@ -782,10 +791,40 @@ int vxt_check_finding_severity(const struct vxt_check *c, unsigned int i);
 /* Interface, sysctl key, counter or peer the finding is about ("" if none). */
 const char *vxt_check_finding_object(const struct vxt_check *c, unsigned int i);
 const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i);
-/* A command a person can paste ("" when there is nothing to do). */
-const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i);
+/* The changes that fix the finding (none when there is nothing to change
+ * or the cause is not a setting).  Borrowed. */
+unsigned int vxt_check_finding_remedy_count(const struct vxt_check *c, unsigned int i);
+const struct vxt_remedy *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i,
+                                                  unsigned int j);
 /* Number of findings of at least this severity. */
 unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity);
+
+/* ---- Remedies: one change on one node, as data (the CLI renders them as
+ * commands; a later apply step can make them).
+ *   feature  device, key = ethtool feature name, value "on"/"off"
+ *   sysctl   device = interface for a per-interface key (key "rp_filter"),
+ *            "" for a full key (key "net.ipv4.ip_forward"); value
+ *   link     device, key "mtu" (value the MTU) or "up" (value "1")
+ *   policy   key "preset" or "config", value the preset name or file */
+enum vxt_remedy_kind {
+	VXT_REMEDY_FEATURE = 0,
+	VXT_REMEDY_SYSCTL = 1,
+	VXT_REMEDY_LINK = 2,
+	VXT_REMEDY_POLICY = 3,
+};
+enum vxt_node {
+	VXT_NODE_THIS = 0, /* the node the check runs on */
+	VXT_NODE_PEER = 1, /* the peer's node (vxt_remedy_peer: its address) */
+};
+int vxt_remedy_node(const struct vxt_remedy *r);   /* enum vxt_node */
+int vxt_remedy_kind(const struct vxt_remedy *r);   /* enum vxt_remedy_kind */
+const char *vxt_remedy_peer(const struct vxt_remedy *r); /* "" for this node */
+const char *vxt_remedy_device(const struct vxt_remedy *r);
+const char *vxt_remedy_key(const struct vxt_remedy *r);
+const char *vxt_remedy_value(const struct vxt_remedy *r);
+/* "feature", "sysctl", "link", "policy"; "this", "peer"; "unknown". */
+const char *vxt_remedy_kind_name(int kind);
+const char *vxt_node_name(int node);
 
 /* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
  * dns).  Borrowed: valid while c lives. */

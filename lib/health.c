@@ -168,30 +168,82 @@ static char *vfmt(const char *fmt, va_list ap)
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
+struct vxt_remedy vxt_remedy_here(int kind, const char *device, const char *key, const char *value)
+{
+	struct vxt_remedy r = {.node = VXT_NODE_THIS, .kind = kind};
+	snprintf(r.device, sizeof(r.device), "%s", device ? device : "");
+	snprintf(r.key, sizeof(r.key), "%s", key ? key : "");
+	snprintf(r.value, sizeof(r.value), "%s", value ? value : "");
+	return r;
+}
+
+struct vxt_remedy vxt_remedy_there(const char *peer, int kind, const char *device, const char *key,
+                                  const char *value)
+{
+	struct vxt_remedy r = vxt_remedy_here(kind, device, key, value);
+	r.node = VXT_NODE_PEER;
+	snprintf(r.peer, sizeof(r.peer), "%s", peer ? peer : "");
+	return r;
+}
+
+static int push_remedy(struct vxt_remedy **v, unsigned int *n, const struct vxt_remedy *rem)
+{
+	struct vxt_remedy *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = *rem;
+	return 0;
+}
+
 int vxt_check_add(struct vxt_check *c, int severity, const char *code, const char *object,
-                  const char *remedy, const char *fmt, ...)
+                  const struct vxt_remedy *rem, const char *fmt, ...)
 {
 	if (vxt_grow((void **)&c->findings, &c->capfindings, c->nfindings + 1,
 	             sizeof(*c->findings)) < 0)
 		return -ENOMEM;
 	struct vxt_finding *f = &c->findings[c->nfindings];
+	memset(f, 0, sizeof(*f));
 	va_list ap;
 	va_start(ap, fmt);
 	f->message = vfmt(fmt, ap);
 	va_end(ap);
 	f->code = strdup(code ? code : "");
 	f->object = strdup(object ? object : "");
-	f->remedy = strdup(remedy ? remedy : "");
 	f->severity = severity;
-	if (!f->message || !f->code || !f->object || !f->remedy) {
+	if (!f->message || !f->code || !f->object ||
+	    (rem && push_remedy(&f->remedies, &f->nremedies, rem) < 0)) {
 		free(f->message);
 		free(f->code);
 		free(f->object);
-		free(f->remedy);
+		free(f->remedies);
 		return -ENOMEM;
 	}
 	c->nfindings++;
 	return 0;
+}
+
+int vxt_check_add_remedy(struct vxt_check *c, const struct vxt_remedy *rem)
+{
+	if (!c->nfindings)
+		return -EINVAL;
+	struct vxt_finding *f = &c->findings[c->nfindings - 1];
+	return push_remedy(&f->remedies, &f->nremedies, rem);
+}
+
+static bool same_remedy(const struct vxt_remedy *a, const struct vxt_remedy *b)
+{
+	return a->node == b->node && a->kind == b->kind && !strcmp(a->peer, b->peer) &&
+	       !strcmp(a->device, b->device) && !strcmp(a->key, b->key) &&
+	       !strcmp(a->value, b->value);
+}
+
+int vxt_check_recommend(struct vxt_check *c, const struct vxt_remedy *rem)
+{
+	for (unsigned int i = 0; i < c->nremedies; i++)
+		if (same_remedy(&c->remedies[i], rem))
+			return 0;
+	return push_remedy(&c->remedies, &c->nremedies, rem);
 }
 
 int vxt_check_add_evidence(struct vxt_check *c, const char *fmt, ...)
@@ -225,7 +277,7 @@ struct vxt_check *vxt_check_unref(struct vxt_check *c)
 		free(c->findings[i].code);
 		free(c->findings[i].object);
 		free(c->findings[i].message);
-		free(c->findings[i].remedy);
+		free(c->findings[i].remedies);
 	}
 	free(c->findings);
 	for (unsigned int i = 0; i < c->nevidence; i++)
@@ -236,7 +288,7 @@ struct vxt_check *vxt_check_unref(struct vxt_check *c)
 	free(c->probes);
 	free(c->probe_peer);
 	free(c->summary);
-	free(c->remedy);
+	free(c->remedies);
 	free(c);
 	return NULL;
 }
@@ -250,7 +302,8 @@ const char *vxt_severity_name(int severity)
 const char *vxt_verdict_name(int verdict)
 {
 	static const char *const names[] = {"healthy", "warnings", "local-errors",
-	                                    "overlay-data-path", "mtu", "unreachable", "partial"};
+	                                    "overlay-data-path", "mtu", "unreachable", "partial",
+	                                    "incomplete"};
 	return verdict >= 0 && verdict < (int)VXT_ARRAY_SIZE(names) ? names[verdict] : "unknown";
 }
 
@@ -260,11 +313,27 @@ int vxt_check_status(const struct vxt_check *c)
 {
 	if (!c)
 		return -1;
-	return c->verdict == VXT_VERDICT_HEALTHY ? 0 : c->verdict == VXT_VERDICT_WARNINGS ? 1 : 2;
+	switch (c->verdict) {
+	case VXT_VERDICT_HEALTHY: return 0;
+	case VXT_VERDICT_WARNINGS: return 1;
+	case VXT_VERDICT_INCOMPLETE: return 3;
+	default: return 2;
+	}
+}
+
+const char *vxt_check_status_name(int status)
+{
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	return status >= 0 && status < 4 ? names[status] : "UNKNOWN";
 }
 
 const char *vxt_check_summary(const struct vxt_check *c) { return c ? c->summary : NULL; }
-const char *vxt_check_remedy(const struct vxt_check *c) { return c ? c->remedy : NULL; }
+unsigned int vxt_check_remedy_count(const struct vxt_check *c) { return c ? c->nremedies : 0; }
+
+const struct vxt_remedy *vxt_check_remedy(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nremedies ? &c->remedies[i] : NULL;
+}
 unsigned int vxt_check_evidence_count(const struct vxt_check *c) { return c ? c->nevidence : 0; }
 
 const char *vxt_check_evidence(const struct vxt_check *c, unsigned int i)
@@ -305,10 +374,35 @@ const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i)
 	return f ? f->message : NULL;
 }
 
-const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i)
+unsigned int vxt_check_finding_remedy_count(const struct vxt_check *c, unsigned int i)
 {
 	const struct vxt_finding *f = finding(c, i);
-	return f ? f->remedy : NULL;
+	return f ? f->nremedies : 0;
+}
+
+const struct vxt_remedy *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i,
+                                                  unsigned int j)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f && j < f->nremedies ? &f->remedies[j] : NULL;
+}
+
+int vxt_remedy_node(const struct vxt_remedy *r) { return r ? r->node : -1; }
+int vxt_remedy_kind(const struct vxt_remedy *r) { return r ? r->kind : -1; }
+const char *vxt_remedy_peer(const struct vxt_remedy *r) { return r ? r->peer : NULL; }
+const char *vxt_remedy_device(const struct vxt_remedy *r) { return r ? r->device : NULL; }
+const char *vxt_remedy_key(const struct vxt_remedy *r) { return r ? r->key : NULL; }
+const char *vxt_remedy_value(const struct vxt_remedy *r) { return r ? r->value : NULL; }
+
+const char *vxt_remedy_kind_name(int kind)
+{
+	static const char *const names[] = {"feature", "sysctl", "link", "policy"};
+	return kind >= 0 && (size_t)kind < VXT_ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+const char *vxt_node_name(int node)
+{
+	return node == VXT_NODE_THIS ? "this" : node == VXT_NODE_PEER ? "peer" : "unknown";
 }
 
 unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity)
@@ -408,6 +502,7 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 	if (!c)
 		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
 	c->refcount = 1;
+	c->policy_remedy.kind = -1;
 	long long t0 = vxt_mono_us();
 	int rc = vxt_check_local(ctx, o, c);
 	if (rc >= 0) {

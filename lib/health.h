@@ -3,6 +3,7 @@
 #ifndef VXT_HEALTH_H
 #define VXT_HEALTH_H
 
+#include <arpa/inet.h>
 #include <net/if.h>
 
 #include "internal.h"
@@ -20,17 +21,38 @@ struct vxt_check_opts {
 	unsigned int large_size;
 };
 
+/* A remedy: one change on one node (this one, or the peer probed). */
+struct vxt_remedy {
+	int node;                      /* enum vxt_node */
+	int kind;                      /* enum vxt_remedy_kind */
+	char peer[INET6_ADDRSTRLEN + 20];
+	char device[IFNAMSIZ];         /* "" for a global sysctl or a policy */
+	char key[64];
+	char value[64];
+};
+
+/* A remedy for this node (strings truncated to the fields). */
+struct vxt_remedy vxt_remedy_here(int kind, const char *device, const char *key, const char *value);
+/* The same change on the peer node at address peer. */
+struct vxt_remedy vxt_remedy_there(const char *peer, int kind, const char *device, const char *key,
+                                  const char *value);
+
 struct vxt_finding {
-	char *code, *object, *message, *remedy;
+	char *code, *object, *message;
+	struct vxt_remedy *remedies;
+	unsigned int nremedies;
 	int severity;
 };
 
-enum { VXT_CTR_CSUM, VXT_CTR_RCVBUF, VXT_CTR_INERR, VXT_CTR_RPF, VXT_CTR_N };
+enum { VXT_CTR_CSUM, VXT_CTR_RCVBUF, VXT_CTR_INERR, VXT_CTR_RPF, VXT_CTR_TCP_CSUM, VXT_CTR_TCP_INERR,
+       VXT_CTR_N };
 
 struct vxt_check {
 	int refcount;
 	int verdict;
-	char *summary, *remedy;
+	char *summary;
+	struct vxt_remedy *remedies;   /* what the verdict recommends, in order */
+	unsigned int nremedies;
 	char **evidence;
 	unsigned int nevidence;
 	struct vxt_finding *findings;
@@ -46,13 +68,18 @@ struct vxt_check {
 	/* state the steps share while the check runs */
 	unsigned int vxlan_mtu;   /* of the first VXLAN device found, 0 if none */
 	char vxlan_name[IFNAMSIZ];
-	char policy_cmd[320];     /* "vxlantune apply --preset NAME", "" */
+	struct vxt_remedy policy_remedy; /* apply the policy (kind -1: no policy) */
 };
 
-/* Add a finding (strings copied; NULL stored as "").  -ENOMEM. */
+/* Add a finding (strings copied; NULL stored as ""), with the remedy rem
+ * (NULL: none).  -ENOMEM. */
 int vxt_check_add(struct vxt_check *c, int severity, const char *code, const char *object,
-                  const char *remedy, const char *fmt, ...)
+                  const struct vxt_remedy *rem, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* One more remedy for the last finding added. */
+int vxt_check_add_remedy(struct vxt_check *c, const struct vxt_remedy *rem);
+/* Append rem to the verdict's remedies unless an equal one is there. */
+int vxt_check_recommend(struct vxt_check *c, const struct vxt_remedy *rem);
 /* Add an evidence line. */
 int vxt_check_add_evidence(struct vxt_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

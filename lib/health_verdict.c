@@ -67,19 +67,29 @@ static int worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-/* Remedy of the first finding with one of the codes (or any code when
- * codes is NULL) at severity >= min. */
-static const char *finding_remedy(const struct vxt_check *c, const char *const *codes, int min)
+/* The first finding with one of the codes (or any code when codes is
+ * NULL) at severity >= min that has remedies, or NULL. */
+static const struct vxt_finding *finding_with_remedy(const struct vxt_check *c,
+                                                     const char *const *codes, int min)
 {
 	for (unsigned int i = 0; i < c->nfindings; i++) {
 		const struct vxt_finding *f = &c->findings[i];
-		if (f->severity < min || !*f->remedy)
+		if (f->severity < min || !f->nremedies)
 			continue;
 		for (size_t k = 0; !codes || codes[k]; k++)
 			if (!codes || !strcmp(codes[k], f->code))
-				return f->remedy;
+				return f;
 	}
 	return NULL;
+}
+
+/* Recommend the remedies of f (if any); 1 if there were some. */
+static int recommend(struct vxt_check *c, const struct vxt_finding *f)
+{
+	int rc = 0;
+	for (unsigned int i = 0; f && i < f->nremedies && rc >= 0; i++)
+		rc = vxt_check_recommend(c, &f->remedies[i]);
+	return rc < 0 ? rc : f && f->nremedies;
 }
 
 static int set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -102,7 +112,7 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 {
 	int v = VXT_VERDICT_HEALTHY, rc = 0;
 	bool any_icmp_ok = false;
-	unsigned int nprobe_ok = 0, nprobe_ran = 0, large = 0;
+	unsigned int nprobe_ok = 0, nprobe_ran = 0, nprobe_err = 0, large = 0;
 	const char *first_failed_peer = NULL;
 	for (unsigned int i = 0; i < c->nprobes; i++) {
 		const struct vxt_probe *p = c->probes[i];
@@ -113,10 +123,15 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 			large = vxt_probe_size(p);
 		if (ran(p) && !reached(p) && !first_failed_peer)
 			first_failed_peer = vxt_probe_peer(p);
-		if (!ran(p))
+		if (!ran(p)) {
+			nprobe_err++;
+			struct vxt_remedy pgr = vxt_remedy_here(VXT_REMEDY_SYSCTL, "",
+			                                        "net.ipv4.ping_group_range", "0 2147483647");
+			bool perm = vxt_probe_errno(p) == EPERM || vxt_probe_errno(p) == EACCES;
+			bool icmp = vxt_probe_kind(p) == VXT_PROBE_ICMP || vxt_probe_kind(p) == VXT_PROBE_LARGE;
 			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "probe-error", vxt_probe_peer(p),
-			                   "sysctl -w net.ipv4.ping_group_range='0 2147483647'",
-			                   "%s", vxt_probe_detail(p));
+			                   perm && icmp ? &pgr : NULL, "%s", vxt_probe_detail(p));
+		}
 		if (rc < 0)
 			return rc;
 	}
@@ -170,17 +185,20 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 	if (rc < 0)
 		return rc;
 
-	unsigned int nerr = vxt_check_finding_count_severity(c, VXT_SEVERITY_ERROR);
+	/* A probe that could not run is not a fault of the node: "incomplete". */
+	unsigned int nerr = vxt_check_finding_count_severity(c, VXT_SEVERITY_ERROR) - nprobe_err;
 	unsigned int nwarn = vxt_check_finding_count_severity(c, VXT_SEVERITY_WARNING) - nerr;
 	long long csum = c->before[VXT_CTR_CSUM] >= 0 ? c->after[VXT_CTR_CSUM] - c->before[VXT_CTR_CSUM] : 0;
-	static const char *const path_codes[] = {"udp-csum-errors", "offloads", "rp-filter",
-	                                         "vxlan-mtu", "rp-filter-drops", NULL};
+	static const char *const path_codes[] = {"udp-csum-errors", "tcp-csum-errors", "offloads",
+	                                         "rp-filter", "vxlan-mtu", "rp-filter-drops", NULL};
 	static const char *const mtu_codes[] = {"vxlan-mtu", NULL};
-	const char *rem = NULL;
+	const struct vxt_finding *rem = NULL;
 	if (v == VXT_VERDICT_HEALTHY && nerr)
 		v = VXT_VERDICT_LOCAL;
 	else if (v == VXT_VERDICT_HEALTHY && nwarn)
 		v = VXT_VERDICT_WARNINGS;
+	else if (v == VXT_VERDICT_HEALTHY && nprobe_err)
+		v = VXT_VERDICT_INCOMPLETE;
 	c->verdict = v;
 	switch (v) {
 	case VXT_VERDICT_HEALTHY:
@@ -191,12 +209,18 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		rc = set(&c->summary, "warnings: %s, but %u local check%s warn%s",
 		         nprobe_ran ? "the probes pass" : "no peers probed", nwarn, nwarn == 1 ? "" : "s",
 		         nwarn == 1 ? "s" : "");
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_WARNING);
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_WARNING);
+		break;
+	case VXT_VERDICT_INCOMPLETE:
+		rc = set(&c->summary, "incomplete: %u probe%s could not run (see the probe-error "
+		                      "findings); nothing else is wrong", nprobe_err,
+		         nprobe_err == 1 ? "" : "s");
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	case VXT_VERDICT_LOCAL:
 		rc = set(&c->summary, "unhealthy: %u local check%s failed%s", nerr, nerr == 1 ? "" : "s",
 		         nprobe_ran ? " (the probes pass)" : " (no peers probed)");
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_ERROR);
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	case VXT_VERDICT_DATA_PATH:
 		rc = csum > 0
@@ -207,22 +231,23 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		                        "TCP/UDP: suspect checksum/segmentation offloads, rp_filter or "
 		                        "MTU (no checksum errors counted on this node: run the check "
 		                        "on the peer's node too)");
-		rem = finding_remedy(c, path_codes, VXT_SEVERITY_WARNING);
-		if (!rem)
-			rem = "vxlantune apply --preset checksum";
+		rem = finding_with_remedy(c, path_codes, VXT_SEVERITY_WARNING);
+		if (!rem) { /* the incident's fix, until the evidence says more */
+			struct vxt_remedy pre = vxt_remedy_here(VXT_REMEDY_POLICY, "", "preset", "checksum");
+			rc = rc < 0 ? rc : vxt_check_recommend(c, &pre);
+		}
 		break;
 	case VXT_VERDICT_MTU:
 		rc = set(&c->summary, "small packets pass but the %u-byte probe fails: MTU: the "
 		                      "overlay MTU is larger than the path carries", large);
-		rem = finding_remedy(c, mtu_codes, VXT_SEVERITY_WARNING);
-		if (!rem)
-			rem = "ip -d link show; vxlantune check (on the peer's node: its underlay MTU)";
+		rem = finding_with_remedy(c, mtu_codes, VXT_SEVERITY_WARNING);
 		break;
 	case VXT_VERDICT_UNREACHABLE:
 		rc = set(&c->summary, "nothing passes (%u of %u probes answered): routing, underlay or "
-		                      "policy (firewall, NetworkPolicy, rp_filter), not the offloads",
-		         nprobe_ok, nprobe_ran);
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_ERROR);
+		                      "policy (firewall, NetworkPolicy, rp_filter)%s%s",
+		         nprobe_ok, nprobe_ran, first_failed_peer ? "; see ip route get " : "",
+		         first_failed_peer ? first_failed_peer : "");
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	default:
 		rc = set(&c->summary, "some probes fail (%u of %u answered), in no pattern that "
@@ -230,10 +255,5 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		         nprobe_ok, nprobe_ran);
 		break;
 	}
-	if (rc >= 0 && !rem && v == VXT_VERDICT_UNREACHABLE && first_failed_peer) {
-		char buf[128];
-		snprintf(buf, sizeof(buf), "ip route get %s", first_failed_peer);
-		return set(&c->remedy, "%s", buf);
-	}
-	return rc < 0 ? rc : set(&c->remedy, "%s", rem ? rem : "");
+	return rc < 0 ? rc : recommend(c, rem) < 0 ? -ENOMEM : 0;
 }

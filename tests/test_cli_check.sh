@@ -30,19 +30,19 @@ lab_up "vxtlab-$$-chk" || { t_fail "lab up"; t_done; exit 1; }
 t_ok "lab up"
 
 # ---- usage
-t_expect_rc 2 "usage: --udp-port and --dns together" lab_exec n2 "$V" check --peer "$PEER" --udp-port 1 --dns 192.0.2.53
-t_expect_rc 2 "usage: a peer name is refused (no lookups)" lab_exec n2 "$V" check --peer example.org
-t_expect_rc 2 "usage: --tcp-port without --peer" lab_exec n2 "$V" check --tcp-port 80
-t_expect_rc 2 "usage: bad timeout" lab_exec n2 "$V" check --timeout 0
-t_expect_rc 2 "usage: malformed underlay method" lab_exec n2 "$V" check --underlay-method 'interface=('
-t_expect_rc 2 "usage: unknown preset" lab_exec n2 "$V" check --preset nosuch
+t_expect_rc 3 "usage: --udp-port and --dns together" lab_exec n2 "$V" check --peer "$PEER" --udp-port 1 --dns 192.0.2.53
+t_expect_rc 3 "usage: a peer name is refused (no lookups)" lab_exec n2 "$V" check --peer example.org
+t_expect_rc 3 "usage: --tcp-port without --peer" lab_exec n2 "$V" check --tcp-port 80
+t_expect_rc 3 "usage: bad timeout" lab_exec n2 "$V" check --timeout 0
+t_expect_rc 3 "usage: malformed underlay method" lab_exec n2 "$V" check --underlay-method 'interface=('
+t_expect_rc 3 "usage: unknown preset" lab_exec n2 "$V" check --preset nosuch
 t_check "help documents exit status and the JSON schema" \
-	eval '"$V" check --help | grep -q "2 unhealthy -- or a usage error" && "$V" check --help | grep -q vxlantune-check/1'
+	eval '"$V" check --help | grep -q "3 UNKNOWN" && "$V" check --help | grep -q vxlantune-check/2'
 
 # ---- healthy
 probe
 t_check "healthy: exit 0 (got $rc)" [ "$rc" -eq 0 ]
-t_check "healthy: verdict first" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: HEALTHY (healthy)"'
+t_check "healthy: verdict first" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: OK (healthy)"'
 t_check "healthy: four probes ok with RTTs" [ "$(grep -cE '^  (icmp|tcp|udp|large) .* ok +[0-9.]+ ms$' "$OUT/out")" -eq 4 ]
 t_check "healthy: underlay found (default-route: u2)" eval 'lab_exec n2 "$V" check --json | jq -e ".underlay == \"u2\"" >/dev/null'
 
@@ -50,19 +50,19 @@ t_check "healthy: underlay found (default-route: u2)" eval 'lab_exec n2 "$V" che
 probe --json
 t_check "json: exit 0 as text" [ "$rc" -eq 0 ]
 t_check "json: top-level schema" jqe '
-	.schema == "vxlantune-check/1" and (.verdict|type) == "string" and
-	(.status|IN(0,1,2)) and (.status_name|IN("healthy","warnings","unhealthy")) and
-	(.summary|type) == "string" and (.remedy|type) == "string" and
+	.schema == "vxlantune-check/2" and (.verdict|type) == "string" and
+	(.status|IN(0,1,2,3)) and (.status_name|IN("OK","WARNING","CRITICAL","UNKNOWN")) and
+	(.summary|type) == "string" and (.remedies|type) == "array" and
 	(.evidence|type) == "array" and (.underlay|type|IN("string","null")) and
-	(.duration_ms|type) == "number" and (keys|length) == 12' "$OUT/out"
+	(.duration_us|type) == "number"' "$OUT/out"
 t_check "json: findings schema" jqe '.findings|length > 0 and all(
-	(keys == ["code","message","object","remedy","severity"]) and
+	(keys == ["code","message","object","remedies","severity"]) and
 	(.severity|IN("ok","info","warning","error")) and (.code|test("^[a-z][a-z0-9-]*$")))' "$OUT/out"
 t_check "json: probes schema" jqe '(.probes|length) == 4 and (.probes|all(
-	(keys == ["detail","errno","kind","method","ok","outcome","peer","port","rtt_ms","size"]) and
+	(keys == ["detail","errno","kind","method","ok","outcome","peer","port","rtt_us","size"]) and
 	(.kind|IN("icmp","tcp","udp","dns","large")) and (.ok|type) == "boolean" and
-	(.rtt_ms|type|IN("number","null")) and .peer == "203.0.113.2"))' "$OUT/out"
-t_check "json: counters schema" jqe '.counters|length == 4 and all(
+	(.rtt_us|type|IN("number","null")) and .peer == "203.0.113.2"))' "$OUT/out"
+t_check "json: counters schema" jqe '.counters|length == 6 and all(
 	(keys == ["after","before","delta","name"]) and (.delta|type|IN("number","null")))' "$OUT/out"
 t_check "json: status matches the exit code, verdict healthy" jqe '.status == 0 and .verdict == "healthy"' "$OUT/out"
 
@@ -109,12 +109,12 @@ probe --prometheus "$PROM"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 c1=$(lab_snmp n2 Udp InCsumErrors)
 t_check "checksum: exit 2 (got $rc)" [ "$rc" -eq 2 ]
-t_check "checksum: verdict overlay-data-path" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: UNHEALTHY (overlay-data-path)"'
+t_check "checksum: verdict overlay-data-path" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: CRITICAL (overlay-data-path)"'
 t_check "checksum: says ICMP passes while TCP/UDP fail" has "ICMP passes but TCP/UDP fail"
 t_check "checksum: names the offloads" has "suspect checksum/segmentation offloads"
 t_check "checksum: shows the InCsumErrors delta" grep -qE "evidence: Udp InCsumErrors \+[1-9][0-9]* during the check" "$OUT/out"
 t_check "checksum: node 2's counter really rose ($c0 -> $c1)" [ "$c1" -gt "$c0" ]
-t_check "checksum: the error finding has a remedy" has "fix: ethtool -K vxlan.calico tx-checksum-ip-generic off"
+t_check "checksum: the verdict recommends a change" has "try: vxlantune "
 t_check "checksum: icmp ok, tcp/udp timeout" eval 'grep -qE "^  icmp .* ok " "$OUT/out" && grep -qE "^  tcp .* timeout " "$OUT/out" && grep -qE "^  udp .* timeout " "$OUT/out"'
 t_check "checksum: two 500 ms timeouts, done within 3 s (${ms} ms)" eval '[ "$ms" -ge 900 ] && [ "$ms" -lt 3000 ]'
 t_check "checksum: prometheus says it too" eval 'grep -qx "vxlantune_check_verdict{verdict=\"overlay-data-path\"} 2" "$PROM" && grep -qx "vxlantune_probe_success{peer=\"$PEER\",probe=\"tcp\"} 0" "$PROM" && grep -qx "vxlantune_check_status{check=\"udp-csum-errors\",object=\"Udp:InCsumErrors\"} 2" "$PROM"'
@@ -140,14 +140,14 @@ t_check "rpfilter: rp_filter 0 on all and vxlan.calico (proc)" \
 t_check "rpfilter: offloads off as the preset wants (ethtool)" [ "$(feature "$LAB_N2" vxlan.calico tx-checksum-ip-generic)" = off ]
 probe --preset calico-incident
 t_check "rpfilter fixed: check exits 0 (got $rc)" [ "$rc" -eq 0 ]
-t_check "rpfilter fixed: healthy" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: HEALTHY (healthy)"'
+t_check "rpfilter fixed: healthy" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: OK (healthy)"'
 lab_fault rpfilter off
 
 # ---- the MTU fault
 lab_fault mtu on
 probe
 t_check "mtu: exit 2" [ "$rc" -eq 2 ]
-t_check "mtu: verdict mtu" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: UNHEALTHY (mtu)"'
+t_check "mtu: verdict mtu" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: CRITICAL (mtu)"'
 t_check "mtu: finding with the MTU that fits" has "fix: ip link set vxlan.calico mtu 1350"
 t_check "mtu: large probe fails, small ones pass" eval 'grep -qE "^  large .* (too-big|timeout) " "$OUT/out" && grep -qE "^  tcp .* ok " "$OUT/out"'
 lab_fault mtu off
@@ -157,7 +157,7 @@ start=$(date +%s%N)
 check --peer 192.0.2.99 --peer 203.0.113.50 --tcp-port 8080 --udp-port 5353 --timeout 300
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 t_check "no such peer: exit 2" [ "$rc" -eq 2 ]
-t_check "no such peer: verdict unreachable" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: UNHEALTHY (unreachable)"'
+t_check "no such peer: verdict unreachable" eval 'head -1 "$OUT/out" | grep -qx "VERDICT: CRITICAL (unreachable)"'
 t_check "no such peer: 8 probes x 300 ms at most, done in ${ms} ms" [ "$ms" -lt 4000 ]
 t_check "no such peer: timeouts/unreachable, never ok" eval '! grep -qE "^  (icmp|tcp|udp|large) .* ok " "$OUT/out"'
 

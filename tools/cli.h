@@ -44,6 +44,10 @@ int report_emit(const struct vxt_report *r, bool json, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
 int report_exit_code(const struct vxt_report *r);
 
+/* A remedy as the command that makes it, prefixed "on the peer's node
+ * (ADDR): " for the peer (remedy_text.c). */
+void remedy_format(const struct vxt_remedy *r, char *buf, size_t len);
+
 /* --config / --preset (policy_opts.c). */
 struct policy_opts {
 	const char *config;
@@ -64,5 +68,6 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_responder(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 #include "cli.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/vxlantune/vxlantune.conf"
+#define CHECK_UNKNOWN 3 /* the check could not run (monitoring plugins' UNKNOWN) */
 
 static void usage(FILE *out)
 {
@@ -58,24 +59,17 @@ static void usage(FILE *out)
 "                        [IPv6]:PORT for IPv6\n"
 "  --timeout MS          per probe (default 1000); the check takes at most\n"
 "                        about 4 x MS per peer\n"
-"  --json                the result as JSON (schema \"vxlantune-check/1\",\n"
+"  --json                the result as JSON (schema \"vxlantune-check/2\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
 "                        collector, atomically (FILE.tmp, then rename)\n"
 "  --all                 list passed checks too\n"
 "  -h, --help            this help\n"
 "\n"
-"JSON: {\"schema\": \"vxlantune-check/1\", \"verdict\": NAME, \"status\": 0|1|2,\n"
-"  \"status_name\": \"healthy\"|\"warnings\"|\"unhealthy\", \"summary\": TEXT,\n"
-"  \"remedy\": TEXT, \"evidence\": [TEXT], \"underlay\": NAME|null,\n"
-"  \"duration_ms\": NUMBER,\n"
-"  \"findings\": [{\"code\", \"severity\": \"ok\"|\"info\"|\"warning\"|\"error\",\n"
-"                \"object\", \"message\", \"remedy\"}],\n"
-"  \"probes\": [{\"kind\": \"icmp\"|\"tcp\"|\"udp\"|\"dns\"|\"large\", \"peer\", \"port\",\n"
-"              \"size\", \"outcome\", \"ok\": BOOL, \"rtt_ms\": NUMBER|null,\n"
-"              \"method\", \"errno\", \"detail\"}],\n"
-"  \"counters\": [{\"name\", \"before\": N|null, \"after\": N|null,\n"
-"                \"delta\": N|null}]}\n"
+"JSON (schema \"vxlantune-check/2\", the same from Python's CheckResult.to_dict()\n"
+"and Ansible's health_info): verdict, status, summary, remedies, evidence,\n"
+"findings (each with structured remedies: node, peer, kind, device, key,\n"
+"value), probes, counters; durations in microseconds (*_us).\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
 "Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
@@ -85,9 +79,13 @@ static void usage(FILE *out)
 "vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
-"Exit status: 0 healthy; 1 warnings; 2 unhealthy -- or a usage error (bad\n"
-"option, policy or underlay method: the message on stderr says which);\n"
-"3/4/5 the check could not run (not found, permission, system error).\n"
+"Exit status, as monitoring plugins (Nagios, Icinga, Sensu) read it:\n"
+"  0 OK        healthy\n"
+"  1 WARNING   warnings only\n"
+"  2 CRITICAL  any other verdict (the overlay or this node is broken)\n"
+"  3 UNKNOWN   the check could not run: usage error, bad policy or underlay\n"
+"              method, no permission, probes that could not be sent, or the\n"
+"              --prometheus file could not be written (stderr says which)\n"
 "\n"
 "Examples:\n"
 "  vxlantune check --peer 203.0.113.2 --tcp-port 8080 --udp-port 5353\n"
@@ -147,30 +145,39 @@ static bool parse_dns(const char *arg, char *server, size_t len, long *port)
 	return true;
 }
 
-static const char *status_name(int st)
-{
-	return st == 0 ? "healthy" : st == 1 ? "warnings" : "unhealthy";
-}
-
 static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+
+static json_object *remedy_json(const struct vxt_remedy *r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "node", jstr(vxt_node_name(vxt_remedy_node(r))));
+	json_object_object_add(o, "peer", *vxt_remedy_peer(r) ? jstr(vxt_remedy_peer(r)) : NULL);
+	json_object_object_add(o, "kind", jstr(vxt_remedy_kind_name(vxt_remedy_kind(r))));
+	json_object_object_add(o, "device", jstr(vxt_remedy_device(r)));
+	json_object_object_add(o, "key", jstr(vxt_remedy_key(r)));
+	json_object_object_add(o, "value", jstr(vxt_remedy_value(r)));
+	return o;
+}
 
 static json_object *to_json(const struct vxt_check *c)
 {
 	json_object *o = json_object_new_object();
-	json_object_object_add(o, "schema", jstr("vxlantune-check/1"));
+	json_object_object_add(o, "schema", jstr("vxlantune-check/2"));
 	json_object_object_add(o, "verdict", jstr(vxt_verdict_name(vxt_check_verdict(c))));
 	json_object_object_add(o, "status", json_object_new_int(vxt_check_status(c)));
-	json_object_object_add(o, "status_name", jstr(status_name(vxt_check_status(c))));
+	json_object_object_add(o, "status_name", jstr(vxt_check_status_name(vxt_check_status(c))));
 	json_object_object_add(o, "summary", jstr(vxt_check_summary(c)));
-	json_object_object_add(o, "remedy", jstr(vxt_check_remedy(c)));
+	json_object *rs = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_remedy_count(c); i++)
+		json_object_array_add(rs, remedy_json(vxt_check_remedy(c, i)));
+	json_object_object_add(o, "remedies", rs);
 	json_object *ev = json_object_new_array();
 	for (unsigned int i = 0; i < vxt_check_evidence_count(c); i++)
 		json_object_array_add(ev, jstr(vxt_check_evidence(c, i)));
 	json_object_object_add(o, "evidence", ev);
 	const char *u = vxt_check_underlay(c);
 	json_object_object_add(o, "underlay", u && *u ? jstr(u) : NULL);
-	json_object_object_add(o, "duration_ms",
-	                       json_object_new_double((double)vxt_check_duration_us(c) / 1000.0));
+	json_object_object_add(o, "duration_us", json_object_new_int64(vxt_check_duration_us(c)));
 	json_object *fs = json_object_new_array();
 	for (unsigned int i = 0; i < vxt_check_finding_count(c); i++) {
 		json_object *f = json_object_new_object();
@@ -178,7 +185,10 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(f, "severity", jstr(vxt_severity_name(vxt_check_finding_severity(c, i))));
 		json_object_object_add(f, "object", jstr(vxt_check_finding_object(c, i)));
 		json_object_object_add(f, "message", jstr(vxt_check_finding_message(c, i)));
-		json_object_object_add(f, "remedy", jstr(vxt_check_finding_remedy(c, i)));
+		json_object *fr = json_object_new_array();
+		for (unsigned int j = 0; j < vxt_check_finding_remedy_count(c, i); j++)
+			json_object_array_add(fr, remedy_json(vxt_check_finding_remedy(c, i, j)));
+		json_object_object_add(f, "remedies", fr);
 		json_object_array_add(fs, f);
 	}
 	json_object_object_add(o, "findings", fs);
@@ -193,7 +203,7 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(j, "outcome", jstr(vxt_probe_outcome_name(vxt_probe_outcome(p))));
 		json_object_object_add(j, "ok", json_object_new_boolean(vxt_probe_ok(p)));
 		long long rtt = vxt_probe_rtt_us(p);
-		json_object_object_add(j, "rtt_ms", rtt >= 0 ? json_object_new_double((double)rtt / 1000.0) : NULL);
+		json_object_object_add(j, "rtt_us", rtt >= 0 ? json_object_new_int64(rtt) : NULL);
 		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
 		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
 		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
@@ -216,12 +226,14 @@ static json_object *to_json(const struct vxt_check *c)
 
 static void print_text(const struct vxt_check *c, bool all)
 {
-	int st = vxt_check_status(c);
-	printf("VERDICT: %s (%s)\n", st == 0 ? "HEALTHY" : st == 1 ? "WARNINGS" : "UNHEALTHY",
+	char cmd[400];
+	printf("VERDICT: %s (%s)\n", vxt_check_status_name(vxt_check_status(c)),
 	       vxt_verdict_name(vxt_check_verdict(c)));
 	printf("  %s\n", vxt_check_summary(c));
-	if (*vxt_check_remedy(c))
-		printf("  try: %s\n", vxt_check_remedy(c));
+	for (unsigned int i = 0; i < vxt_check_remedy_count(c); i++) {
+		remedy_format(vxt_check_remedy(c, i), cmd, sizeof(cmd));
+		printf("  try: %s\n", cmd);
+	}
 	/* The evidence starts with one line per probe, listed below anyway. */
 	unsigned int np = vxt_check_probe_count(c), ne = vxt_check_evidence_count(c);
 	for (unsigned int i = np; i < ne; i++)
@@ -245,8 +257,10 @@ static void print_text(const struct vxt_check *c, bool all)
 				*t = (char)(*t - 32 * (*t >= 'a' && *t <= 'z'));
 			printf("  %-7s %-17s %s\n", tag, vxt_check_finding_code(c, i),
 			       vxt_check_finding_message(c, i));
-			if (*vxt_check_finding_remedy(c, i))
-				printf("  %-7s %-17s fix: %s\n", "", "", vxt_check_finding_remedy(c, i));
+			for (unsigned int j = 0; j < vxt_check_finding_remedy_count(c, i); j++) {
+				remedy_format(vxt_check_finding_remedy(c, i, j), cmd, sizeof(cmd));
+				printf("  %-7s %-17s fix: %s\n", "", "", cmd);
+			}
 			shown++;
 		}
 	}
@@ -302,7 +316,9 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 	return EXIT_DONE;
 }
 
-int cmd_check(int argc, char **argv)
+/* Returns the check's status, or a CLI exit code with *ran false when the
+ * check could not run (or only --help was asked). */
+static int check_main(int argc, char **argv, bool *ran)
 {
 	struct policy_opts po = {0};
 	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
@@ -408,11 +424,10 @@ int cmd_check(int argc, char **argv)
 			else
 				print_text(chk, all);
 			ret = vxt_check_status(chk);
-			if (prom) {
-				int w = write_prometheus(chk, prom);
-				if (w != EXIT_DONE && ret == EXIT_DONE)
-					ret = w;
-			}
+			*ran = true;
+			/* A monitor that reads the file would see a stale result. */
+			if (prom && write_prometheus(chk, prom) != EXIT_DONE)
+				ret = CHECK_UNKNOWN;
 		}
 	}
 	vxt_check_unref(chk);
@@ -420,4 +435,13 @@ int cmd_check(int argc, char **argv)
 	vxt_check_opts_free(o);
 	vxt_ctx_unref(ctx);
 	return ret;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	bool ran = false;
+	int ret = check_main(argc, argv, &ran);
+	/* Monitoring-plugin convention: whatever kept the check from running
+	 * (usage, policy, permission, system) is UNKNOWN. */
+	return ran || ret == EXIT_DONE ? ret : CHECK_UNKNOWN;
 }
