@@ -839,6 +839,43 @@ const char *vxt_check_counter_name(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_before(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i);
 
+/* ---- The responder --------------------------------------------------
+ * The peer side of the check, one per node: answers the check's TCP, UDP
+ * and bulk-transfer probes on the addresses it listens on (the node's
+ * overlay address) and reports the node's checksum-error counters when
+ * asked (protocol "VXT1": doc/responder.md).  Read-only: it changes nothing
+ * on the node.  Bounded: at most 64 connections (4 per client address),
+ * 50 requests/s per client address (burst 100), fixed buffers, idle
+ * connections closed after 5 s; a malformed request is dropped and logged
+ * once per client address (LOG_WARNING through the context's log).
+ * Run it in a poll loop: poll vxt_responder_fd() for POLLIN with
+ * vxt_responder_timeout_ms() as the timeout, then vxt_responder_dispatch(),
+ * which never blocks. */
+#define VXT_RESPONDER_PORT 9475              /* TCP and UDP */
+#define VXT_RESPONDER_MAX_BULK (16u << 20)    /* bytes of one bulk transfer */
+struct vxt_responder;
+/* port 0: VXT_RESPONDER_PORT.  Listens nowhere until vxt_responder_listen. */
+int vxt_responder_new(struct vxt_ctx *ctx, unsigned int port, struct vxt_responder **out);
+struct vxt_responder *vxt_responder_ref(struct vxt_responder *r);
+struct vxt_responder *vxt_responder_unref(struct vxt_responder *r);
+/* Listen on a numeric address (TCP and UDP on the responder's port).  The
+ * address need not exist yet (the CNI may add it later).  -EINVAL for a
+ * malformed address, -EADDRINUSE, -E2BIG after 16 addresses. */
+int vxt_responder_listen(struct vxt_responder *r, const char *addr);
+/* This node's underlay, reported with the counters (so that a remedy for
+ * the peer names its device); "" or NULL: not reported. */
+int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname);
+int vxt_responder_fd(const struct vxt_responder *r);
+unsigned int vxt_responder_port(const struct vxt_responder *r);
+/* Milliseconds until an idle connection must be closed, -1 if none. */
+int vxt_responder_timeout_ms(const struct vxt_responder *r);
+/* Handle what is ready (never blocks).  0, or -errno if epoll failed. */
+int vxt_responder_dispatch(struct vxt_responder *r);
+/* Requests answered, malformed ones dropped, requests over a limit. */
+unsigned long vxt_responder_answered(const struct vxt_responder *r);
+unsigned long vxt_responder_dropped(const struct vxt_responder *r);
+unsigned long vxt_responder_limited(const struct vxt_responder *r);
+
 /* The result in the Prometheus text exposition format (node_exporter's
  * textfile collector): vxlantune_check_status{check,object} (0 ok/info,
  * 1 warning, 2 error), vxlantune_check_verdict{verdict} (the status, 0..2),
