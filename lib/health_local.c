@@ -221,8 +221,17 @@ static int check_tunnel(struct vxt_check *c, const struct vxt_link_list *l, unsi
 	return rc;
 }
 
+/* 1 on and changeable, 0 off (or fixed), for the localization. */
+static int tx_on(const struct vxt_features *f, const char *name)
+{
+	int i = vxt_features_find(f, name);
+	return i >= 0 && vxt_features_active(f, (unsigned int)i) &&
+	       vxt_features_changeable(f, (unsigned int)i);
+}
+
 /* The offloads that matter for VXLAN, as evidence (the verdict may point
- * at them). */
+ * at them); the first VXLAN device's and the underlay's transmit offloads
+ * into c->tx. */
 static int offload_state(struct vxt_ctx *ctx, struct vxt_check *c, const char *ifname)
 {
 	static const char *const names[] = {
@@ -233,6 +242,15 @@ static int offload_state(struct vxt_ctx *ctx, struct vxt_check *c, const char *i
 	struct vxt_features *f = NULL;
 	if (vxt_features_get(ctx, ifname, &f) < 0)
 		return 0; /* evidence only: a device without ethtool support says nothing */
+	if (!strcmp(ifname, c->vxlan_name)) {
+		c->tx.vx_csum = tx_on(f, "tx-checksum-ip-generic");
+		c->tx.vx_tso = tx_on(f, "tx-tcp-segmentation");
+	} else if (!strcmp(ifname, c->underlay)) {
+		c->tx.ul_csum = tx_on(f, "tx-checksum-ip-generic") || tx_on(f, "tx-checksum-ipv4") ||
+		                tx_on(f, "tx-checksum-ipv6");
+		c->tx.ul_tnlseg = tx_on(f, "tx-udp_tnl-segmentation");
+		c->tx.ul_tnlcsum = tx_on(f, "tx-udp_tnl-csum-segmentation");
+	}
 	char msg[512] = "";
 	size_t n = 0;
 	for (size_t k = 0; k < VXT_ARRAY_SIZE(names); k++) {

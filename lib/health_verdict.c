@@ -23,7 +23,7 @@ static bool ran(const struct vxt_probe *p)
 
 /* The pattern of one peer's probes (or of the DNS probe alone). */
 struct pattern {
-	int icmp_ok, icmp_fail, l4_ok, l4_fail, large_ok, large_fail;
+	int icmp_ok, icmp_fail, l4_ok, l4_fail, large_ok, large_fail, bulk_ok, bulk_stall;
 };
 
 static void tally(struct pattern *pt, const struct vxt_probe *p)
@@ -34,6 +34,15 @@ static void tally(struct pattern *pt, const struct vxt_probe *p)
 	switch (vxt_probe_kind(p)) {
 	case VXT_PROBE_ICMP: ok ? pt->icmp_ok++ : pt->icmp_fail++; break;
 	case VXT_PROBE_LARGE: ok ? pt->large_ok++ : pt->large_fail++; break;
+	case VXT_PROBE_BULK_OUT:
+	case VXT_PROBE_BULK_IN:
+		/* Only a stall after the handshake says something new; a bulk flow
+		 * that cannot connect repeats the connect probe. */
+		if (ok)
+			pt->bulk_ok++;
+		else if (vxt_probe_outcome(p) == VXT_PROBE_STALLED)
+			pt->bulk_stall++;
+		break;
 	default: ok ? pt->l4_ok++ : pt->l4_fail++; break;
 	}
 }
@@ -52,6 +61,8 @@ static int classify(const struct pattern *pt, bool any_icmp_ok)
 		return VXT_VERDICT_DATA_PATH;
 	if (!small_fail && pt->large_fail)
 		return VXT_VERDICT_MTU;
+	if (!small_fail && pt->bulk_stall)
+		return VXT_VERDICT_SEGMENTATION;
 	if (small_fail || pt->large_fail)
 		return VXT_VERDICT_PARTIAL;
 	return VXT_VERDICT_HEALTHY;
@@ -62,7 +73,7 @@ static int worse(int a, int b)
 {
 	static const int rank[] = {
 		[VXT_VERDICT_HEALTHY] = 0, [VXT_VERDICT_PARTIAL] = 1, [VXT_VERDICT_UNREACHABLE] = 2,
-		[VXT_VERDICT_MTU] = 3, [VXT_VERDICT_DATA_PATH] = 4,
+		[VXT_VERDICT_MTU] = 3, [VXT_VERDICT_SEGMENTATION] = 3, [VXT_VERDICT_DATA_PATH] = 4,
 	};
 	return rank[b] > rank[a] ? b : a;
 }
@@ -90,6 +101,41 @@ static int recommend(struct vxt_check *c, const struct vxt_finding *f)
 	for (unsigned int i = 0; f && i < f->nremedies && rc >= 0; i++)
 		rc = vxt_check_recommend(c, &f->remedies[i]);
 	return rc < 0 ? rc : f && f->nremedies;
+}
+
+/* The localization's findings (tx-checksum, tx-segmentation) that blame a
+ * node; their remedies first, this node's before the peers'. */
+static bool is_blame(const struct vxt_finding *f)
+{
+	return f->severity >= VXT_SEVERITY_ERROR &&
+	       (!strcmp(f->code, "tx-checksum") || !strcmp(f->code, "tx-segmentation"));
+}
+
+static int recommend_located(struct vxt_check *c)
+{
+	int rc = 0;
+	for (int node = VXT_NODE_THIS; node <= VXT_NODE_PEER; node++)
+		for (unsigned int i = 0; i < c->nfindings && rc >= 0; i++) {
+			const struct vxt_finding *f = &c->findings[i];
+			for (unsigned int j = 0; is_blame(f) && j < f->nremedies && rc >= 0; j++)
+				if (f->remedies[j].node == node)
+					rc = vxt_check_recommend(c, &f->remedies[j]);
+		}
+	return rc;
+}
+
+/* The explanations of the peers with a fault, joined, or "". */
+static void located_text(const struct vxt_check *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned int k = 0; k < c->npeers && n + 1 < len; k++) {
+		const struct vxt_peer_state *ps = &c->peers[k];
+		if (ps->fault < VXT_FAULT_THIS || !ps->explanation)
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? " " : "", ps->explanation);
+		n = w > 0 && (size_t)w < len - n ? n + (size_t)w : len - 1;
+	}
 }
 
 static int set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -139,7 +185,7 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 	for (unsigned int k = 0; k < o->npeers; k++) {
 		struct pattern pt = {0};
 		for (unsigned int i = 0; i < c->nprobes; i++)
-			if (c->probe_peer[i] == (int)k)
+			if (c->probe_peer[i] == (int)k && !c->probe_underlay[i])
 				tally(&pt, c->probes[i]);
 		v = worse(v, classify(&pt, any_icmp_ok));
 	}
@@ -186,6 +232,20 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		return rc;
 
 	/* A probe that could not run is not a fault of the node: "incomplete". */
+	/* Checksum errors the localization pinned on a sender outrank "nothing
+	 * passes": when every offloaded checksum is bad, ICMP over VXLAN (outer
+	 * checksum) breaks too, and the fix is still an offload. */
+	bool located = false, seg = false;
+	for (unsigned int i = 0; i < c->nfindings; i++)
+		if (is_blame(&c->findings[i])) {
+			located = true;
+			seg |= !strcmp(c->findings[i].code, "tx-segmentation");
+		}
+	if (located && v != VXT_VERDICT_DATA_PATH && v != VXT_VERDICT_SEGMENTATION)
+		v = seg && v == VXT_VERDICT_HEALTHY ? VXT_VERDICT_SEGMENTATION : VXT_VERDICT_DATA_PATH;
+	char where[1024];
+	located_text(c, where, sizeof(where));
+
 	unsigned int nerr = vxt_check_finding_count_severity(c, VXT_SEVERITY_ERROR) - nprobe_err;
 	unsigned int nwarn = vxt_check_finding_count_severity(c, VXT_SEVERITY_WARNING) - nerr;
 	long long csum = c->before[VXT_CTR_CSUM] >= 0 ? c->after[VXT_CTR_CSUM] - c->before[VXT_CTR_CSUM] : 0;
@@ -223,6 +283,16 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	case VXT_VERDICT_DATA_PATH:
+		if (located) {
+			rc = set(&c->summary, "%s: %s",
+			         any_icmp_ok ? "ICMP passes but TCP/UDP fail"
+			                     : "ICMP and TCP/UDP fail while checksum errors are counted: "
+			                       "every offloaded checksum is bad",
+			         where);
+			if (rc >= 0)
+				rc = recommend_located(c);
+			break;
+		}
 		rc = csum > 0
 		     ? set(&c->summary, "ICMP passes but TCP/UDP fail: the overlay data path drops "
 		                        "TCP/UDP: suspect checksum/segmentation offloads, rp_filter or "
@@ -236,6 +306,13 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 			struct vxt_remedy pre = vxt_remedy_here(VXT_REMEDY_POLICY, "", "preset", "checksum");
 			rc = rc < 0 ? rc : vxt_check_recommend(c, &pre);
 		}
+		break;
+	case VXT_VERDICT_SEGMENTATION:
+		rc = set(&c->summary, "small packets pass but a bulk TCP flow stalls after the "
+		                      "handshake: tunnel segmentation offload (tx-udp_tnl-segmentation, "
+		                      "TSO) on the sending node%s%s", *where ? ": " : "", where);
+		if (rc >= 0)
+			rc = recommend_located(c);
 		break;
 	case VXT_VERDICT_MTU:
 		rc = set(&c->summary, "small packets pass but the %u-byte probe fails: MTU: the "

@@ -72,6 +72,7 @@ struct vxt_responder {
 	struct conn conns[MAX_CONNS];
 	struct client clients[MAX_CLIENTS];
 	char underlay[IFNAMSIZ];
+	char underlay_addr[INET6_ADDRSTRLEN + 20];
 	unsigned long answered, dropped, limited;
 };
 
@@ -133,11 +134,15 @@ struct vxt_responder *vxt_responder_unref(struct vxt_responder *r)
 	return NULL;
 }
 
-int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname)
+int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname, const char *address)
 {
-	if (!r || (ifname && *ifname && vxt_ifname_valid(ifname) < 0))
+	unsigned char a[16];
+	if (!r || (ifname && *ifname && vxt_ifname_valid(ifname) < 0) ||
+	    (address && *address && inet_pton(AF_INET, address, a) != 1 &&
+	     inet_pton(AF_INET6, address, a) != 1))
 		return -EINVAL;
 	snprintf(r->underlay, sizeof(r->underlay), "%s", ifname ? ifname : "");
+	snprintf(r->underlay_addr, sizeof(r->underlay_addr), "%s", address ? address : "");
 	return 0;
 }
 
@@ -352,6 +357,8 @@ static int counters_text(const struct vxt_responder *r, char *buf, size_t len)
 			n += (size_t)snprintf(buf + n, len - n, " %s=%lld", vxt_counter_names[i], v[i]);
 	if (n < len && r->underlay[0])
 		n += (size_t)snprintf(buf + n, len - n, " underlay=%s", r->underlay);
+	if (n < len && r->underlay_addr[0])
+		n += (size_t)snprintf(buf + n, len - n, " underlay_addr=%s", r->underlay_addr);
 	return n < len ? (int)n : -1;
 }
 

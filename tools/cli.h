@@ -49,10 +49,11 @@ int report_exit_code(const struct vxt_report *r);
 void remedy_format(const struct vxt_remedy *r, char *buf, size_t len);
 
 /* The responder on addrs (none: every IPv4 and IPv6 address), port 0 =
- * the default (responder_opts.c).  EXIT_DONE or the exit code after
- * printing the error. */
+ * the default, reporting the underlay that method (NULL: default-route)
+ * finds; prints where it answers (responder_opts.c).  EXIT_DONE or the
+ * exit code after printing the error. */
 int responder_open(struct vxt_ctx *ctx, const char *const *addrs, unsigned int naddrs,
-                   unsigned int port, const char *underlay, struct vxt_responder **out);
+                   unsigned int port, const char *method, struct vxt_responder **out);
 extern const char *responder_opts_help;
 #define VXT_STR_(x) #x
 #define VXT_STR(x) VXT_STR_(x)

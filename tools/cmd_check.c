@@ -21,21 +21,36 @@ static void usage(FILE *out)
 	fprintf(out,
 "Usage: vxlantune check [--config FILE | --preset NAME] [--vxlan NAME]...\n"
 "                       [--underlay-method SPEC] [--peer IP]... [--tcp-port N]\n"
-"                       [--udp-port N | --dns SERVER[:PORT]] [--timeout MS]\n"
+"                       [--udp-port N | --dns SERVER[:PORT]] [--responder-port N |\n"
+"                       --no-responder] [--bulk-size BYTES] [--timeout MS]\n"
 "                       [--json] [--prometheus FILE] [--all]\n"
 "\n"
 "Is this node's VXLAN overlay healthy, and if not, why?  Looks at the local\n"
 "state (VXLAN devices, underlay, MTU, tunnel address and parent, ip_forward,\n"
 "offloads and sysctls against the policy), reads the kernel's drop counters\n"
-"(Udp InCsumErrors/RcvbufErrors, TcpExt IPReversePathFilter), probes each\n"
-"peer (ICMP echo, TCP connect, UDP echo, an ICMP echo as large as the VXLAN\n"
-"MTU with DF set), reads the counters again and gives a verdict:\n"
+"(Udp/Tcp InCsumErrors, Udp RcvbufErrors, TcpExt IPReversePathFilter),\n"
+"probes each peer, reads the counters again and gives a verdict.\n"
+"\n"
+"Peers run a vxlantune responder ('vxlantune responder', or 'watch\n"
+"--responder'): then --peer ADDR alone probes it on port %d with ICMP echo,\n"
+"TCP connect, UDP echo, a UDP test of each direction alone, a bulk TCP flow\n"
+"each way (--bulk-size, default 1 MiB; a flow that stalls after the\n"
+"handshake points at tunnel segmentation offload), plain TCP to the peer's\n"
+"underlay, and an ICMP echo as large as the VXLAN MTU with DF set; and it\n"
+"reads the peer's checksum-error counters before and after.  Checksum\n"
+"errors are counted where bad packets arrive, so this localizes the fault:\n"
+"which direction breaks, so which node's transmit path (VXLAN device or\n"
+"underlay) to fix -- this node, the peer, or both -- and a change already\n"
+"in effect here is never recommended.  Without a responder (or with\n"
+"--tcp-port/--udp-port, which probe any other service instead) the check\n"
+"says what it cannot know.  Verdicts:\n"
 "  healthy            every probe passes, every local check passes\n"
 "  overlay-data-path  ICMP passes, TCP/UDP fail: suspect checksum/segmentation\n"
 "                     offloads, rp_filter or MTU (InCsumErrors as evidence)\n"
+"  segmentation       small packets pass, a bulk flow stalls\n"
 "  mtu                small probes pass, the large one fails\n"
 "  unreachable        nothing passes: routing, underlay or policy\n"
-"  local-errors / warnings / partial   see the findings and probes\n"
+"  local-errors / warnings / partial / incomplete   see the findings\n"
 "Everything is read in the current network namespace, counters included:\n"
 "run it on the node whose health you want (a DaemonSet with hostNetwork), and\n"
 "probe pods on other nodes.  Bad checksums are counted by the receiver, so\n"
@@ -53,12 +68,17 @@ static void usage(FILE *out)
 "                        policy's, else default-route\n"
 "  --peer IP             numeric address to probe (repeatable), e.g. a pod on\n"
 "                        another node\n"
-"  --tcp-port N          TCP connect to each peer on port N\n"
-"  --udp-port N          UDP echo to each peer on port N\n"
+"  --tcp-port N          TCP connect to each peer on port N (no responder)\n"
+"  --udp-port N          UDP echo to each peer on port N (no responder)\n"
+"  --responder-port N    the peers' responder port (default %d)\n"
+"  --no-responder        do not look for responders\n"
+"  --bulk-size BYTES     bytes of each bulk flow (default 1048576, at most\n"
+"                        16777216; 0: none)\n"
 "  --dns SERVER[:PORT]   a DNS query to SERVER (e.g. the cluster DNS);\n"
 "                        [IPv6]:PORT for IPv6\n"
-"  --timeout MS          per probe (default 1000); the check takes at most\n"
-"                        about 4 x MS per peer\n"
+"  --timeout MS          per probe (default 1000; for bulk flows: the\n"
+"                        longest pause); the check takes at most about\n"
+"                        10 x MS per peer\n"
 "  --json                the result as JSON (schema \"vxlantune-check/2\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
@@ -88,9 +108,11 @@ static void usage(FILE *out)
 "              --prometheus file could not be written (stderr says which)\n"
 "\n"
 "Examples:\n"
+"  vxlantune check --peer 203.0.113.1          # its responder on port %d\n"
 "  vxlantune check --peer 203.0.113.2 --tcp-port 8080 --udp-port 5353\n"
 "  vxlantune check --preset calico-incident --prometheus \\\n"
-"      /var/lib/node_exporter/textfile/vxlantune.prom\n");
+"      /var/lib/node_exporter/textfile/vxlantune.prom\n",
+		VXT_RESPONDER_PORT, VXT_RESPONDER_PORT, VXT_RESPONDER_PORT);
 }
 
 static const struct option opts[] = {
@@ -103,6 +125,9 @@ static const struct option opts[] = {
 	{"udp-port", required_argument, NULL, 'U'},
 	{"dns", required_argument, NULL, 'D'},
 	{"timeout", required_argument, NULL, 't'},
+	{"responder-port", required_argument, NULL, 'R'},
+	{"no-responder", no_argument, NULL, 'N'},
+	{"bulk-size", required_argument, NULL, 'B'},
 	{"json", no_argument, NULL, 'j'},
 	{"prometheus", required_argument, NULL, 'M'},
 	{"all", no_argument, NULL, 'a'},
@@ -146,6 +171,16 @@ static bool parse_dns(const char *arg, char *server, size_t len, long *port)
 }
 
 static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+
+static json_object *counter_json(const char *name, long long b, long long a)
+{
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "name", jstr(name));
+	json_object_object_add(j, "before", b >= 0 ? json_object_new_int64(b) : NULL);
+	json_object_object_add(j, "after", a >= 0 ? json_object_new_int64(a) : NULL);
+	json_object_object_add(j, "delta", a >= 0 && b >= 0 ? json_object_new_int64(a - b) : NULL);
+	return j;
+}
 
 static json_object *remedy_json(const struct vxt_remedy *r)
 {
@@ -207,20 +242,36 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
 		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
 		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
+		json_object_object_add(j, "path", jstr(vxt_check_probe_underlay(c, i) ? "underlay" : "overlay"));
+		json_object_object_add(j, "bytes", json_object_new_int64((int64_t)vxt_probe_bytes(p)));
 		json_object_array_add(ps, j);
 	}
 	json_object_object_add(o, "probes", ps);
 	json_object *cs = json_object_new_array();
-	for (unsigned int i = 0; i < vxt_check_counter_count(c); i++) {
-		long long b = vxt_check_counter_before(c, i), a = vxt_check_counter_after(c, i);
-		json_object *j = json_object_new_object();
-		json_object_object_add(j, "name", jstr(vxt_check_counter_name(c, i)));
-		json_object_object_add(j, "before", b >= 0 ? json_object_new_int64(b) : NULL);
-		json_object_object_add(j, "after", a >= 0 ? json_object_new_int64(a) : NULL);
-		json_object_object_add(j, "delta", a >= 0 && b >= 0 ? json_object_new_int64(a - b) : NULL);
-		json_object_array_add(cs, j);
-	}
+	for (unsigned int i = 0; i < vxt_check_counter_count(c); i++)
+		json_object_array_add(cs, counter_json(vxt_check_counter_name(c, i),
+		                                       vxt_check_counter_before(c, i),
+		                                       vxt_check_counter_after(c, i)));
 	json_object_object_add(o, "counters", cs);
+	json_object *pl = json_object_new_array();
+	for (unsigned int k = 0; k < vxt_check_peer_count(c); k++) {
+		json_object *j = json_object_new_object(), *pc = json_object_new_array();
+		const char *ul = vxt_check_peer_underlay(c, k);
+		json_object_object_add(j, "peer", jstr(vxt_check_peer_address(c, k)));
+		json_object_object_add(j, "responder", json_object_new_boolean(vxt_check_peer_responder(c, k)));
+		json_object_object_add(j, "underlay", *ul ? jstr(ul) : NULL);
+		json_object_object_add(j, "out", jstr(vxt_path_state_name(vxt_check_peer_out(c, k))));
+		json_object_object_add(j, "in", jstr(vxt_path_state_name(vxt_check_peer_in(c, k))));
+		json_object_object_add(j, "fault", jstr(vxt_fault_name(vxt_check_peer_fault(c, k))));
+		json_object_object_add(j, "explanation", jstr(vxt_check_peer_explanation(c, k)));
+		for (unsigned int i = 0; vxt_check_peer_responder(c, k) && i < vxt_check_counter_count(c); i++)
+			json_object_array_add(pc, counter_json(vxt_check_counter_name(c, i),
+			                                       vxt_check_peer_counter_before(c, k, i),
+			                                       vxt_check_peer_counter_after(c, k, i)));
+		json_object_object_add(j, "counters", pc);
+		json_object_array_add(pl, j);
+	}
+	json_object_object_add(o, "localization", pl);
 	return o;
 }
 
@@ -266,6 +317,12 @@ static void print_text(const struct vxt_check *c, bool all)
 	}
 	if (!shown)
 		printf("  (none; --all lists the passed checks)\n");
+	unsigned int npeer = vxt_check_peer_count(c);
+	if (npeer) {
+		printf("\nLOCALIZATION\n");
+		for (unsigned int k = 0; k < npeer; k++)
+			printf("  %s\n", vxt_check_peer_explanation(c, k));
+	}
 	if (np) {
 		printf("\nPROBES\n");
 		for (unsigned int i = 0; i < np; i++) {
@@ -277,11 +334,13 @@ static void print_text(const struct vxt_check *c, bool all)
 				snprintf(target, sizeof(target), v6 ? "[%s]:%u" : "%s:%u", peer, vxt_probe_port(p));
 			else if (vxt_probe_kind(p) == VXT_PROBE_LARGE)
 				snprintf(target, sizeof(target), "%s (%u B, DF)", peer, vxt_probe_size(p));
+			if (vxt_check_probe_underlay(c, i))
+				snprintf(target + strlen(target), sizeof(target) - strlen(target), " underlay");
 			else
 				snprintf(target, sizeof(target), "%s", peer);
 			if (vxt_probe_rtt_us(p) >= 0)
 				snprintf(rtt, sizeof(rtt), "%.3f ms", (double)vxt_probe_rtt_us(p) / 1000.0);
-			printf("  %-6s %-34s %-12s %s\n", vxt_probe_kind_name(vxt_probe_kind(p)), target,
+			printf("  %-8s %-34s %-12s %s\n", vxt_probe_kind_name(vxt_probe_kind(p)), target,
 			       vxt_probe_outcome_name(vxt_probe_outcome(p)), rtt);
 		}
 	}
@@ -324,7 +383,7 @@ static int check_main(int argc, char **argv, bool *ran)
 	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
 	const char *peers[65] = {0};
 	unsigned int nvx = 0, npeers = 0;
-	long tcp = 0, udp = 0, timeout = 1000;
+	long tcp = 0, udp = 0, timeout = 1000, rport = VXT_RESPONDER_PORT, bulk = 1 << 20;
 	bool json = false, all = false;
 	int c;
 	optind = 1;
@@ -357,6 +416,16 @@ static int check_main(int argc, char **argv, bool *ran)
 		case 't':
 			if (!parse_uint(optarg, 1, 600000, &timeout))
 				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
+			break;
+		case 'R':
+			if (!parse_uint(optarg, 1, 65535, &rport))
+				return cli_usage("check", "--responder-port '%s': give a port 1..65535", optarg);
+			break;
+		case 'N': rport = 0; break;
+		case 'B':
+			if (!parse_uint(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
+				return cli_usage("check", "--bulk-size '%s': give bytes 0..%u", optarg,
+				                 VXT_RESPONDER_MAX_BULK);
 			break;
 		case 'j': json = true; break;
 		case 'M': prom = optarg; break;
@@ -397,6 +466,8 @@ static int check_main(int argc, char **argv, bool *ran)
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
 	vxt_check_opts_set_udp_port(o, (unsigned int)udp);
 	vxt_check_opts_set_timeout(o, (int)timeout);
+	vxt_check_opts_set_responder_port(o, (unsigned int)rport);
+	vxt_check_opts_set_bulk_size(o, (unsigned int)bulk);
 	if (nvx)
 		vxt_check_opts_set_vxlan(o, vx);
 	if (method)

@@ -53,16 +53,6 @@ static const struct option opts[] = {
 	{0},
 };
 
-/* The underlay's name, or "" (reported, not needed). */
-static void underlay_name(struct vxt_ctx *ctx, const char *method, char *buf, size_t len)
-{
-	struct vxt_underlay *u = NULL;
-	buf[0] = '\0';
-	if (vxt_underlay_detect(ctx, method ? method : "default-route", 0, &u) == 0)
-		snprintf(buf, len, "%s", vxt_underlay_ifname(u));
-	vxt_underlay_unref(u);
-}
-
 int cmd_responder(int argc, char **argv)
 {
 	const char *addrs[17] = {0}, *method = NULL;
@@ -108,16 +98,8 @@ int cmd_responder(int argc, char **argv)
 		close(sfd);
 		return EXIT_SYSTEM;
 	}
-	char ul[64];
-	underlay_name(ctx, method, ul, sizeof(ul));
 	struct vxt_responder *r = NULL;
-	int ret = responder_open(ctx, addrs, n, (unsigned int)port, ul, &r);
-	if (ret == EXIT_DONE) {
-		printf("responder: answering on port %u (%s%s), underlay %s\n", vxt_responder_port(r),
-		       n ? "" : "every address", n ? addrs[0] : "", ul[0] ? ul : "unknown");
-		for (unsigned int i = 1; i < n; i++)
-			printf("responder: also on %s\n", addrs[i]);
-	}
+	int ret = responder_open(ctx, addrs, n, (unsigned int)port, method, &r);
 	while (ret == EXIT_DONE) {
 		struct pollfd pfd[2] = {{.fd = vxt_responder_fd(r), .events = POLLIN},
 		                        {.fd = sfd, .events = POLLIN}};

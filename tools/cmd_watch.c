@@ -222,13 +222,10 @@ int cmd_watch(int argc, char **argv)
 	if (ret != EXIT_DONE)
 		goto out;
 	if (responder) {
-		ret = responder_open(ctx, raddrs, nraddrs, (unsigned int)rport, vxt_watch_underlay(w),
-		                     &resp);
+		stamp();
+		ret = responder_open(ctx, raddrs, nraddrs, (unsigned int)rport, NULL, &resp);
 		if (ret != EXIT_DONE)
 			goto out;
-		stamp();
-		printf("responder: answering on port %u (%s)\n", vxt_responder_port(resp),
-		       nraddrs ? raddrs[0] : "every address");
 	}
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",

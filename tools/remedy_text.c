@@ -38,6 +38,9 @@ void remedy_format(const struct vxt_remedy *r, char *buf, size_t len)
 {
 	char dev[80], kv[200], val[140];
 	word(dev, sizeof(dev), vxt_remedy_device(r));
+	/* A peer's device it did not report (its underlay): a placeholder. */
+	if (!*vxt_remedy_device(r) && vxt_remedy_kind(r) == VXT_REMEDY_FEATURE)
+		snprintf(dev, sizeof(dev), "UNDERLAY");
 	word(val, sizeof(val), vxt_remedy_value(r));
 	char cmd[320];
 	switch (vxt_remedy_kind(r)) {

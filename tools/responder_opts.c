@@ -4,14 +4,23 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 int responder_open(struct vxt_ctx *ctx, const char *const *addrs, unsigned int naddrs,
-                   unsigned int port, const char *underlay, struct vxt_responder **out)
+                   unsigned int port, const char *method, struct vxt_responder **out)
 {
+	/* The underlay is reported to probers; not finding one is no error. */
+	struct vxt_underlay *u = NULL;
+	char ul[64] = "", ua[64] = "";
+	if (vxt_underlay_detect(ctx, method ? method : "default-route", 0, &u) == 0) {
+		snprintf(ul, sizeof(ul), "%s", vxt_underlay_ifname(u));
+		snprintf(ua, sizeof(ua), "%s", vxt_underlay_address(u));
+	}
+	vxt_underlay_unref(u);
 	struct vxt_responder *r = NULL;
 	int rc = vxt_responder_new(ctx, port, &r);
 	if (rc < 0)
@@ -26,13 +35,18 @@ int responder_open(struct vxt_ctx *ctx, const char *const *addrs, unsigned int n
 			(void)vxt_responder_listen(r, "::");
 	}
 	if (rc >= 0)
-		rc = vxt_responder_set_underlay(r, underlay);
+		rc = vxt_responder_set_underlay(r, ul, ua);
 	if (rc < 0) {
 		int ret = cli_fail(ctx, rc);
 		vxt_responder_unref(r);
 		return ret;
 	}
 	*out = r;
+	printf("responder: answering on port %u (%s", vxt_responder_port(r),
+	       naddrs ? addrs[0] : "every address");
+	for (unsigned int i = 1; i < naddrs; i++)
+		printf(", %s", addrs[i]);
+	printf("), underlay %s %s\n", ul[0] ? ul : "unknown", ua);
 	return EXIT_DONE;
 }
 
