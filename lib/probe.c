@@ -187,6 +187,7 @@ static int outcome_for(int err)
 	case ETIMEDOUT:
 		return VXT_PROBE_TIMEOUT;
 	case ECONNREFUSED:
+	case ECONNRESET: /* a bulk flow the peer ended early: not a responder */
 		return VXT_PROBE_REFUSED;
 	case ENETUNREACH:
 	case EHOSTUNREACH:

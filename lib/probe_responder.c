@@ -100,7 +100,7 @@ static int transfer(struct vxt_probe *p, int fd, bool out, unsigned long long to
 			else if (rd > 0)
 				got += (unsigned long long)rd;
 			if (rlen >= sizeof(reply) - 1)
-				return EPROTO;
+				return ECONNRESET;
 		}
 	}
 }
