@@ -207,6 +207,19 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 			                            vxt_counter_names[k], colon + 1,
 			                            c->after[k] - c->before[k], c->before[k], c->after[k]);
 		}
+	/* The peers' counters that moved (their responders said so). */
+	for (unsigned int k = 0; k < c->npeers && rc >= 0; k++) {
+		const struct vxt_peer_state *ps = &c->peers[k];
+		for (int i = 0; ps->responder && i < VXT_CTR_N && rc >= 0; i++) {
+			long long b = ps->before.counters[i], a = ps->after.counters[i];
+			const char *colon = strchr(vxt_counter_names[i], ':');
+			if (b >= 0 && a > b)
+				rc = vxt_check_add_evidence(c, "peer %s: %.*s %s +%lld during the check "
+				                            "(%lld -> %lld, its responder)", ps->addr,
+				                            (int)(colon - vxt_counter_names[i]),
+				                            vxt_counter_names[i], colon + 1, a - b, b, a);
+		}
+	}
 	char list[512] = "";
 	size_t n = 0;
 	for (unsigned int i = 0; i < c->nfindings; i++) {
@@ -321,7 +334,11 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		break;
 	case VXT_VERDICT_UNREACHABLE:
 		rc = set(&c->summary, "nothing passes (%u of %u probes answered): routing, underlay or "
-		                      "policy (firewall, NetworkPolicy, rp_filter)%s%s",
+		                      "policy (firewall, NetworkPolicy, rp_filter)%s%s; or a NIC that "
+		                      "breaks every offloaded checksum (over VXLAN with outer UDP "
+		                      "checksums ICMP dies too, and the peer counts the errors): if plain "
+		                      "TCP to the peer's underlay address fails as well, its tx checksum "
+		                      "offload ('tx off' on the underlays) is the suspect",
 		         nprobe_ok, nprobe_ran, first_failed_peer ? "; see ip route get " : "",
 		         first_failed_peer ? first_failed_peer : "");
 		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
