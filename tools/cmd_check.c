@@ -241,6 +241,9 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(j, "rtt_us", rtt >= 0 ? json_object_new_int64(rtt) : NULL);
 		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
 		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
+		json_object_object_add(j, "rcode", json_object_new_int(vxt_probe_rcode(p)));
+		json_object_object_add(j, "mtu", json_object_new_int((int)vxt_probe_mtu(p)));
+		json_object_object_add(j, "reporter", jstr(vxt_probe_reporter(p)));
 		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
 		json_object_object_add(j, "path", jstr(vxt_check_probe_underlay(c, i) ? "underlay" : "overlay"));
 		json_object_object_add(j, "bytes", json_object_new_int64((int64_t)vxt_probe_bytes(p)));
