@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 out:
 	free(text);
 	return 0;

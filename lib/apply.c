@@ -85,7 +85,7 @@ static int build_sysctl_req(struct vxt_ctx *ctx, const struct vxt_policy *p, con
 		vxt_strv_free(ifaces);
 	}
 	if (rc < 0) {
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 		return vxt_fail(ctx, rc, "%s: invalid sysctl rule", p->name ? p->name : "policy");
 	}
 	*out = req;
@@ -180,14 +180,14 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 			goto fail;
 	}
 	vxt_splan_free(&plan);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_clear_error(ctx);
 	*report = r;
 	return 0;
 fail:
 	rc = policy_fail(ctx, p, rc);
 	vxt_splan_free(&plan);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_report_unref(r);
 	return rc;
 }
@@ -224,7 +224,7 @@ int vxt_policy_apply_interface(struct vxt_ctx *ctx, const struct vxt_policy *p, 
 		else if (rc >= 0)
 			rc = append(r, sub);
 	}
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	return rc;
 }
 

@@ -48,23 +48,14 @@ int vxt_policy_new(struct vxt_policy **out)
 	return 0;
 }
 
-struct vxt_policy *vxt_policy_ref(struct vxt_policy *p)
+static void policy_destroy(struct vxt_policy *p)
 {
-	if (p)
-		p->refcount++;
-	return p;
-}
-
-struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
-{
-	if (!p || --p->refcount > 0)
-		return NULL;
 	free(p->name);
 	free(p->underlay_method);
 	vxt_strv_free(p->vxlan);
 	for (unsigned int i = 0; i < p->nfrules; i++) {
 		free(p->frules[i].selector);
-		vxt_feature_req_free(p->frules[i].req);
+		vxt_feature_req_unref(p->frules[i].req);
 	}
 	free(p->frules);
 	for (unsigned int i = 0; i < p->nsrules; i++) {
@@ -74,8 +65,9 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
 	}
 	free(p->srules);
 	free(p);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(policy, policy_destroy)
 
 /* A selector is "underlay", "vxlan", "all", "default", an interface name
  * or a glob of one: 1..255 printable bytes without '/' or whitespace. */

@@ -361,6 +361,11 @@ const char *vxt_preset_text(const char *name)
 	return NULL;
 }
 
+unsigned int vxt_preset_count(void)
+{
+	return VXT_ARRAY_SIZE(presets);
+}
+
 const char *vxt_preset_name(unsigned int i)
 {
 	return i < VXT_ARRAY_SIZE(presets) ? presets[i].name : NULL;

@@ -91,7 +91,7 @@ static int snapshot_sysctl(struct vxt_ctx *ctx, const struct vxt_policy *p, cons
 	return rc;
 }
 
-int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **text)
+int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **text)
 {
 	int rc = vxt_policy_check(ctx, p);
 	if (rc < 0)
@@ -305,9 +305,9 @@ oom:
 	rc = vxt_fail(ctx, ENOMEM, "out of memory");
 out:
 	for (unsigned int i = 0; reqs && i < ndev; i++)
-		vxt_feature_req_free(reqs[i]);
+		vxt_feature_req_unref(reqs[i]);
 	free(reqs);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_report_unref(r);
 	json_object_put(root);
 	return rc;

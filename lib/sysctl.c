@@ -25,10 +25,8 @@ struct vxt_sysctl_list {
 	unsigned int n, cap;
 };
 
-struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l)
+static void sysctl_list_destroy(struct vxt_sysctl_list *l)
 {
-	if (!l || --l->refcount > 0)
-		return NULL;
 	for (unsigned int i = 0; i < l->n; i++) {
 		struct vxt_sysctl_entry *e = &l->v[i];
 		free(e->object);
@@ -39,8 +37,9 @@ struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l)
 	}
 	free(l->v);
 	free(l);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(sysctl_list, sysctl_list_destroy)
 
 unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l)
 {

@@ -127,6 +127,7 @@ struct vxt_sysctl_item {
 	unsigned int nifaces;
 };
 struct vxt_sysctl_req {
+	int refcount;
 	struct vxt_sysctl_item *v;
 	unsigned int n, cap;
 };

@@ -51,7 +51,7 @@ static int set_words(struct vxt_ctx *ctx, const char *ifname, const char *words,
 {
 	struct vxt_feature_req *req = req_of(words);
 	int rc = vxt_features_set(ctx, ifname, req, flags, r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	return rc;
 }
 
@@ -291,7 +291,7 @@ START_TEST(unknown_feature_changes_nothing)
 	struct vxt_feature_req *req = req_of("bogusfeature on");
 	ck_assert_int_eq(vxt_feature_req_check(ctx, req), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "'bogusfeature'"));
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -387,7 +387,7 @@ START_TEST(glob_set)
 	ck_assert_int_eq(vxt_features_set_glob(ctx, globs, req, 0, &r), 0);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 0);
 	vxt_report_unref(r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -404,7 +404,7 @@ START_TEST(glob_without_privilege)
 	ck_assert_int_eq(vxt_features_set_glob(ctx, globs, req, 0, &r), -EPERM);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "needs CAP_NET_ADMIN"));
 	ck_assert_int_eq(nstest_ethtool("cali0a", "generic-segmentation-offload", NULL), 1);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -423,8 +423,8 @@ START_TEST(request_validation)
 	ck_assert_uint_eq(vxt_feature_req_count(req), 0);
 	ck_assert_int_eq(vxt_feature_req_add(req, "gro", false), 0);
 	ck_assert_uint_eq(vxt_feature_req_count(req), 1);
-	vxt_feature_req_free(req);
-	ck_assert_ptr_null(vxt_feature_req_free(NULL));
+	vxt_feature_req_unref(req);
+	ck_assert_ptr_null(vxt_feature_req_unref(NULL));
 }
 END_TEST
 

@@ -30,7 +30,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	vxt_check_opts_free(opts);
+	vxt_check_opts_unref(opts);
 	vxt_ctx_unref(ctx);
 }
 

@@ -70,10 +70,12 @@ START_TEST(parse_good_and_presets)
 	ck_assert_str_eq(vxt_policy_feature_rule_selector(p, 2), "cali*");
 	ck_assert_uint_eq(vxt_policy_sysctl_rule_count(p), 4);
 	vxt_policy_unref(p);
-	for (unsigned int i = 0; vxt_preset_name(i); i++) {
+	ck_assert_uint_eq(vxt_preset_count(), 2);
+	for (unsigned int i = 0; i < vxt_preset_count(); i++) {
 		ck_assert_int_eq(vxt_policy_preset(ctx, vxt_preset_name(i), &p), 0);
 		vxt_policy_unref(p);
 	}
+	ck_assert_ptr_null(vxt_preset_name(vxt_preset_count()));
 	ck_assert_int_eq(vxt_policy_preset(ctx, "nope", &p), -EINVAL);
 	ck_assert_str_eq(vxt_ctx_errmsg(ctx), "unknown preset 'nope' (calico-incident, checksum)");
 	ck_assert_int_eq(vxt_policy_load_file(ctx, "/nonexistent/vxlantune.conf", &p), -ENOENT);
@@ -250,7 +252,7 @@ START_TEST(snapshot_apply_restore)
 	struct vxt_policy *p;
 	ck_assert_int_eq(vxt_policy_preset(ctx, "calico-incident", &p), 0);
 	char *snap = NULL;
-	ck_assert_int_eq(vxt_policy_snapshot(ctx, p, &snap), 0);
+	ck_assert_int_eq(vxt_snapshot_take(ctx, p, &snap), 0);
 	ck_assert_ptr_nonnull(strstr(snap, "\"vxlan.calico\""));
 	ck_assert_ptr_nonnull(strstr(snap, "rp_filter"));
 	struct vxt_report *r = NULL;

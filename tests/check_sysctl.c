@@ -132,7 +132,7 @@ START_TEST(calico_node_to_zero)
 	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 503);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -199,7 +199,7 @@ START_TEST(dotted_names)
 		ck_assert_str_eq(vxt_report_key(r, 0), want);
 		ck_assert_int_eq(cat_rp(cases[i].obj), cases[i].value);
 		vxt_report_unref(r);
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 	}
 	/* A glob with a dot matches the dotted name. */
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "vxlan.*", "*.c", NULL);
@@ -210,7 +210,7 @@ START_TEST(dotted_names)
 	ck_assert_int_eq(cat_rp("a.b.c"), 0);
 	ck_assert_int_eq(cat_rp("d.e"), 1);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -269,7 +269,7 @@ START_TEST(refused_nothing_written)
 	ck_assert_int_eq(cat_rp("ok0a"), 0);
 	/* Nothing appeared outside net either. */
 	ck_assert_int_eq(nstest_sh_rc("test ! -e /proc/sys/kernel/rp_filter"), 0);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -296,7 +296,7 @@ START_TEST(values_checked)
 		int rc = vxt_sysctl_req_check(ctx, req, 0);
 		ck_assert_msg(rc == cases[i].err, "%s=%s: %d (%s)", cases[i].key, cases[i].value,
 		              rc, vxt_ctx_errmsg(ctx));
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 	}
 	/* Two values for one file clash; the same value twice is fine. */
 	nstest_veths("c", 2);
@@ -307,7 +307,7 @@ START_TEST(values_checked)
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "net.ipv4.conf.c1a.rp_filter", "1", NULL), 0);
 	ck_assert_int_eq(vxt_sysctl_req_check(ctx, req, 0), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "conflicting"));
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	/* Assignments. */
 	ck_assert_int_eq(vxt_sysctl_req_new(&req), 0);
 	ck_assert_int_eq(vxt_sysctl_req_add_assignment(req, "net.ipv4.ip_forward = 1", NULL), 0);
@@ -323,7 +323,7 @@ START_TEST(values_checked)
 	ck_assert_int_eq(atoi(v), 1);
 	free(v);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -345,7 +345,7 @@ START_TEST(dry_run_writes_nothing)
 	ck_assert_uint_eq(grep_rp("d[0-9]*", 2, &two), 6);
 	ck_assert_uint_eq(two, 6);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -379,7 +379,7 @@ static int privilege_child(void)
 	if (vxt_sysctl_set(ctx, req, VXT_DRY_RUN, &r) != 0)
 		return 6;
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return 0;
 }
@@ -429,7 +429,7 @@ START_TEST(vanished_is_gone)
 	ck_assert_uint_eq(vxt_report_unmet(r), 0);
 	ck_assert_int_eq(cat_rp("gone4a"), 2);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -457,7 +457,7 @@ START_TEST(default_does_not_leak)
 	ck_assert_int_eq(cat_rp("inh0b"), d); /* not asked for: inherits */
 	ck_assert_int_eq(vxt_report_status(r, find_entry(r, "inh0a")), VXT_STATUS_UNCHANGED);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -521,7 +521,7 @@ START_TEST(render_reproduces)
 	ck_assert_ptr_nonnull(strstr(text, "cannot express it in dotted form"));
 	free(text);
 	ck_assert_int_eq(vxt_sysctl_render(ctx, req, 7, 0, &text), -EINVAL);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	/* A glob alone brings its default along, after all, before names. */
 	req = req1("rp_filter", "0", "cali*", "all", NULL);
 	ck_assert_int_eq(vxt_sysctl_render(ctx, req, VXT_SYSCTL_FORMAT_SYSCTL_D, 0, &text), 0);
@@ -531,7 +531,7 @@ START_TEST(render_reproduces)
 	                                   "net.ipv4.conf.cali2.rp_filter = 0\n"
 	                                   "net.ipv4.conf.cali3.rp_filter = 0\n"));
 	free(text);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -762,7 +762,7 @@ START_TEST(dump_set_converged)
 	/* Write-heavy: the sample shows it, and the files are used. */
 	nstest_sh("for f in /proc/sys/net/ipv4/conf/cv*/rp_filter; do echo 2 > $f; done");
 	dump_seen = (struct dumplog){-1, -1};
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	req = req1("rp_filter", "1", "cv*", NULL);
 	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
 	ck_assert_int_eq(dump_seen.hits, -1);
@@ -771,7 +771,7 @@ START_TEST(dump_set_converged)
 	ck_assert_uint_eq(grep_rp("cv*", 1, &zero), 200);
 	ck_assert_uint_eq(zero, 200);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -815,7 +815,7 @@ START_TEST(dump_not_for_ipv6)
 	ck_assert_int_eq(atoi(bad), 0);
 	free(bad);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST

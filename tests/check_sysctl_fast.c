@@ -270,7 +270,7 @@ START_TEST(netconf_agrees_with_proc)
 	vxt_report_unref(r);
 	/* Nothing was written. */
 	ck_assert_int_eq(not_reading("all", "rp_filter", "2"), 0);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -325,7 +325,7 @@ START_TEST(threads_write_every_file)
 	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 1202);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -359,7 +359,7 @@ START_TEST(threads_keep_default_order)
 	/* And default does reach a new interface. */
 	nstest_sh("ip link add tonew type veth peer name tonewp");
 	ck_assert_int_eq(not_reading("tonew", "rp_filter", ds), 0);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -438,7 +438,7 @@ START_TEST(threads_gone_during_write)
 	ck_assert_int_eq(not_reading("tg*", "rp_filter", "0"), 0);
 	ck_assert_int_eq(not_reading("all", "rp_filter", "0"), 0);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -517,7 +517,7 @@ static int fallback_child(int how)
 	if (vxt_report_count_status(r, VXT_STATUS_CHANGED) +
 	    vxt_report_count_status(r, VXT_STATUS_UNCHANGED) != 102)
 		return 9;
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return 0;
 }

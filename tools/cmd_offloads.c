@@ -234,18 +234,18 @@ static int set(int argc, char **argv)
 	for (int i = optind; i < argc; i += 2) {
 		bool on;
 		if (!cli_parse_onoff(argv[i + 1], &on)) {
-			vxt_feature_req_free(req);
+			vxt_feature_req_unref(req);
 			return cli_usage("offloads", "'%s %s': the value must be 'on' or 'off'", argv[i], argv[i + 1]);
 		}
 		if (vxt_feature_req_add(req, argv[i], on) < 0) {
-			vxt_feature_req_free(req);
+			vxt_feature_req_unref(req);
 			return cli_usage("offloads", "invalid feature name '%s'", argv[i]);
 		}
 	}
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_feature_req_free(req);
+		vxt_feature_req_unref(req);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_report *r = NULL;
@@ -268,7 +268,7 @@ static int set(int argc, char **argv)
 		}
 	}
 	vxt_report_unref(r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

@@ -31,11 +31,8 @@ __all__ = ["Address", "CheckResult", "Finding", "Context", "Error", "Feature", "
 def presets() -> "list[str]":
     """The names of the built-in policy presets."""
     from . import _core
-    out, i = [], 0
-    while _core.raw.vxt_preset_name(i):
-        out.append(_core.raw.vxt_preset_name(i))
-        i += 1
-    return out
+    raw = _core.raw
+    return [raw.vxt_preset_name(i) for i in range(raw.vxt_preset_count())]
 
 
 def version() -> str:

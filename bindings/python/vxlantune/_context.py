@@ -124,10 +124,10 @@ class Context:
             raise Error(-rc, "out of memory")
         for word, on in features.items():
             if not isinstance(on, bool):
-                raw.vxt_feature_req_free(req)
+                raw.vxt_feature_req_unref(req)
                 raise Error(22, f"feature '{word}': value must be True or False, not {on!r}")
             if raw.vxt_feature_req_add(req, word, on) < 0:
-                raw.vxt_feature_req_free(req)
+                raw.vxt_feature_req_unref(req)
                 raise Error(22, f"invalid feature name {word!r}")
         return req
 
@@ -155,7 +155,7 @@ class Context:
             finally:
                 raw.vxt_report_unref(rep)
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     def check_features(self, features: Iterable[str]) -> None:
         """Raise Error(EINVAL) naming the first word the kernel does not know."""
@@ -163,7 +163,7 @@ class Context:
         try:
             check(self._p, raw.vxt_feature_req_check(self._p, req))
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     # -- sysctl -----------------------------------------------------------
     def sysctl_show(self, keys: Union[str, Iterable[str], None] = None,

@@ -84,7 +84,7 @@ def apply(ctx_ptr, policy: Policy, dry_run: bool) -> Report:
 
 
 def snapshot(ctx_ptr, policy: Policy) -> str:
-    rc, text = raw.vxt_policy_snapshot(ctx_ptr, policy._ptr)
+    rc, text = raw.vxt_snapshot_take(ctx_ptr, policy._ptr)
     check(ctx_ptr, rc)
     return text
 

@@ -59,7 +59,7 @@ def _request(settings: Settings, ifaces):
             if raw.vxt_sysctl_req_add(req, key, value, sel) < 0:
                 raise Error(22, f"invalid sysctl setting {key}={value!r}")
     except Exception:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
         raise
     return req
 
@@ -75,7 +75,7 @@ def set_(ctx_ptr, settings: Settings, ifaces, dry_run: bool, any_key: bool) -> R
         finally:
             raw.vxt_report_unref(rep)
     finally:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
 
 
 def render(ctx_ptr, settings: Settings, ifaces, fmt: str, any_key: bool) -> str:
@@ -89,7 +89,7 @@ def render(ctx_ptr, settings: Settings, ifaces, fmt: str, any_key: bool) -> str:
         check(ctx_ptr, rc)
         return text
     finally:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
 
 
 def rp_filter(ctx_ptr, ifname: str) -> Tuple[int, int]:
