@@ -78,6 +78,10 @@ const char *vxt_version(void);
 /* Validate an interface name as the kernel does: 1..15 bytes, no '/',
  * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
 int vxt_ifname_valid(const char *name);
+/* True when name is an fnmatch(3) pattern ("cali*", "eth[01]") that calls
+ * taking interface selectors match against the live interfaces; false for
+ * a plain name (and NULL). */
+bool vxt_name_is_pattern(const char *name);
 
 /* ===================================================================== */
 /* Reports: the result of every mutating operation (and of dry runs)     */
@@ -488,6 +492,12 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * built with the functions below. */
 struct vxt_policy;
 
+/* The default VXLAN class, i < vxt_vxlan_default_count(); NULL out of
+ * range.  Devices the CNIs create: vxlan.calico, vxlan-v6.calico,
+ * flannel.1, cilium_vxlan. */
+unsigned int vxt_vxlan_default_count(void);
+const char *vxt_vxlan_default(unsigned int i);
+
 /* An empty policy (VXLAN class = the default list, no underlay method). */
 int vxt_policy_new(struct vxt_policy **out);
 struct vxt_policy *vxt_policy_ref(struct vxt_policy *p);
@@ -530,10 +540,19 @@ unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
  * every feature word.  -EINVAL with a message naming the problem. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
+enum vxt_policy_flags {
+	/* Selectors that are plain interface names must name an existing
+	 * interface (-ENODEV naming it) instead of waiting for it to appear:
+	 * for one-off runs, where a typo should fail rather than do nothing. */
+	VXT_POLICY_NAMES_EXIST = 1 << 9,
+};
+
 /* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  An underlay that
- * cannot be found is a failed entry (object "underlay"), not an error: the
- * rest still applies.  flags: VXT_DRY_RUN. */
+ * features rule by rule, then sysctls; one report.  Named interfaces that
+ * do not exist are skipped (a policy may name devices a CNI creates later)
+ * unless VXT_POLICY_NAMES_EXIST is given.  An underlay that cannot be
+ * found is a failed entry (object "underlay"), not an error: the rest
+ * still applies.  flags: VXT_DRY_RUN, VXT_POLICY_NAMES_EXIST. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 

@@ -97,6 +97,8 @@ void vxt_route_close(struct vxt_ctx *ctx);   /* nl.c */
 int vxt_nl_errno(int nlerr);
 
 /* ---- small utilities (util.c) ---------------------------------------- */
+/* True when s is an fnmatch(3) pattern rather than a plain name. */
+bool vxt_is_glob(const char *s);
 /* strdup that tolerates NULL (returns NULL for NULL). */
 char *vxt_strdup0(const char *s);
 /* Grow *v (elements of size sz) so that it holds at least want elements. */

@@ -347,9 +347,10 @@ static const struct {
 	 "rp_filter = 0\n"},
 	{"checksum",
 	 "# The narrow fix Calico Felix, kOps and Flannel's docs apply: transmit\n"
-	 "# checksum offload off on the VXLAN devices, nothing else.\n"
+	 "# checksum offload off on the VXLAN devices (the default VXLAN class:\n"
+	 "# whichever of vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan\n"
+	 "# exist), nothing else.\n"
 	 "[vxlan]\n"
-	 "interfaces = vxlan.calico vxlan-v6.calico flannel.1 cilium_vxlan\n"
 	 "features = tx-checksum-ip-generic off\n"},
 };
 

@@ -71,7 +71,7 @@ static int snapshot_sysctl(struct vxt_ctx *ctx, const struct vxt_policy *p, cons
 			unsigned int ng = 0;
 			rc = vxt_policy_expand(p, s->selector, underlay[0] ? underlay : NULL, &globs, &ng);
 			for (unsigned int g = 0; rc == 0 && g < ng; g++)
-				if (strpbrk(globs[g], "*?[") || !strcmp(globs[g], "all") ||
+				if (vxt_is_glob(globs[g]) || !strcmp(globs[g], "all") ||
 				    !strcmp(globs[g], "default") || if_nametoindex(globs[g]))
 					rc = vxt_policy_expand(p, globs[g], NULL, &ifaces, &n);
 			vxt_strv_free(globs);

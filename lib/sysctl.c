@@ -190,7 +190,7 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 	 * values (see vxt_splan_iflist). */
 	bool globbed = false;
 	for (unsigned int s = 0; s < nsels; s++)
-		globbed |= vxt_sel_is_glob(sels[s]);
+		globbed |= vxt_is_glob(sels[s]);
 	rc = -1;
 	if (globbed && vxt_netconf_key(k.family, k.name) >= 0 && vxt_snc_load(ctx, kn->nc) >= 0 &&
 	    (rc = vxt_snc_iflist(kn->nc, &ifl)) < 0)
@@ -329,7 +329,7 @@ int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
                          int *configured, int *effective)
 {
 	vxt_clear_error(ctx);
-	if (!ifname || vxt_sel_is_glob(ifname))
+	if (!ifname || vxt_is_glob(ifname))
 		return vxt_fail(ctx, EINVAL, "vxt_sysctl_rp_filter: give one interface name, "
 		                "not a glob");
 	int rc = vxt_sel_check(ctx, ifname);

@@ -73,7 +73,6 @@ void vxt_iflist_free(struct vxt_iflist *l);
 void vxt_iflist_sort(struct vxt_iflist *l);
 /* Check selectors: "all", "default", a valid name, or a glob without '/'. */
 int vxt_sel_check(struct vxt_ctx *ctx, const char *sel);
-bool vxt_sel_is_glob(const char *sel);
 
 /* Objects selected by sels for one conf key, in the order given by
  * `order`.  Names point into the iflist or the selectors (borrowed). */

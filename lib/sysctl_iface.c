@@ -79,16 +79,11 @@ void vxt_iflist_sort(struct vxt_iflist *l)
 		qsort(l->names, l->n, sizeof(*l->names), natural_cmp);
 }
 
-bool vxt_sel_is_glob(const char *sel)
-{
-	return strpbrk(sel, "*?[") != NULL;
-}
-
 int vxt_sel_check(struct vxt_ctx *ctx, const char *sel)
 {
 	if (!sel || !*sel)
 		return vxt_fail(ctx, EINVAL, "empty interface name");
-	if (vxt_sel_is_glob(sel)) {
+	if (vxt_is_glob(sel)) {
 		/* A glob is only ever matched against names, but one with '/'
 		 * cannot match an interface: it is a mistake or an attack. */
 		if (strnlen(sel, VXT_SK_INPUT_MAX + 1) > VXT_SK_INPUT_MAX || strchr(sel, '/'))
@@ -142,7 +137,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 			all = true;
 		else if (!strcmp(sel, "default"))
 			dflt = true;
-		else if (vxt_sel_is_glob(sel))
+		else if (vxt_is_glob(sel))
 			out->globbed = true;
 		else if (!has_name(l, sel)) {
 			if (need_exist) {
@@ -165,7 +160,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 		for (unsigned int s = 0; s < nsels; s++) {
 			const char *sel = sels[s];
 			bool match = !strcmp(sel, "*") ? true
-			             : vxt_sel_is_glob(sel) ? !fnmatch(sel, l->names[i], 0)
+			             : vxt_is_glob(sel) ? !fnmatch(sel, l->names[i], 0)
 			                                    : !strcmp(sel, l->names[i]);
 			if (match) {
 				if ((rc = objs_add(out, l->names[i])) < 0)

@@ -374,9 +374,9 @@ int vxt_splan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 		struct vxt_skey k;
 		if (vxt_skey_parse(ctx, req->v[i].key, flags, &k) < 0)
 			continue; /* reported below */
-		bool globbed = vxt_sel_is_glob(k.sel);
+		bool globbed = vxt_is_glob(k.sel);
 		for (unsigned int s = 0; s < req->v[i].nifaces; s++)
-			globbed |= vxt_sel_is_glob(req->v[i].ifaces[s]);
+			globbed |= vxt_is_glob(req->v[i].ifaces[s]);
 		with_nc = globbed && k.kind == VXT_SK_CONF && vxt_netconf_key(k.family, k.name) >= 0;
 	}
 	vxt_clear_error(ctx);

@@ -44,10 +44,6 @@ def _features_dict(ptr) -> Dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
 
 
-def _is_glob(name: str) -> bool:
-    return any(c in name for c in "*?[")
-
-
 class Context:
     """A libvxlantune context.  Use it as a context manager, or call close().
 
@@ -143,7 +139,7 @@ class Context:
         req = self._request(features)
         flags = raw.VXT_DRY_RUN if dry_run else 0
         try:
-            if isinstance(interfaces, str) and not _is_glob(interfaces):
+            if isinstance(interfaces, str) and not raw.vxt_name_is_pattern(interfaces):
                 rc, rep = raw.vxt_features_set(self._p, interfaces, req, flags)
             else:
                 globs = [interfaces] if isinstance(interfaces, str) else (
@@ -220,9 +216,11 @@ class Context:
         p = self._as_policy(policy)
         check(self._p, raw.vxt_policy_check(self._p, p._ptr))
 
-    def apply(self, policy, dry_run: bool = False) -> Report:
-        """Apply a Policy (or a preset name): features, then sysctls."""
-        return _policy.apply(self._p, self._as_policy(policy), dry_run)
+    def apply(self, policy, dry_run: bool = False, names_exist: bool = False) -> Report:
+        """Apply a Policy (or a preset name): features, then sysctls.  With
+        names_exist, a selector naming an interface that does not exist
+        raises Error(ENODEV) instead of waiting for the device to appear."""
+        return _policy.apply(self._p, self._as_policy(policy), dry_run, names_exist)
 
     def snapshot(self, policy) -> str:
         """JSON text of everything the policy touches, as it is now."""
