@@ -58,6 +58,21 @@ START_TEST(ifname_null)
 }
 END_TEST
 
+static const struct {
+	const char *name;
+	bool pattern;
+} patterns[] = {
+	{"cali*", true}, {"eth[01]", true}, {"veth?", true}, {"*", true},
+	{"eth0", false}, {"vxlan.calico", false}, {"all", false}, {"", false}, {NULL, false},
+};
+
+START_TEST(name_is_pattern)
+{
+	ck_assert_msg(vxt_name_is_pattern(patterns[_i].name) == patterns[_i].pattern, "'%s'",
+	              patterns[_i].name ? patterns[_i].name : "(null)");
+}
+END_TEST
+
 START_TEST(status_names)
 {
 	ck_assert_str_eq(vxt_status_name(VXT_STATUS_UNCHANGED), "unchanged");
@@ -98,6 +113,7 @@ static Suite *core_suite(void)
 	tc = tcase_create("names");
 	tcase_add_loop_test(tc, ifname_valid, 0, sizeof(ifnames) / sizeof(ifnames[0]));
 	tcase_add_test(tc, ifname_null);
+	tcase_add_loop_test(tc, name_is_pattern, 0, sizeof(patterns) / sizeof(patterns[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("report");
 	tcase_add_test(tc, status_names);

@@ -24,7 +24,7 @@ static struct vxt_check_opts *opts;
 
 static void setup(void)
 {
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	ctx = nstest_ctx();
 	ck_assert_int_eq(vxt_check_opts_new(&opts), 0);
 }
 

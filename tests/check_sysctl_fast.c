@@ -115,33 +115,6 @@ static struct vxt_sysctl_req *new_req(void)
 	return req;
 }
 
-/* Every OBJ/KEY file of the IPv4 conf directory as grep sees it:
- * "OBJ/KEY:VALUE" lines (malloc'd). */
-static char *grep_key(const char *key)
-{
-	return nstest_capture("cd /proc/sys/net/ipv4/conf && grep -H . */%s", key);
-}
-
-/* OBJ's value in grep_key output (static buffer). */
-static const char *grep_value(const char *out, const char *obj, const char *key)
-{
-	static char v[64];
-	char pat[96];
-	snprintf(pat, sizeof(pat), "%s/%s:", obj, key);
-	for (const char *p = out; (p = strstr(p, pat)); p++) {
-		if (p != out && p[-1] != '\n')
-			continue;
-		p += strlen(pat);
-		size_t n = strcspn(p, "\n");
-		ck_assert_uint_lt(n, sizeof(v));
-		memcpy(v, p, n);
-		v[n] = '\0';
-		return v;
-	}
-	ck_abort_msg("no %s in grep output", pat);
-	return NULL;
-}
-
 /* Files under conf/GLOB/KEY that do not read exactly VALUE. */
 static int not_reading(const char *glob, const char *key, const char *value)
 {
@@ -224,13 +197,13 @@ START_TEST(netconf_agrees_with_proc)
 	ck_assert_int_eq(seen.hits, NKEYS * 61);
 	ck_assert_int_eq(seen.files, NKEYS * 2);
 	for (unsigned int k = 0; k < NKEYS; k++) {
-		char *out = grep_key(nc_keys[k]);
+		char *out = nstest_grep_key("ipv4", nc_keys[k]);
 		for (unsigned int i = k * 63; i < (k + 1) * 63; i++) {
 			const char *obj = vxt_sysctl_list_object(l, i);
 			ck_assert_str_eq(vxt_sysctl_list_name(l, i), nc_keys[k]);
-			ck_assert_msg(!strcmp(vxt_sysctl_list_value(l, i), grep_value(out, obj, nc_keys[k])),
+			ck_assert_msg(!strcmp(vxt_sysctl_list_value(l, i), nstest_grep_value(out, obj, nc_keys[k])),
 			              "show %s on %s: library %s, /proc %s", nc_keys[k], obj,
-			              vxt_sysctl_list_value(l, i), grep_value(out, obj, nc_keys[k]));
+			              vxt_sysctl_list_value(l, i), nstest_grep_value(out, obj, nc_keys[k]));
 		}
 		free(out);
 	}
@@ -251,15 +224,15 @@ START_TEST(netconf_agrees_with_proc)
 	ck_assert_int_eq(seen.hits, NKEYS * 63);
 	ck_assert_int_eq(seen.files, 0);
 	for (unsigned int k = 0; k < NKEYS; k++) {
-		char *out = grep_key(nc_keys[k]);
+		char *out = nstest_grep_key("ipv4", nc_keys[k]);
 		unsigned int n = 0;
 		for (unsigned int i = 0; i < vxt_report_count(r); i++) {
 			if (strcmp(vxt_report_via(r, i), nc_keys[k]))
 				continue;
 			const char *obj = vxt_report_object(r, i);
-			ck_assert_msg(!strcmp(vxt_report_before(r, i), grep_value(out, obj, nc_keys[k])),
+			ck_assert_msg(!strcmp(vxt_report_before(r, i), nstest_grep_value(out, obj, nc_keys[k])),
 			              "set %s on %s: before %s, /proc %s", nc_keys[k], obj,
-			              vxt_report_before(r, i), grep_value(out, obj, nc_keys[k]));
+			              vxt_report_before(r, i), nstest_grep_value(out, obj, nc_keys[k]));
 			n++;
 		}
 		ck_assert_uint_eq(n, 63);
@@ -486,7 +459,7 @@ static int fallback_child(int how)
 		return 4;
 	for (unsigned int i = 0; i < 100; i++)
 		if (strcmp(vxt_sysctl_list_value(l, i),
-		           grep_value(expect_rp, vxt_sysctl_list_object(l, i), "rp_filter")))
+		           nstest_grep_value(expect_rp, vxt_sysctl_list_object(l, i), "rp_filter")))
 			return 5;
 	vxt_sysctl_list_unref(l);
 	struct vxt_sysctl_req *req = new_req();
@@ -497,7 +470,7 @@ static int fallback_child(int how)
 		return 6;
 	for (unsigned int i = 0; i < 100; i++)
 		if (strcmp(vxt_report_before(r, i),
-		           grep_value(expect_rp, vxt_report_object(r, i), "rp_filter")))
+		           nstest_grep_value(expect_rp, vxt_report_object(r, i), "rp_filter")))
 			return 7;
 	vxt_report_unref(r);
 	reset_seen();
@@ -531,7 +504,7 @@ START_TEST(fallback_without_netconf)
 	nstest_veths("fb", 50);
 	nstest_sh("cd /proc/sys/net/ipv4/conf && i=0 && for d in fb*; do "
 	          "echo $((i %% 3)) > $d/rp_filter; i=$((i + 1)); done; echo 1 > all/rp_filter");
-	expect_rp = grep_key("rp_filter");
+	expect_rp = nstest_grep_key("ipv4", "rp_filter");
 	fflush(NULL);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);

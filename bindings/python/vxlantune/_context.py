@@ -5,7 +5,7 @@ from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
 from ._core import Error, check, raw
-from ._report import Report
+from ._report import Report, take
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
@@ -145,11 +145,7 @@ class Context:
                 globs = [interfaces] if isinstance(interfaces, str) else (
                     list(interfaces) if interfaces is not None else None)
                 rc, rep = raw.vxt_features_set_glob(self._p, globs, req, flags)
-            check(self._p, rc)
-            try:
-                return Report._from_raw(rep)
-            finally:
-                raw.vxt_report_unref(rep)
+            return take(self._p, rc, rep)
         finally:
             raw.vxt_feature_req_unref(req)
 

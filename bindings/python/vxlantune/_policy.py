@@ -3,7 +3,7 @@
 from typing import Iterable, Optional
 
 from ._core import Error, check, raw
-from ._report import Report
+from ._report import Report, take as _report
 
 
 class Policy:
@@ -75,14 +75,6 @@ def load(ctx_ptr, preset=None, file=None, text=None) -> Policy:
         rc, p = raw.vxt_policy_load_string(ctx_ptr, text)
     check(ctx_ptr, rc)
     return Policy(p)
-
-
-def _report(ctx_ptr, rc, rep) -> Report:
-    check(ctx_ptr, rc)
-    try:
-        return Report._from_raw(rep)
-    finally:
-        raw.vxt_report_unref(rep)
 
 
 def apply(ctx_ptr, policy: Policy, dry_run: bool, names_exist: bool = False) -> Report:
