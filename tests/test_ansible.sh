@@ -82,7 +82,7 @@ state() {
 		echo "$o $(ip netns exec "$ns" cat "/proc/sys/net/ipv4/conf/$o/rp_filter")"
 	done
 }
-rpf() { ip netns exec "$PREFIX-$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
+rpf() { rp_filter "$PREFIX-$1" "$2"; }
 feat() { feature "$PREFIX-$1" "$2" "$3"; }
 
 # ------------------------------------------------------------ static checks
