@@ -564,10 +564,10 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **js
 int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
                          struct vxt_report **report);
 
-/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
- * the policy to every selected interface that appears, is re-created or
- * changes; new interfaces also get the policy's sysctls.  No polling.  On
- * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
+/* The watcher: applies the policy to every selected interface that
+ * appears, is re-created or changes, as the kernel announces it (no
+ * polling); new interfaces also get the policy's sysctls.  When
+ * announcements were lost it re-applies everything.  Drive it from your own poll
  * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
  * vxt_watch_run().  The watcher does not apply anything until called: call
  * vxt_watch_resync() first to apply the whole policy. */
