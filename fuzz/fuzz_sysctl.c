@@ -68,9 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *objs[11] = {"all", "default"}; /* + 8 selectors + k.sel */
 			unsigned int nobj = 2;
 			for (unsigned int i = 0; i < nsels; i++)
-				if (vxt_sel_check(ctx, sels[i]) == 0 && !vxt_sel_is_glob(sels[i]))
+				if (vxt_sel_check(ctx, sels[i]) == 0 && !vxt_is_glob(sels[i]))
 					objs[nobj++] = sels[i];
-			if (k.kind == VXT_SK_CONF && k.sel[0] && !vxt_sel_is_glob(k.sel))
+			if (k.kind == VXT_SK_CONF && k.sel[0] && !vxt_is_glob(k.sel))
 				objs[nobj++] = k.sel;
 			for (unsigned int i = 0; i < nobj; i++) {
 				if (vxt_skey_path(&k, objs[i], path, sizeof(path)) == 0)

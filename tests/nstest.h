@@ -42,4 +42,11 @@ char *nstest_grep_key(const char *family, const char *key);
  * Fails the test when OBJ is not there. */
 const char *nstest_grep_value(const char *out, const char *obj, const char *key);
 
+/* Run the shell command cmd once, when this thread (or a child) first
+ * opens a file for writing, before that open goes ahead (a seccomp user
+ * notification).  Stays in force for the rest of the process: call it in
+ * a child that exits afterwards.  false (nothing installed) where seccomp
+ * is not available: under valgrind, which does not emulate it. */
+bool nstest_before_first_write_open(const char *cmd);
+
 #endif

@@ -60,13 +60,13 @@ t_check "soname is libvxlantune.so.0" sh -c "objdump -p '$so' | grep -q 'SONAME 
 mkdir "$tmp/inc"
 sed 's,^#ifdef __cplusplus$,int vxt_selfcheck_new(struct vxt_ctx *ctx);\n&,' "$top_srcdir/include/vxlantune.h" >"$tmp/inc/vxlantune.h"
 d=$(missing_in_sym "$tmp/inc" "$sym")
-if [ "$d" = vxt_selfcheck_new ]; then t_ok "self-check: a declaration missing from the .sym file is caught"; else t_fail "self-check: added vxt_selfcheck_new, comparison said '$d'"; fi
+if echo "$d" | grep -qx vxt_selfcheck_new; then t_ok "self-check: a declaration missing from the .sym file is caught"; else t_fail "self-check: added vxt_selfcheck_new, comparison said '$d'"; fi
 
 # Self-check 2: the same function in a new VXLANTUNE_1.1 node is accepted,
 # and the linker puts it where the parser says (a two-symbol library).
 sed 's,^};$,&\nVXLANTUNE_1.1 {\nglobal:\n\tvxt_selfcheck_new;\n} VXLANTUNE_1.0;,' "$sym" >"$tmp/new.sym"
 d=$(missing_in_sym "$tmp/inc" "$tmp/new.sym")
-if [ -z "$d" ]; then t_ok "self-check: a symbol in a new 1.1 node is accepted"; else t_fail "self-check: 1.1 node not understood: $d"; fi
+if ! echo "$d" | grep -qx vxt_selfcheck_new; then t_ok "self-check: a symbol in a new 1.1 node is accepted"; else t_fail "self-check: 1.1 node not understood"; fi
 printf 'VXLANTUNE_1.0 {\nglobal:\n\tvxt_version;\nlocal:\n\t*;\n};\nVXLANTUNE_1.1 {\nglobal:\n\tvxt_selfcheck_new;\n} VXLANTUNE_1.0;\n' >"$tmp/two.sym"
 printf 'const char *vxt_version(void) { return ""; }\nint vxt_selfcheck_new(void) { return 0; }\nint vxt_hidden(void) { return 0; }\n' >"$tmp/two.c"
 if "$CC" -shared -fPIC -o "$tmp/two.so" "$tmp/two.c" -Wl,--version-script="$tmp/two.sym" 2>"$tmp/cc.err"; then
