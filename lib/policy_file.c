@@ -376,8 +376,12 @@ int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy *
 {
 	vxt_clear_error(ctx);
 	const char *text = vxt_preset_text(name);
-	if (!text)
-		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (calico-incident, checksum)",
-		                name ? name : "(null)");
+	if (!text) {
+		char names[128] = "";
+		for (size_t i = 0, used = 0; i < VXT_ARRAY_SIZE(presets) && used < sizeof(names); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+			                         i ? ", " : "", presets[i].name);
+		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (%s)", name ? name : "(null)", names);
+	}
 	return load(ctx, name, text, NULL, out);
 }

@@ -72,7 +72,7 @@ int cmd_apply(int argc, char **argv)
 	if (show) {
 		const char *text = vxt_preset_text(po.preset);
 		if (!text)
-			return cli_usage("apply", "--show-policy needs --preset NAME (calico-incident, checksum)");
+			return cli_usage("apply", "--show-policy needs --preset NAME (%s)", cli_preset_names());
 		fputs(text, stdout);
 		return EXIT_DONE;
 	}
