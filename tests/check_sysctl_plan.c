@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nstest.h"
@@ -156,15 +155,7 @@ START_TEST(readonly_over_rtnetlink)
 	          "&& echo 2 > pl1a/rp_filter && echo 0 > pl1b/rp_filter && echo 1 > pl2a/rp_filter "
 	          "&& echo 0 > pl2b/rp_filter");
 	ro_before = rp_all();
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(readonly_child());
-	int st = 0;
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "read-only step %d failed",
-	              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	nstest_in_child(readonly_child, "read-only");
 	/* Read here, in this process's read-write view. */
 	char *after = rp_all();
 	ck_assert_str_eq(after, ro_before);

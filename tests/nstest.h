@@ -30,5 +30,9 @@ void nstest_veths(const char *prefix, unsigned int n);
  * a child that exits afterwards.  false (nothing installed) where seccomp
  * is not available: under valgrind, which does not emulate it. */
 bool nstest_before_first_write_open(const char *cmd);
+/* Run fn in a child process (whatever it changes about its process
+ * stays there, and a suite run unforked under valgrind can still drop
+ * privileges); fails the test with the step fn returns unless that is 0. */
+void nstest_in_child(int (*fn)(void), const char *what);
 
 #endif
