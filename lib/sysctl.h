@@ -90,7 +90,7 @@ int vxt_sel_check(struct vxt_ctx *ctx, const char *sel);
  * taken as given (render).  *globbed: a glob was among sels. */
 struct vxt_objs {
 	const char **v;
-	unsigned int n, cap;
+	unsigned int n;
 	bool globbed;
 };
 int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int nsels,

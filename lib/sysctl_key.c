@@ -455,25 +455,18 @@ int vxt_sel_check(struct vxt_ctx *ctx, const char *sel)
 	return 0;
 }
 
-static int objs_add(struct vxt_objs *o, const char *name)
-{
-	if (vxt_grow((void **)&o->v, &o->cap, o->n + 1, sizeof(*o->v)))
-		return -ENOMEM;
-	o->v[o->n++] = name;
-	return 0;
-}
-
 void vxt_objs_free(struct vxt_objs *o)
 {
 	free(o->v);
 	*o = (struct vxt_objs){0};
 }
 
-static int add_all_default(struct vxt_objs *o, bool all, bool dflt)
+static void add_all_default(struct vxt_objs *o, bool all, bool dflt)
 {
-	if (all && objs_add(o, "all") < 0)
-		return -ENOMEM;
-	return dflt ? objs_add(o, "default") : 0;
+	if (all)
+		o->v[o->n++] = "all";
+	if (dflt)
+		o->v[o->n++] = "default";
 }
 
 int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int nsels,
@@ -482,10 +475,10 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 {
 	bool all = false, dflt = false;
 	*out = (struct vxt_objs){0};
-	int rc = 0;
 	for (unsigned int s = 0; s < nsels; s++) {
 		const char *sel = sels[s];
-		if ((rc = vxt_sel_check(ctx, sel)) < 0)
+		int rc = vxt_sel_check(ctx, sel);
+		if (rc < 0)
 			return rc;
 		all |= !strcmp(sel, "all");
 		dflt |= !strcmp(sel, "default");
@@ -495,15 +488,17 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
 			                "(see 'ip link show')", sel);
 	}
-	if (all_first && (rc = add_all_default(out, all, dflt)) < 0)
-		goto oom;
+	/* At most every interface, every selector and all and default. */
+	if (!(out->v = calloc(l->n + nsels + 2, sizeof(*out->v))))
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	if (all_first)
+		add_all_default(out, all, dflt);
 	/* Walk the sorted list once: each interface at most once, in order. */
 	for (unsigned int i = 0; i < l->n; i++)
 		for (unsigned int s = 0; s < nsels; s++)
 			if (vxt_is_glob(sels[s]) ? !fnmatch(sels[s], l->ents[i]->d_name, 0)
 			                             : !strcmp(sels[s], l->ents[i]->d_name)) {
-				if ((rc = objs_add(out, l->ents[i]->d_name)) < 0)
-					goto oom;
+				out->v[out->n++] = l->ents[i]->d_name;
 				break;
 			}
 	/* Named but absent (render only): as given, once each. */
@@ -513,13 +508,10 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 		            has_name(l, sel);
 		for (unsigned int t = 0; t < s && !skip; t++)
 			skip = !strcmp(sels[t], sel);
-		if (!skip && (rc = objs_add(out, sel)) < 0)
-			goto oom;
+		if (!skip)
+			out->v[out->n++] = sel;
 	}
-	if (!all_first && (rc = add_all_default(out, all, dflt)) < 0)
-		goto oom;
+	if (!all_first)
+		add_all_default(out, all, dflt);
 	return 0;
-oom:
-	vxt_objs_free(out);
-	return vxt_fail(ctx, ENOMEM, "out of memory");
 }

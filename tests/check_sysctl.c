@@ -58,6 +58,19 @@ static struct vxt_sysctl_req *req1(const char *key, const char *value, ...)
 	return req;
 }
 
+/* Idempotent: running req again changes nothing (n files, all
+ * unchanged).  Frees req and ctx. */
+static void second_run_unchanged(struct vxt_ctx *ctx, struct vxt_sysctl_req *req, unsigned int n)
+{
+	struct vxt_report *r = NULL;
+	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
+	ck_assert_uint_eq(vxt_report_count(r), n);
+	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), n);
+	vxt_report_unref(r);
+	vxt_sysctl_req_unref(req);
+	vxt_ctx_unref(ctx);
+}
+
 /* Acceptance 1: 500 cali* veths with mixed rp_filter, vxlan.calico, all=2. */
 START_TEST(calico_node_to_zero)
 {
@@ -112,12 +125,7 @@ START_TEST(calico_node_to_zero)
 	ck_assert_str_eq(vxt_sysctl_list_object(l, 4), "cali1a"); /* natural order */
 	vxt_sysctl_list_unref(l);
 	vxt_report_unref(r);
-	/* Idempotent: the second run changes nothing. */
-	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
-	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 503);
-	vxt_report_unref(r);
-	vxt_sysctl_req_unref(req);
-	vxt_ctx_unref(ctx);
+	second_run_unchanged(ctx, req, 503);
 }
 END_TEST
 
@@ -334,22 +342,6 @@ START_TEST(dry_run_writes_nothing)
 }
 END_TEST
 
-/* Run fn in a child process (whatever it changes about this process
- * stays there, and the suite also runs unforked under valgrind); fails
- * the test with the step fn returns unless that is 0. */
-static void in_child(int (*fn)(void), const char *what)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(fn());
-	int st = 0;
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s step %d failed", what,
-	              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-}
-
 /* uid 0 without CAP_NET_ADMIN may still write (the netns root owns the
  * files); a non-root uid without CAP_NET_ADMIN may not.  The privilege is
  * dropped in a child process, so that the suite also runs unforked
@@ -392,7 +384,7 @@ START_TEST(privilege)
 {
 	nstest_enter();
 	nstest_sh("echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter");
-	in_child(privilege_child, "privilege");
+	nstest_in_child(privilege_child, "privilege");
 	ck_assert_int_eq(cat_rp("all"), 0);
 }
 END_TEST
@@ -428,7 +420,7 @@ START_TEST(vanished_is_gone)
 	nstest_enter();
 	nstest_veths("gone", 10);
 	nstest_sh("for f in /proc/sys/net/ipv4/conf/gone*/rp_filter; do echo 1 > $f; done");
-	in_child(vanished_child, "vanished");
+	nstest_in_child(vanished_child, "vanished");
 	ck_assert_int_eq(nstest_sh_rc("test -e /proc/sys/net/ipv4/conf/gone5a"), 1);
 	ck_assert_int_eq(cat_rp("gone4a"), 2);
 	ck_assert_int_eq(cat_rp("gone9b"), 2);
@@ -819,11 +811,7 @@ START_TEST(big_set_order)
 	free(bad);
 	ck_assert_int_eq(cat_rp("all"), 0);
 	ck_assert_int_eq(cat_rp("default"), 0);
-	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
-	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 1202);
-	vxt_report_unref(r);
-	vxt_sysctl_req_unref(req);
-	vxt_ctx_unref(ctx);
+	second_run_unchanged(ctx, req, 1202);
 }
 END_TEST
 

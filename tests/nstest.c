@@ -252,3 +252,16 @@ bool nstest_before_first_write_open(const char *cmd)
 	ck_assert_int_eq(write(hook.pipe[1], &fd, sizeof(fd)), (ssize_t)sizeof(fd));
 	return true;
 }
+
+void nstest_in_child(int (*fn)(void), const char *what)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fn());
+	int st = 0;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s step %d failed", what,
+	              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}

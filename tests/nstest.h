@@ -48,5 +48,9 @@ const char *nstest_grep_value(const char *out, const char *obj, const char *key)
  * a child that exits afterwards.  false (nothing installed) where seccomp
  * is not available: under valgrind, which does not emulate it. */
 bool nstest_before_first_write_open(const char *cmd);
+/* Run fn in a child process (whatever it changes about its process
+ * stays there, and a suite run unforked under valgrind can still drop
+ * privileges); fails the test with the step fn returns unless that is 0. */
+void nstest_in_child(int (*fn)(void), const char *what);
 
 #endif
