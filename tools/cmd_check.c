@@ -463,7 +463,7 @@ static int check_main(int argc, char **argv, bool *ran)
 			                         "with a numeric address", dns);
 	}
 	if (ret != EXIT_DONE) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return ret;
 	}
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
@@ -478,7 +478,7 @@ static int check_main(int argc, char **argv, bool *ran)
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_policy *p = NULL;
@@ -506,7 +506,7 @@ static int check_main(int argc, char **argv, bool *ran)
 	}
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);
-	vxt_check_opts_free(o);
+	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

@@ -30,7 +30,6 @@ static const struct command commands[] = {
 	{"restore", cmd_restore, "put a snapshot back"},
 	{"check", cmd_check, "health check: local findings, probes to peers, a verdict"},
 	{"responder", cmd_responder, "answer the check's probes from other nodes (read-only)"},
-	/* @@COMMANDS@@ */
 	{"version", cmd_version, "print the version"},
 };
 
