@@ -7,8 +7,11 @@
  *    (-ENODEV, -EPERM, -EINVAL, -EOPNOTSUPP, ...).  After a failure
  *    vxt_ctx_errmsg() holds a sentence naming the object, the operation and
  *    the fix;
- *  - results come back through out-parameters as reference-counted objects
- *    released with vxt_*_unref() (unref(NULL) is a no-op);
+ *  - results come back through out-parameters as reference-counted
+ *    objects: every struct vxt_X has vxt_X_ref() and vxt_X_unref() (both
+ *    accept NULL; unref returns NULL and frees at the last reference);
+ *  - a collection is walked one way: vxt_X_count() and accessors that take
+ *    an index i < count (out of range: NULL, -1 or 0 as documented);
  *  - strings returned by accessors are owned by the object they come from
  *    and live as long as it does;
  *  - one context per thread; nothing here prints, exits or reads the
@@ -75,6 +78,10 @@ const char *vxt_version(void);
 /* Validate an interface name as the kernel does: 1..15 bytes, no '/',
  * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
 int vxt_ifname_valid(const char *name);
+/* True when name is an fnmatch(3) pattern ("cali*", "eth[01]") that calls
+ * taking interface selectors match against the live interfaces; false for
+ * a plain name (and NULL). */
+bool vxt_name_is_pattern(const char *name);
 
 /* ===================================================================== */
 /* Reports: the result of every mutating operation (and of dry runs)     */
@@ -155,9 +162,10 @@ const char *vxt_features_states(const struct vxt_features *f);
 /* Index of a kernel feature name, or -ENOENT. */
 int vxt_features_find(const struct vxt_features *f, const char *name);
 
-/* Every interface's features, read with one dump. */
+/* Every interface's features. */
 struct vxt_features_list;
 int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out);
+struct vxt_features_list *vxt_features_list_ref(struct vxt_features_list *l);
 struct vxt_features_list *vxt_features_list_unref(struct vxt_features_list *l);
 unsigned int vxt_features_list_count(const struct vxt_features_list *l);
 /* Borrowed: valid while the list lives. */
@@ -169,7 +177,8 @@ struct vxt_features *vxt_features_list_get(const struct vxt_features_list *l, un
  * the names the running kernel reports, exactly as ethtool does. */
 struct vxt_feature_req;
 int vxt_feature_req_new(struct vxt_feature_req **out);
-struct vxt_feature_req *vxt_feature_req_free(struct vxt_feature_req *req);
+struct vxt_feature_req *vxt_feature_req_ref(struct vxt_feature_req *req);
+struct vxt_feature_req *vxt_feature_req_unref(struct vxt_feature_req *req);
 /* Add "word on|off".  -EINVAL for an empty or overlong word.  Unknown
  * words are reported when the request is resolved (set or plan). */
 int vxt_feature_req_add(struct vxt_feature_req *req, const char *word, bool on);
@@ -184,8 +193,7 @@ enum vxt_flags {
 	VXT_DRY_RUN = 1 << 0, /* plan only: send nothing, report what would change */
 };
 
-/* Apply req to one interface: one FEATURES_SET (value+mask), then re-read.
- * The report has one entry per requested kernel feature (changed,
+/* Apply req to one interface and read back what the kernel kept.  The report has one entry per requested kernel feature (changed,
  * unchanged, fixed) plus side effects.  Nothing is sent when a word is
  * unknown (-EINVAL) or in a dry run.  -ENODEV, -EPERM (no CAP_NET_ADMIN). */
 int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
@@ -193,8 +201,7 @@ int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
                      struct vxt_report **report);
 
 /* Apply req to every interface whose name matches one of the fnmatch(3)
- * globs (NULL-terminated array; NULL or empty = every interface).  One dump
- * before, every SET batched on one socket, one dump after.  An interface
+ * globs (NULL-terminated array; NULL or empty = every interface).  An interface
  * that vanishes meanwhile is reported "gone".  Per-interface failures are
  * entries with VXT_STATUS_FAILED; the call itself fails only when nothing
  * could be done (-EPERM, -EINVAL, ...).  Interfaces that match no
@@ -206,15 +213,13 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
 /* ===================================================================== */
 /* Links and underlay detection                                          */
 /* ===================================================================== */
-/* @@LINKS@@ */
 
 /* ---- Links --------------------------------------------------------- */
 
 /* A snapshot of every link of the context's network namespace with its
- * addresses, read with one RTM_GETLINK dump and one RTM_GETADDR dump.
- * Entries are sorted by ifindex.  The snapshot does not follow later
+ * addresses.  Entries are sorted by ifindex.  The snapshot does not follow later
  * changes: take a new one when you need fresh state.  Reading needs no
- * privilege.  Returns 0, -ENOMEM, or the -errno of the failed dump
+ * privilege.  Returns 0, -ENOMEM, or the -errno of the failed read
  * (vxt_ctx_errmsg() says which).  Release with vxt_link_list_unref(). */
 struct vxt_link_list;
 int vxt_links_get(struct vxt_ctx *ctx, struct vxt_link_list **out);
@@ -354,9 +359,11 @@ const char *vxt_underlay_explanation(const struct vxt_underlay *u);
 /* ===================================================================== */
 /* Sysctl                                                                */
 /* ===================================================================== */
-/* @@SYSCTL@@ */
-/* Values under /proc/sys, read and written with open/read/write/close (no
- * processes).  Two kinds of key:
+/* Values under /proc/sys, read from the files.  Written to
+ * the files, or, where /proc/sys is mounted read-only (a container that is
+ * not privileged), per-interface IPv4 values over rtnetlink; all, default,
+ * IPv6 and plain keys then cannot be set, and a request that needs them
+ * fails before anything changes.  Two kinds of key:
  *  - plain keys, dotted or slash form: "net.ipv4.ip_forward",
  *    "net/ipv4/ip_forward".  Segments are [a-z0-9_]+; only net.* unless
  *    VXT_SYSCTL_ANY_KEY is given;
@@ -396,6 +403,7 @@ struct vxt_sysctl_list;
 int vxt_sysctl_show(struct vxt_ctx *ctx, const char *const *keys,
                     const char *const *ifaces, unsigned int flags,
                     struct vxt_sysctl_list **out);
+struct vxt_sysctl_list *vxt_sysctl_list_ref(struct vxt_sysctl_list *l);
 struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l);
 unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l);
 /* Interface, "all", "default", or "" for plain keys. */
@@ -420,7 +428,8 @@ int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
 /* ---- requests: vxlantune sysctl set / render ------------------------- */
 struct vxt_sysctl_req;
 int vxt_sysctl_req_new(struct vxt_sysctl_req **out);
-struct vxt_sysctl_req *vxt_sysctl_req_free(struct vxt_sysctl_req *req);
+struct vxt_sysctl_req *vxt_sysctl_req_ref(struct vxt_sysctl_req *req);
+struct vxt_sysctl_req *vxt_sysctl_req_unref(struct vxt_sysctl_req *req);
 /* Add "key = value".  A short conf key ("rp_filter") needs ifaces
  * (selectors, copied); plain keys and full conf keys must have none.
  * Only NULL, empty and overlong (> 255 bytes) strings are refused here
@@ -432,19 +441,27 @@ int vxt_sysctl_req_add(struct vxt_sysctl_req *req, const char *key,
 int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assignment,
                                   const char *const *ifaces);
 unsigned int vxt_sysctl_req_count(const struct vxt_sysctl_req *req);
+/* Whether key (or "KEY=VALUE") is a short conf key that takes interface
+ * selectors ("rp_filter", "ipv6.accept_ra": 1) or one that names its own
+ * object (full conf keys, plain keys: 0); -EINVAL if it is malformed. */
+int vxt_sysctl_key_takes_ifaces(const char *key);
 
 /* Validate req without touching anything: key syntax, net.* (unless
  * VXT_SYSCTL_ANY_KEY), that the key exists, interface names and globs,
  * values (printable, one line; integer ranges where known, e.g. rp_filter
- * 0..2), and that no file is given two different values.  Returns 0 or
- * -EINVAL/-ENOENT/-ENODEV/-EPERM with a message naming the item. */
+ * 0..2), that no file is given two different values, and that every
+ * write can succeed here (as vxt_sysctl_set checks it).  Returns 0 or
+ * -EINVAL/-ENOENT/-ENODEV/-EPERM/-EROFS with a message naming the item. */
 int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                          unsigned int flags);
 
 /* Apply req (flags: VXT_DRY_RUN, VXT_SYSCTL_ANY_KEY).  The whole request
- * is validated and every glob resolved first: a bad request writes nothing.
- * Then each file is opened once, read, written only if it differs, re-read;
- * the report (area VXT_AREA_SYSCTL) has one entry per file: object =
+ * is validated, every glob resolved and every write checked first (values,
+ * read-only keys, read-only /proc/sys, privilege: uid 0 or CAP_NET_ADMIN
+ * in the network namespace): a request with any write that cannot succeed
+ * changes nothing, also with VXT_DRY_RUN, which fails the same way.  Then
+ * each file is read, written only if it differs, read back; the report
+ * (area VXT_AREA_SYSCTL) has one entry per file: object =
  * interface/"all"/"default" or "" for plain keys, key = full key (as
  * vxt_sysctl_list_key), via = the key as the caller wrote it, status
  * changed/unchanged/fixed (the kernel kept another value)/gone (the
@@ -454,19 +471,9 @@ int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * Values out of a known range give -ERANGE.  Writing conf/all/forwarding
  * (IPv4, IPv6) or ipv6 all/disable_ipv6 makes the kernel rewrite every
  * interface too: combine those with per-interface values knowingly.
- * Fails (-EPERM, nothing written) when the first write is refused for lack
- * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
- * when /proc/sys is read-only.
- * Current values of IPv4 keys may come from one rtnetlink dump instead of
- * the files (RTM_GETNETCONF, RTM_GETLINK), taken after validation; writes
- * always go through /proc/sys.  After the first successful write, a run
- * of at least 64 files of one key on interfaces is written by this thread
- * and one more (pthreads, when two CPUs are usable), each file still its
- * own open/write/close; the helper runs with all signals blocked, touches
- * neither ctx nor the report, and has ended when this returns.  The
- * context rule is unchanged: one context per thread, calls on it from one
- * thread at a time.  (vxt_sysctl_show may use the same helper to name the
- * interfaces of a big dump.) */
+ * -EPERM without privilege or for a read-only key, -EROFS for what cannot
+ * be written while /proc/sys is read-only; the message names the key, the
+ * reason and the fix. */
 int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                    unsigned int flags, struct vxt_report **report);
 
@@ -486,7 +493,6 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 /* ===================================================================== */
 /* Policy, apply, snapshot/restore, watch                                */
 /* ===================================================================== */
-/* @@POLICY@@ */
 /* A policy says which interfaces get which offload features and which
  * sysctls.  Interfaces are chosen by selectors: "underlay" (found with the
  * policy's underlay method, see vxt_underlay_detect), "vxlan" (the VXLAN
@@ -496,6 +502,12 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * documented in vxlantune(8) and examples/vxlantune.conf), a preset, or are
  * built with the functions below. */
 struct vxt_policy;
+
+/* The default VXLAN class, i < vxt_vxlan_default_count(); NULL out of
+ * range.  Devices the CNIs create: vxlan.calico, vxlan-v6.calico,
+ * flannel.1, cilium_vxlan. */
+unsigned int vxt_vxlan_default_count(void);
+const char *vxt_vxlan_default(unsigned int i);
 
 /* An empty policy (VXLAN class = the default list, no underlay method). */
 int vxt_policy_new(struct vxt_policy **out);
@@ -512,8 +524,10 @@ int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_pol
  * and every interface) and "checksum" (tx-checksum-ip-generic off on the
  * VXLAN devices).  -EINVAL for another name. */
 int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy **out);
-/* The policy-file text of a preset (static), or NULL; names by index. */
+/* The policy-file text of a preset (static), or NULL. */
 const char *vxt_preset_text(const char *name);
+/* The presets' names, i < vxt_preset_count(); NULL out of range. */
+unsigned int vxt_preset_count(void);
 const char *vxt_preset_name(unsigned int i);
 
 /* Builders.  -EINVAL for a malformed argument, -ENOMEM. */
@@ -537,25 +551,34 @@ unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
  * every feature word.  -EINVAL with a message naming the problem. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
+enum vxt_policy_flags {
+	/* Selectors that are plain interface names must name an existing
+	 * interface (-ENODEV naming it) instead of waiting for it to appear:
+	 * for one-off runs, where a typo should fail rather than do nothing. */
+	VXT_POLICY_NAMES_EXIST = 1 << 9,
+};
+
 /* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  An underlay that
- * cannot be found is a failed entry (object "underlay"), not an error: the
- * rest still applies.  flags: VXT_DRY_RUN. */
+ * features rule by rule, then sysctls; one report.  Named interfaces that
+ * do not exist are skipped (a policy may name devices a CNI creates later)
+ * unless VXT_POLICY_NAMES_EXIST is given.  An underlay that cannot be
+ * found is a failed entry (object "underlay"), not an error: the rest
+ * still applies.  flags: VXT_DRY_RUN, VXT_POLICY_NAMES_EXIST. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 
-/* Snapshot: the current state of everything the policy touches, as JSON
- * text (malloc'd; free() it).  Restore puts a snapshot back (validated
+/* Take a snapshot: the current state of everything the policy touches, as
+ * JSON text (malloc'd; free() it).  Restore puts a snapshot back (validated
  * first; nothing changes if it is malformed), with a report; interfaces
  * that no longer exist are "gone".  flags: VXT_DRY_RUN. */
-int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
+int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
 int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
                          struct vxt_report **report);
 
-/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
- * the policy to every selected interface that appears, is re-created or
- * changes; new interfaces also get the policy's sysctls.  No polling.  On
- * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
+/* The watcher: applies the policy to every selected interface that
+ * appears, is re-created or changes, as the kernel announces it (no
+ * polling); new interfaces also get the policy's sysctls.  When
+ * announcements were lost it re-applies everything.  Drive it from your own poll
  * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
  * vxt_watch_run().  The watcher does not apply anything until called: call
  * vxt_watch_resync() first to apply the whole policy. */
@@ -583,7 +606,6 @@ const char *vxt_watch_underlay(const struct vxt_watch *w);
 /* ===================================================================== */
 /* Health checks                                                         */
 /* ===================================================================== */
-/* @@HEALTH@@ */
 
 /* ---- Active probes ---------------------------------------------------
  * One probe sends one request to a peer and waits for the answer until a
@@ -600,6 +622,12 @@ enum vxt_probe_kind {
 	VXT_PROBE_UDP = 2,   /* UDP datagram that the peer echoes back */
 	VXT_PROBE_DNS = 3,   /* DNS query (A record) over UDP */
 	VXT_PROBE_LARGE = 4, /* ICMP echo of a given IP packet size, DF set */
+	/* Against a vxlantune responder (doc/responder.md): */
+	VXT_PROBE_BULK_OUT = 5, /* one TCP flow of N bytes to the peer */
+	VXT_PROBE_BULK_IN = 6,  /* one TCP flow of N bytes from the peer */
+	VXT_PROBE_UDP_OUT = 7,  /* UDP with a checksum there, none back: tests
+	                         * only the way to the peer */
+	VXT_PROBE_UDP_IN = 8,   /* UDP without a checksum there, one back */
 };
 
 enum vxt_probe_outcome {
@@ -611,6 +639,8 @@ enum vxt_probe_outcome {
 	                            * needed" / "packet too big" came back */
 	VXT_PROBE_ERROR = 5,       /* could not probe (vxt_probe_errno() says why,
 	                            * e.g. EPERM: no CAP_NET_RAW and no ping socket) */
+	VXT_PROBE_STALLED = 6,     /* bulk: connected, then no progress for the
+	                            * timeout (vxt_probe_bytes(): how far it got) */
 };
 
 struct vxt_probe; /* the result of one probe */
@@ -635,6 +665,16 @@ int vxt_probe_dns(struct vxt_ctx *ctx, const char *server, unsigned int port,
  * underlay), sent with DF set regardless of any cached path MTU. */
 int vxt_probe_large(struct vxt_ctx *ctx, const char *peer, unsigned int size,
                     int timeout_ms, struct vxt_probe **out);
+
+/* Against a vxlantune responder on port (0: VXT_RESPONDER_PORT): */
+/* One TCP flow of bytes (1..VXT_RESPONDER_MAX_BULK) to (out) or from the
+ * peer; the timeout is the longest time without progress after the
+ * handshake (a stall), the whole transfer may take 10 times as long. */
+int vxt_probe_bulk(struct vxt_ctx *ctx, const char *peer, unsigned int port, bool out,
+                   unsigned int bytes, int timeout_ms, struct vxt_probe **out_probe);
+/* One-way UDP tests (VXT_PROBE_UDP_OUT when out, else VXT_PROBE_UDP_IN). */
+int vxt_probe_udp_oneway(struct vxt_ctx *ctx, const char *peer, unsigned int port, bool out,
+                         int timeout_ms, struct vxt_probe **out_probe);
 
 struct vxt_probe *vxt_probe_ref(struct vxt_probe *p);
 struct vxt_probe *vxt_probe_unref(struct vxt_probe *p);
@@ -661,9 +701,14 @@ unsigned int vxt_probe_mtu(const struct vxt_probe *p);
 const char *vxt_probe_reporter(const struct vxt_probe *p);
 /* One sentence: "tcp 203.0.113.66:8080: timeout after 300 ms". */
 const char *vxt_probe_detail(const struct vxt_probe *p);
-/* "icmp", "tcp", "udp", "dns", "large"; "unknown" otherwise. */
+/* Bulk probes: bytes that got across (acknowledged by the peer when
+ * sending, received when receiving). */
+unsigned long long vxt_probe_bytes(const struct vxt_probe *p);
+/* "icmp", "tcp", "udp", "dns", "large", "bulk-out", "bulk-in", "udp-out",
+ * "udp-in"; "unknown" otherwise. */
 const char *vxt_probe_kind_name(int kind);
-/* "ok", "timeout", "refused", "unreachable", "too-big", "error"; "unknown". */
+/* "ok", "timeout", "refused", "unreachable", "too-big", "error",
+ * "stalled"; "unknown". */
 const char *vxt_probe_outcome_name(int outcome);
 
 /* ---- The health check ------------------------------------------------
@@ -694,6 +739,7 @@ const char *vxt_probe_outcome_name(int outcome);
  *   offload-state     checksum/segmentation offloads of the VXLAN devices
  *                     and the underlay, as evidence (info)
  *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
+ *   tcp-csum-errors   Tcp InCsumErrors did not rise during the check (error)
  *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
  *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
  *   probe-error       a probe could not be sent at all (error) */
@@ -712,7 +758,8 @@ const char *vxt_severity_name(int severity);
  * peers, 1000 ms per probe, the large probe sized to the VXLAN MTU. */
 struct vxt_check_opts;
 int vxt_check_opts_new(struct vxt_check_opts **out);
-struct vxt_check_opts *vxt_check_opts_free(struct vxt_check_opts *o);
+struct vxt_check_opts *vxt_check_opts_ref(struct vxt_check_opts *o);
+struct vxt_check_opts *vxt_check_opts_unref(struct vxt_check_opts *o);
 /* Compare offloads and sysctls with p (a reference is taken; NULL: no
  * policy, those findings are skipped). */
 int vxt_check_opts_set_policy(struct vxt_check_opts *o, struct vxt_policy *p);
@@ -734,6 +781,15 @@ int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigne
 int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */
 int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size);
+/* With no TCP and no UDP port set, each peer is probed through its
+ * vxlantune responder (doc/responder.md) on this port (default
+ * VXT_RESPONDER_PORT; 0: no responder): TCP connect, UDP echo, each
+ * direction alone, a bulk flow each way, plain TCP to its underlay, and its
+ * counters before and after, which localize the fault. */
+int vxt_check_opts_set_responder_port(struct vxt_check_opts *o, unsigned int port);
+/* Bytes of each bulk flow (default 1 MiB, at most VXT_RESPONDER_MAX_BULK;
+ * 0: no bulk probe). */
+int vxt_check_opts_set_bulk_size(struct vxt_check_opts *o, unsigned int bytes);
 
 /* The verdict, most specific first (see vxt_check_summary for the text). */
 enum vxt_verdict {
@@ -744,9 +800,11 @@ enum vxt_verdict {
 	VXT_VERDICT_MTU = 4,         /* small probes pass, the large one fails */
 	VXT_VERDICT_UNREACHABLE = 5, /* nothing passes */
 	VXT_VERDICT_PARTIAL = 6,     /* some probes fail in another pattern */
+	VXT_VERDICT_INCOMPLETE = 7,  /* nothing wrong seen, but probes could not run */
+	VXT_VERDICT_SEGMENTATION = 8, /* small packets pass, a bulk flow stalls */
 };
 /* "healthy", "warnings", "local-errors", "overlay-data-path", "mtu",
- * "unreachable", "partial"; "unknown" otherwise. */
+ * "unreachable", "partial", "incomplete", "segmentation"; "unknown". */
 const char *vxt_verdict_name(int verdict);
 
 /* Run the check.  Returns 0 and *out whatever the node's state (a broken
@@ -759,13 +817,20 @@ struct vxt_check *vxt_check_ref(struct vxt_check *c);
 struct vxt_check *vxt_check_unref(struct vxt_check *c);
 
 int vxt_check_verdict(const struct vxt_check *c); /* enum vxt_verdict */
-/* 0 healthy, 1 warnings, 2 unhealthy (what the CLI exits with). */
+/* As monitoring plugins exit: 0 OK (healthy), 1 WARNING (warnings), 3
+ * UNKNOWN (incomplete: probes could not run), 2 CRITICAL (any other
+ * verdict).  The CLI exits with it. */
 int vxt_check_status(const struct vxt_check *c);
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN" (also for out-of-range values). */
+const char *vxt_check_status_name(int status);
 /* One sentence: "ICMP passes but TCP/UDP fail: the overlay data path drops
  * TCP/UDP: suspect checksum/segmentation offloads, rp_filter or MTU". */
 const char *vxt_check_summary(const struct vxt_check *c);
-/* A command to try first, or "". */
-const char *vxt_check_remedy(const struct vxt_check *c);
+/* The changes the verdict recommends, most useful first (none when there
+ * is nothing to change).  Borrowed: valid while c lives. */
+struct vxt_remedy;
+unsigned int vxt_check_remedy_count(const struct vxt_check *c);
+const struct vxt_remedy *vxt_check_remedy(const struct vxt_check *c, unsigned int i);
 /* Evidence lines behind the verdict (probe results, counter deltas,
  * findings it rests on). */
 unsigned int vxt_check_evidence_count(const struct vxt_check *c);
@@ -782,23 +847,134 @@ int vxt_check_finding_severity(const struct vxt_check *c, unsigned int i);
 /* Interface, sysctl key, counter or peer the finding is about ("" if none). */
 const char *vxt_check_finding_object(const struct vxt_check *c, unsigned int i);
 const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i);
-/* A command a person can paste ("" when there is nothing to do). */
-const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i);
+/* The changes that fix the finding (none when there is nothing to change
+ * or the cause is not a setting).  Borrowed. */
+unsigned int vxt_check_finding_remedy_count(const struct vxt_check *c, unsigned int i);
+const struct vxt_remedy *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i,
+                                                  unsigned int j);
 /* Number of findings of at least this severity. */
 unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity);
+
+/* ---- Remedies: one change on one node, as data (the CLI renders them as
+ * commands; a later apply step can make them).
+ *   feature  device, key = ethtool feature name, value "on"/"off"
+ *   sysctl   device = interface for a per-interface key (key "rp_filter"),
+ *            "" for a full key (key "net.ipv4.ip_forward"); value
+ *   link     device, key "mtu" (value the MTU) or "up" (value "1")
+ *   policy   key "preset" or "config", value the preset name or file */
+enum vxt_remedy_kind {
+	VXT_REMEDY_FEATURE = 0,
+	VXT_REMEDY_SYSCTL = 1,
+	VXT_REMEDY_LINK = 2,
+	VXT_REMEDY_POLICY = 3,
+};
+enum vxt_node {
+	VXT_NODE_THIS = 0, /* the node the check runs on */
+	VXT_NODE_PEER = 1, /* the peer's node (vxt_remedy_peer: its address) */
+};
+int vxt_remedy_node(const struct vxt_remedy *r);   /* enum vxt_node */
+int vxt_remedy_kind(const struct vxt_remedy *r);   /* enum vxt_remedy_kind */
+const char *vxt_remedy_peer(const struct vxt_remedy *r); /* "" for this node */
+const char *vxt_remedy_device(const struct vxt_remedy *r);
+const char *vxt_remedy_key(const struct vxt_remedy *r);
+const char *vxt_remedy_value(const struct vxt_remedy *r);
+/* "feature", "sysctl", "link", "policy"; "this", "peer"; "unknown". */
+const char *vxt_remedy_kind_name(int kind);
+const char *vxt_node_name(int node);
 
 /* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
  * dns).  Borrowed: valid while c lives. */
 unsigned int vxt_check_probe_count(const struct vxt_check *c);
 const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i);
 
+/* True for a probe sent to the peer's underlay address (plain, not
+ * through the overlay). */
+bool vxt_check_probe_underlay(const struct vxt_check *c, unsigned int i);
+
+/* ---- Localization, per peer (in the order added) ---------------------
+ * With a responder on the peer the check tests each direction alone and
+ * reads both nodes' counters: a direction is ok, breaks checksums, stalls
+ * bulk flows (segmentation offload) or fails without counter evidence.
+ * The fault is on the transmit path of the node that sends the broken
+ * direction: this node (this -> peer), the peer, both. */
+enum vxt_path_state {
+	VXT_PATH_UNKNOWN = 0,      /* not tested (no responder) */
+	VXT_PATH_OK = 1,
+	VXT_PATH_CHECKSUM = 2,     /* bad checksums counted by the receiver */
+	VXT_PATH_SEGMENTATION = 3, /* small packets pass, a bulk flow stalls */
+	VXT_PATH_FAILS = 4,        /* lost without a counter saying why */
+};
+enum vxt_fault {
+	VXT_FAULT_UNKNOWN = 0, VXT_FAULT_NONE = 1, VXT_FAULT_THIS = 2, VXT_FAULT_PEER = 3,
+	VXT_FAULT_BOTH = 4,
+};
+unsigned int vxt_check_peer_count(const struct vxt_check *c);
+const char *vxt_check_peer_address(const struct vxt_check *c, unsigned int k);
+/* A responder was probed / it answered (before and after the probes). */
+bool vxt_check_peer_asked(const struct vxt_check *c, unsigned int k);
+bool vxt_check_peer_responder(const struct vxt_check *c, unsigned int k);
+/* The peer's counters, same indices and names as this node's; -1 when the
+ * responder did not answer or lacks the counter. */
+long long vxt_check_peer_counter_before(const struct vxt_check *c, unsigned int k, unsigned int i);
+long long vxt_check_peer_counter_after(const struct vxt_check *c, unsigned int k, unsigned int i);
+/* The underlay the peer's responder reported, or "". */
+const char *vxt_check_peer_underlay(const struct vxt_check *c, unsigned int k);
+int vxt_check_peer_out(const struct vxt_check *c, unsigned int k);  /* enum vxt_path_state */
+int vxt_check_peer_in(const struct vxt_check *c, unsigned int k);   /* enum vxt_path_state */
+int vxt_check_peer_fault(const struct vxt_check *c, unsigned int k); /* enum vxt_fault */
+/* One paragraph: what is known and what is not. */
+const char *vxt_check_peer_explanation(const struct vxt_check *c, unsigned int k);
+/* "unknown", "ok", "checksum", "segmentation", "fails";
+ * "unknown", "none", "this", "peer", "both". */
+const char *vxt_path_state_name(int state);
+const char *vxt_fault_name(int fault);
+
 /* Kernel counters read before and after the probes: "Udp:InCsumErrors",
- * "Udp:RcvbufErrors", "Udp:InErrors", "TcpExt:IPReversePathFilter".
+ * "Udp:RcvbufErrors", "Udp:InErrors", "TcpExt:IPReversePathFilter",
+ * "Tcp:InCsumErrors", "Tcp:InErrs".
  * Values are -1 when the kernel does not have the counter. */
 unsigned int vxt_check_counter_count(const struct vxt_check *c);
 const char *vxt_check_counter_name(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_before(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i);
+
+/* ---- The responder --------------------------------------------------
+ * The peer side of the check, one per node: answers the check's TCP, UDP
+ * and bulk-transfer probes on the addresses it listens on (the node's
+ * overlay address) and reports the node's checksum-error counters when
+ * asked (protocol "VXT1": doc/responder.md).  Read-only: it changes nothing
+ * on the node.  Bounded: at most 64 connections (4 per client address),
+ * 50 requests/s per client address (burst 100), fixed buffers, idle
+ * connections closed after 5 s; a malformed request is dropped and logged
+ * once per client address (LOG_WARNING through the context's log).
+ * Run it in a poll loop: poll vxt_responder_fd() for POLLIN with
+ * vxt_responder_timeout_ms() as the timeout, then vxt_responder_dispatch(),
+ * which never blocks. */
+#define VXT_RESPONDER_PORT 9475              /* TCP and UDP */
+#define VXT_RESPONDER_MAX_BULK (16u << 20)    /* bytes of one bulk transfer */
+struct vxt_responder;
+/* port 0: VXT_RESPONDER_PORT.  Listens nowhere until vxt_responder_listen. */
+int vxt_responder_new(struct vxt_ctx *ctx, unsigned int port, struct vxt_responder **out);
+struct vxt_responder *vxt_responder_ref(struct vxt_responder *r);
+struct vxt_responder *vxt_responder_unref(struct vxt_responder *r);
+/* Listen on a numeric address (TCP and UDP on the responder's port).  The
+ * address need not exist yet (the CNI may add it later).  -EINVAL for a
+ * malformed address, -EADDRINUSE, -E2BIG after 16 addresses. */
+int vxt_responder_listen(struct vxt_responder *r, const char *addr);
+/* This node's underlay interface and address, reported with the counters
+ * (a remedy for the peer names its device; the prober tests plain
+ * underlay traffic to the address); "" or NULL: not reported. */
+int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname, const char *address);
+int vxt_responder_fd(const struct vxt_responder *r);
+unsigned int vxt_responder_port(const struct vxt_responder *r);
+/* Milliseconds until an idle connection must be closed, -1 if none. */
+int vxt_responder_timeout_ms(const struct vxt_responder *r);
+/* Handle what is ready (never blocks).  0, or -errno if epoll failed. */
+int vxt_responder_dispatch(struct vxt_responder *r);
+/* Requests answered, malformed ones dropped, requests over a limit. */
+unsigned long vxt_responder_answered(const struct vxt_responder *r);
+unsigned long vxt_responder_dropped(const struct vxt_responder *r);
+unsigned long vxt_responder_limited(const struct vxt_responder *r);
 
 /* The result in the Prometheus text exposition format (node_exporter's
  * textfile collector): vxlantune_check_status{check,object} (0 ok/info,

@@ -55,7 +55,8 @@ int cli_fail(struct vxt_ctx *ctx, int rc)
 static void log_stderr(struct vxt_ctx *ctx, int prio, const char *file, int line,
                        const char *fn, const char *format, va_list args)
 {
-	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_INFO ? "info" : "debug");
+	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_WARNING ? "warning"
+	                                   : prio <= LOG_INFO ? "info" : "debug");
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }
@@ -90,4 +91,15 @@ bool cli_parse_onoff(const char *s, bool *on)
 		return true;
 	}
 	return false;
+}
+
+const char *cli_preset_names(void)
+{
+	static char names[256];
+	size_t used = 0;
+	names[0] = '\0';
+	for (unsigned int i = 0; i < vxt_preset_count() && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+		                         vxt_preset_name(i));
+	return names;
 }

@@ -39,7 +39,6 @@ VXT_OUT(struct vxt_underlay)
 VXT_OUT(struct vxt_probe)
 VXT_OUT(struct vxt_check_opts)
 VXT_OUT(struct vxt_check)
-/* @@SWIG_OUT@@ */
 
 /* malloc'd text out-parameters become str (and are freed). */
 %typemap(in, numinputs=0) char **text (char *tmp = NULL), char **json (char *tmp = NULL) { $1 = &tmp; }
@@ -100,6 +99,7 @@ VXT_OUT(struct vxt_check)
  * otherwise let win. */
 %rename(vxt_probe_get_kind) vxt_probe_kind(const struct vxt_probe *);
 %rename(vxt_probe_get_outcome) vxt_probe_outcome(const struct vxt_probe *);
+%rename(vxt_remedy_get_kind) vxt_remedy_kind(const struct vxt_remedy *);
 
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;
@@ -119,7 +119,7 @@ VXT_OUT(struct vxt_check)
 %thread vxt_sysctl_render;
 %thread vxt_policy_check;
 %thread vxt_policy_apply;
-%thread vxt_policy_snapshot;
+%thread vxt_snapshot_take;
 %thread vxt_snapshot_restore;
 %thread vxt_watch_new;
 %thread vxt_watch_resync;
@@ -133,6 +133,5 @@ VXT_OUT(struct vxt_check)
 %thread vxt_probe_dns;
 %thread vxt_probe_large;
 %thread vxt_check_run;
-/* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"
