@@ -198,11 +198,14 @@ static void token(char *buf, size_t len)
 static void exchange(struct vxt_probe *p, const struct vxt_peer *pp, const char *op,
                      bool tx_nocheck, char *reply, size_t rlen)
 {
-	char req[80], tok[24];
+	char req[300], tok[24];
 	token(tok, sizeof(tok));
 	struct line_match m;
 	snprintf(m.want, sizeof(m.want), "VXT1 %s %s", op, tok);
-	snprintf(req, sizeof(req), "%s\n", m.want);
+	/* COUNTERS is padded to 256 bytes: the responder's answer is never
+	 * longer than the request (doc/responder.md). */
+	int pad = !strcmp(op, "COUNTERS") ? 256 - 1 : 0;
+	snprintf(req, sizeof(req), "%-*s\n", pad, m.want);
 	long long t0 = vxt_mono_us(), deadline = t0 + (long long)p->timeout_ms * 1000;
 	p->method = "udp";
 	p->size = (unsigned int)strlen(req);
