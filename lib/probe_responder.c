@@ -123,34 +123,17 @@ int vxt_probe_bulk(struct vxt_ctx *ctx, const char *peer, unsigned int port, boo
 		return r;
 	p->method = "tcp";
 	p->size = bytes;
-	long long t0 = vxt_mono_us(), deadline = t0 + (long long)timeout_ms * 1000;
-	int fd = socket(pp.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		vxt_probe_finish_setup(p, errno);
-		*out_probe = p;
-		return 0;
+	long long t0 = vxt_mono_us();
+	int fd, err = vxt_probe_connect(p, &pp, t0 + (long long)timeout_ms * 1000, &fd);
+	if (fd >= 0) {
+		if (!err) {
+			p->handshake = true;
+			err = transfer(p, fd, out, bytes);
+		}
+		long long rtt = vxt_mono_us() - t0;
+		close(fd);
+		vxt_probe_finish(p, err, rtt);
 	}
-	vxt_probe_recverr(fd, pp.family);
-	int err = 0;
-	if (connect(fd, (struct sockaddr *)&pp.sa, pp.len) < 0 && (err = errno) == EINPROGRESS) {
-		int ev = vxt_wait_fd(fd, POLLOUT, deadline);
-		socklen_t el = sizeof(err);
-		if (ev == 0)
-			err = ETIMEDOUT;
-		else if (ev < 0)
-			err = -ev;
-		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-			err = errno;
-	}
-	if (!err) {
-		p->handshake = true;
-		err = transfer(p, fd, out, bytes);
-	} else if (err != ETIMEDOUT) {
-		vxt_probe_read_errqueue(fd, p);
-	}
-	long long rtt = vxt_mono_us() - t0;
-	close(fd);
-	vxt_probe_finish(p, err, rtt);
 	*out_probe = p;
 	return 0;
 }

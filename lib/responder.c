@@ -530,10 +530,9 @@ static void on_conn(struct vxt_responder *r, struct conn *k, uint32_t ev)
 			ssize_t n = recv(k->fd, k->state == C_HEADER ? k->hdr + k->nhdr : buf, want,
 			                 MSG_DONTWAIT | (k->state == C_HEADER ? MSG_PEEK : 0));
 			if (n == 0) {
+				/* A bulk flow the prober gave up on is not malformed. */
 				if (k->state == C_HEADER && k->nhdr)
 					malformed(r, k->cl, "TCP", "closed inside the request line");
-				else if (k->state == C_PUT)
-					r->dropped++;
 				conn_close(r, k);
 				return;
 			}
@@ -641,10 +640,7 @@ int vxt_responder_dispatch(struct vxt_responder *r)
 	/* Idle connections: a client that stopped sending or reading. */
 	long long now = vxt_mono_us();
 	for (unsigned int i = 0; i < MAX_CONNS; i++)
-		if (r->conns[i].fd >= 0 && now - r->conns[i].last_us >= IDLE_US) {
-			if (r->conns[i].state != C_HEADER || r->conns[i].nhdr)
-				r->dropped++;
+		if (r->conns[i].fd >= 0 && now - r->conns[i].last_us >= IDLE_US)
 			conn_close(r, &r->conns[i]);
-		}
 	return 0;
 }
