@@ -35,6 +35,11 @@ int cli_ctx_new(struct vxt_ctx **ctx);
 void cli_print_json(json_object *obj);
 /* The library's preset names, "calico-incident, checksum" (static). */
 const char *cli_preset_names(void);
+/* A port 1..65535 (sets *port). */
+bool cli_parse_port(const char *s, long *port);
+/* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
+ * after printing why. */
+int cli_signalfd(const char *cmd, bool hup);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 
