@@ -148,7 +148,7 @@ lab_nic tnl-gso both
 for n in n1 n2; do lab_exec "$n" "$V" offloads set vxlan.calico tx-checksum-ip-generic on tso on >/dev/null; done
 run "lab.sh nic tnl-gso both; vxlantune offloads set vxlan.calico tx-checksum-ip-generic on tso on   (both nodes)"
 clients bulk
-CHECK_TIMEOUT=300 check "tunnel segmentation lost"
+check "tunnel segmentation lost"
 on n2 offloads set u2 tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off
 on n1 offloads set u1 tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off
 clients bulk
