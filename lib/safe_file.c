@@ -240,7 +240,7 @@ int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned in
 				              msg);
 			else
 				vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__,
-				        "warning: %s: another user could change what root applies "
+				        "%s: another user could change what root applies "
 				        "(chown root, chmod go-w)", msg);
 		}
 	}
