@@ -780,6 +780,10 @@ int vxt_check_opts_set_tcp_port(struct vxt_check_opts *o, unsigned int port); /*
 int vxt_check_opts_set_udp_port(struct vxt_check_opts *o, unsigned int port); /* 0: none */
 /* One DNS query to server (numeric address; port 0 = 53). */
 int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigned int port);
+/* The same from one string as users write it: "SERVER", "SERVER:PORT"
+ * (IPv4), "[SERVER]" or "[SERVER]:PORT" (IPv6), or a bare IPv6 address.
+ * -EINVAL for anything else. */
+int vxt_check_opts_set_dns_spec(struct vxt_check_opts *o, const char *spec);
 /* Per probe, 1..600000 ms. */
 int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */

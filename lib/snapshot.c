@@ -10,6 +10,7 @@
 
 #include <fnmatch.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -148,8 +149,11 @@ int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **
 	if (rc < 0) {
 		free(*text);
 		*text = NULL;
-		return vxt_fail_prefix(ctx, rc, "refused: restore could not put this state back (fix "
-		                       "the value first, or leave it out of the policy)");
+		char why[sizeof(ctx->errmsg)];
+		const char *m = ctx->errmsg;
+		snprintf(why, sizeof(why), "%s", !strncmp(m, "snapshot: ", 10) ? m + 10 : m);
+		return vxt_fail(ctx, rc, "snapshot refused, nothing saved: restore could not put this "
+		                "state back: %s (fix the value first, or leave it out of the policy)", why);
 	}
 	return 0;
 }

@@ -127,30 +127,6 @@ static bool parse_uint(const char *s, long min, long max, long *out)
 	return true;
 }
 
-/* SERVER, SERVER:PORT (IPv4) or [SERVER]:PORT; a bare IPv6 address has no port. */
-static bool parse_dns(const char *arg, char *server, size_t len, long *port)
-{
-	*port = 0;
-	const char *colon = strrchr(arg, ':');
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (!close || (size_t)(close - arg - 1) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(close - arg - 1), arg + 1);
-		return !close[1] || (close[1] == ':' && parse_uint(close + 2, 1, 65535, port));
-	}
-	if (colon && strchr(arg, ':') == colon) {
-		if ((size_t)(colon - arg) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(colon - arg), arg);
-		return parse_uint(colon + 1, 1, 65535, port);
-	}
-	if (strlen(arg) >= len)
-		return false;
-	snprintf(server, len, "%s", arg);
-	return true;
-}
-
 static const char *status_name(int st)
 {
 	return st == 0 ? "healthy" : st == 1 ? "warnings" : "unhealthy";
@@ -396,10 +372,7 @@ int cmd_check(int argc, char **argv)
 			ret = cli_usage("check", "--peer '%s': give a numeric IPv4 or IPv6 address "
 			                         "(no names: nothing is looked up)", peers[i]);
 	if (ret == EXIT_DONE && dns) {
-		char server[128];
-		long port = 0;
-		if (!parse_dns(dns, server, sizeof(server), &port) ||
-		    vxt_check_opts_set_dns(o, server, (unsigned int)port) < 0)
+		if (vxt_check_opts_set_dns_spec(o, dns) < 0)
 			ret = cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
 			                         "with a numeric address", dns);
 	}

@@ -238,7 +238,7 @@ int cmd_restore(int argc, char **argv)
 	                           : read_stdin(SNAPSHOT_FILE_MAX, &text, &len);
 	if (rd < 0) {
 		if (*vxt_ctx_errmsg(ctx))
-			cli_error("snapshot %s", vxt_ctx_errmsg(ctx));
+			cli_error("restore: %s", vxt_ctx_errmsg(ctx));
 		else
 			cli_error("%s: cannot read the snapshot: %s", path, strerror(-rd));
 		vxt_ctx_unref(ctx);

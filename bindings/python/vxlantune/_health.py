@@ -63,8 +63,8 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
     if udp_port:
         ok(raw.vxt_check_opts_set_udp_port(o, int(udp_port)), f"udp port {udp_port!r}")
     if dns:
-        server, _, port = str(dns).rpartition(":") if str(dns).count(":") == 1 else (dns, "", "")
-        ok(raw.vxt_check_opts_set_dns(o, server or dns, int(port) if port else 0), f"dns server {dns!r}")
+        # the library parses SERVER[:PORT] / [IPV6]:PORT, as for the CLI's --dns
+        ok(raw.vxt_check_opts_set_dns_spec(o, str(dns)), f"dns server {dns!r}")
     if timeout is not None:
         ok(raw.vxt_check_opts_set_timeout(o, int(float(timeout) * 1000)), f"timeout {timeout!r}")
     if policy is not None:
