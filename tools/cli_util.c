@@ -48,7 +48,7 @@ int cli_exit_for(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case 0: return EXIT_DONE;
-	case EINVAL: case ERANGE: case E2BIG: return EXIT_USAGE;
+	case EINVAL: case ERANGE: case E2BIG: case EISDIR: case EILSEQ: return EXIT_USAGE;
 	case ENODEV: case ENOENT: case ENXIO: return EXIT_NOTFOUND;
 	case EPERM: case EACCES: case EROFS: return EXIT_PERM;
 	default: return EXIT_SYSTEM;
