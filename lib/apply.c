@@ -107,7 +107,7 @@ int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p)
 	for (unsigned int i = 0; i < p->nfrules; i++)
 		if ((rc = vxt_feature_req_check(ctx, p->frules[i].req)) < 0)
 			return policy_fail(ctx, p, rc);
-	return 0;
+	return vxt_policy_check_conflicts(ctx, p, NULL);
 }
 
 static int append(struct vxt_report *dst, struct vxt_report *src)

@@ -109,5 +109,10 @@ int vxt_feature_req_resolve(struct vxt_ctx *ctx, const struct vxt_feature_req *r
                             const struct vxt_strset *names, struct vxt_resolved *out);
 void vxt_resolved_free(struct vxt_resolved *r);
 const char *vxt_feature_req_word(const struct vxt_feature_req *req, unsigned int i);
+/* Value of word i (true: on). */
+bool vxt_feature_req_on(const struct vxt_feature_req *req, unsigned int i);
+/* The kernel names a word stands for, as an fnmatch(3) pattern: ethtool's
+ * pattern for its legacy names ("tx" -> "tx-checksum-*"), else the word. */
+const char *vxt_feature_word_pattern(const char *word);
 
 #endif

@@ -9,6 +9,9 @@
 struct vxt_feature_rule {
 	char *selector;  /* "underlay", "vxlan", or one name/glob */
 	struct vxt_feature_req *req;
+	int *lines;      /* per word of req: its line in the policy file, 0 if
+	                    built in code (for messages about conflicts) */
+	unsigned int caplines;
 };
 
 /* Sysctl rule: KEY = VALUE for the interfaces of a selector (NULL for
@@ -44,6 +47,18 @@ bool vxt_policy_needs_underlay(const struct vxt_policy *p);
 int vxt_policy_expand(const struct vxt_policy *p, const char *selector,
                       const char *underlay, char ***globs, unsigned int *n);
 void vxt_strv_free(char **v);
+/* vxt_policy_add_feature() for the word on line `line` of the file. */
+int vxt_policy_add_feature_line(struct vxt_policy *p, const char *selector, const char *word,
+                                bool on, int line);
+
+/* policy_conflict.c: refuse two rules that give one feature of one
+ * interface two values.  underlay: the detected name, or NULL to leave
+ * the "underlay" rules out (at load time the underlay is not known yet).
+ * -EINVAL with a message naming both rules (file:line), else 0. */
+int vxt_policy_check_conflicts(struct vxt_ctx *ctx, const struct vxt_policy *p,
+                               const char *underlay);
+/* Could some string match both fnmatch(3) patterns? */
+bool vxt_glob_overlap(const char *a, const char *b);
 
 
 
