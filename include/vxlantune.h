@@ -553,12 +553,24 @@ int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int fla
                          struct vxt_report **report);
 
 /* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
- * the policy to every selected interface that appears, is re-created or
- * changes; new interfaces also get the policy's sysctls.  No polling.  On
- * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
- * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
- * vxt_watch_run().  The watcher does not apply anything until called: call
- * vxt_watch_resync() first to apply the whole policy. */
+ * the policy to every selected interface that appears, is renamed into a
+ * selector, is re-created or changes; new interfaces (and new names: a
+ * rename is a new device to the policy) also get the policy's sysctls.
+ * When the policy has underlay rules it also follows route and address
+ * notifications (RTNLGRP_IPV4_ROUTE, IPV6_ROUTE; IPV4_IFADDR, IPV6_IFADDR
+ * unless the method is default-route, where only default routes of the
+ * main table count), re-detects the underlay and applies the underlay
+ * rules to a new one.  No polling.  On overrun (ENOBUFS) it re-applies
+ * everything.
+ * Never in a loop: a device whose re-applies change something more than 4
+ * times within a second (another program sets it back) backs off: it is
+ * re-applied after 1 s, then 2, 4 ... up to every 60 s, until an apply
+ * finds nothing to change; entering and leaving back-off is logged once
+ * (LOG_WARNING).  Drive it from your own poll loop with vxt_watch_fd() +
+ * vxt_watch_dispatch(), waking up after vxt_watch_timeout() ms at the
+ * latest, or block in vxt_watch_run().  The watcher does not apply
+ * anything until called: call vxt_watch_resync() first to apply the whole
+ * policy. */
 struct vxt_watch;
 int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
                   struct vxt_watch **out);
@@ -579,6 +591,15 @@ unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
 unsigned long vxt_watch_events(const struct vxt_watch *w);
 /* The underlay the watcher currently applies to ("" if none). */
 const char *vxt_watch_underlay(const struct vxt_watch *w);
+/* Milliseconds until a backed-off device is due (call vxt_watch_dispatch()
+ * then, even without an event), -1 if none is waiting. */
+int vxt_watch_timeout(const struct vxt_watch *w);
+/* Devices backing off now: count, name, current delay, and since when
+ * (seconds since the epoch).  Out of range: NULL / 0 / -1. */
+unsigned int vxt_watch_backoff_count(const struct vxt_watch *w);
+const char *vxt_watch_backoff_ifname(const struct vxt_watch *w, unsigned int i);
+unsigned int vxt_watch_backoff_delay_ms(const struct vxt_watch *w, unsigned int i);
+long long vxt_watch_backoff_since(const struct vxt_watch *w, unsigned int i);
 
 /* ===================================================================== */
 /* Health checks                                                         */

@@ -57,6 +57,12 @@ void vxt_log(struct vxt_ctx *ctx, int prio, const char *file, int line,
 			vxt_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__,\
 			        __VA_ARGS__);                                \
 	} while (0)
+#define vxt_warn(ctx, ...)                                                   \
+	do {                                                                 \
+		if ((ctx)->log_priority >= LOG_WARNING)                      \
+			vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, \
+			        __VA_ARGS__);                                \
+	} while (0)
 #define vxt_info(ctx, ...)                                                   \
 	do {                                                                 \
 		if ((ctx)->log_priority >= LOG_INFO)                         \
