@@ -87,6 +87,9 @@ enum vxt_status {
 	VXT_STATUS_SIDE_EFFECT = 3, /* changed though not requested */
 	VXT_STATUS_GONE = 4,      /* the interface vanished meanwhile */
 	VXT_STATUS_FAILED = 5,    /* failed; see vxt_report_error() */
+	VXT_STATUS_ROLLED_BACK = 6, /* was changed, then put back (before = after
+	                             * again) because another write of the same
+	                             * apply failed: see the "failed" entries */
 };
 
 enum vxt_area {
@@ -118,10 +121,12 @@ int vxt_report_error(const struct vxt_report *r, unsigned int i);
 unsigned int vxt_report_count_status(const struct vxt_report *r, int status);
 /* Number of requests that were not met: a requested word none of whose
  * entries on an object ended at the requested value (ethtool's rule for
- * aliases: "tx on" is met if any tx-checksum-* took), or a failed entry.
+ * aliases: "tx on" is met if any tx-checksum-* took), or a failed or
+ * rolled-back entry.
  * The CLI exits 1 when this is not zero. */
 unsigned int vxt_report_unmet(const struct vxt_report *r);
-/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed". */
+/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed",
+ * "rolled-back". */
 const char *vxt_status_name(int status);
 
 /* ===================================================================== */
@@ -535,13 +540,32 @@ const char *vxt_policy_feature_rule_selector(const struct vxt_policy *p, unsigne
 unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
 
 /* Check the policy against the running kernel: underlay method syntax,
- * every feature word.  -EINVAL with a message naming the problem. */
+ * every feature word, and that no two feature rules give one feature of
+ * an interface two values ("[interface cali*] gro off" and "[interface
+ * cali1] gro on"; the underlay rules are compared once it is detected).
+ * -EINVAL with a message naming the problem (both rules, by file:line).
+ * Policy files are checked for such conflicts when they are loaded. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
-/* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  An underlay that
- * cannot be found is a failed entry (object "underlay"), not an error: the
- * rest still applies.  flags: VXT_DRY_RUN. */
+/* Apply: one plan for the whole policy first -- the underlay detected,
+ * every selector resolved against the live interfaces, every device's
+ * features read and the words of all rules that select it merged (rules
+ * that contradict each other are refused, see vxt_policy_check), every
+ * sysctl file resolved and checked for writability (read-only keys such
+ * as ipv4 mc_forwarding, read-only /proc/sys, CAP_NET_ADMIN), every
+ * feature change checked for CAP_NET_ADMIN.  If any of it cannot be done
+ * the call fails (-EPERM, -EROFS, -EINVAL ...) and nothing has changed; a
+ * dry run builds the same plan and fails the same way.  Then the plan is
+ * executed: the features of all devices in one batch, then the sysctls.
+ * When a write fails anyway (the kernel refuses a value, a SET), every
+ * change already made is put back from the before-values the plan read:
+ * those entries say VXT_STATUS_ROLLED_BACK, the write that failed says
+ * VXT_STATUS_FAILED (and an undo that did not take is a failed entry with
+ * via "rollback"); the call still returns 0 with that report.  A device
+ * that vanishes meanwhile is "gone", not a failure (nothing is rolled back
+ * for it).  An underlay that cannot be found is a failed entry (object
+ * "underlay") found while planning, not a failure of the writes: the rest
+ * still applies.  flags: VXT_DRY_RUN. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 

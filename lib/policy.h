@@ -62,11 +62,38 @@ bool vxt_glob_overlap(const char *a, const char *b);
 
 
 
-/* apply.c, for the watcher. */
+/* plan.c: the plan of a policy, computed before the first change.
+ * only: NULL for the whole policy, or the one interface the watcher
+ * handles; underlay: the name to use, or NULL to detect it; sysctls: plan
+ * the sysctl part too.  Fails (-errno, the context's message says why)
+ * when anything of it could not be done: nothing has changed then.  Free
+ * with vxt_policy_plan_free() even on failure. */
+#include "features.h"
+#include "sysctl.h"
+struct vxt_policy_plan {
+	char underlay[16];
+	struct vxt_report *found;     /* entries of planning (underlay not found) */
+	struct vxt_fplan features;    /* every device's features, merged rules */
+	bool has_features;
+	struct vxt_sysctl_req *sreq;
+	struct vxt_sysctl_plan sysctl;
+	bool has_sysctl;
+};
+int vxt_policy_plan_build(struct vxt_ctx *ctx, const struct vxt_policy *p, const char *only,
+                          const char *underlay, bool sysctls, unsigned int flags,
+                          struct vxt_policy_plan *pl);
+void vxt_policy_plan_free(struct vxt_policy_plan *pl);
+/* Prefix the context's message with the policy's name; returns rc. */
+int vxt_policy_fail(struct vxt_ctx *ctx, const struct vxt_policy *p, int rc);
+/* The policy's underlay now ("" if it needs none or none was found). */
+int vxt_policy_underlay_name(struct vxt_ctx *ctx, const struct vxt_policy *p, char name[16]);
+
+/* apply.c: execute a plan; for the watcher, the plan and execution of one
+ * interface, its entries appended to r. */
 struct vxt_report;
+int vxt_policy_plan_execute(struct vxt_ctx *ctx, struct vxt_policy_plan *pl, unsigned int flags,
+                            struct vxt_report **report);
 int vxt_policy_apply_interface(struct vxt_ctx *ctx, const struct vxt_policy *p,
                                const char *ifname, const char *underlay, bool sysctls,
                                unsigned int flags, struct vxt_report *r);
-/* The policy's underlay now ("" if it needs none or none was found). */
-int vxt_policy_underlay_name(struct vxt_ctx *ctx, const struct vxt_policy *p, char name[16]);
 #endif

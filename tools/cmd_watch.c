@@ -83,6 +83,8 @@ static void log_report(const struct vxt_report *r, const char *why)
 				printf(" %s failed (%s)", vxt_report_key(r, j), strerror(vxt_report_error(r, j)));
 			else if (st == VXT_STATUS_GONE)
 				printf(" gone");
+			else if (st == VXT_STATUS_ROLLED_BACK)
+				printf(" %s rolled back to %s", vxt_report_key(r, j), vxt_report_after(r, j));
 			else
 				printf(" %s %s->%s%s", vxt_report_key(r, j), vxt_report_before(r, j),
 				       vxt_report_after(r, j), st == VXT_STATUS_FIXED ? " [fixed]" : "");
