@@ -129,6 +129,9 @@ enum vxt_status {
 	VXT_STATUS_SIDE_EFFECT = 3, /* changed though not requested */
 	VXT_STATUS_GONE = 4,      /* the interface vanished meanwhile */
 	VXT_STATUS_FAILED = 5,    /* failed; see vxt_report_error() */
+	VXT_STATUS_ROLLED_BACK = 6, /* was changed, then put back (before = after
+	                             * again) because another write of the same
+	                             * apply failed: see the "failed" entries */
 };
 
 enum vxt_area {
@@ -160,10 +163,12 @@ int vxt_report_error(const struct vxt_report *r, unsigned int i);
 unsigned int vxt_report_count_status(const struct vxt_report *r, int status);
 /* Number of requests that were not met: a requested word none of whose
  * entries on an object ended at the requested value (ethtool's rule for
- * aliases: "tx on" is met if any tx-checksum-* took), or a failed entry.
+ * aliases: "tx on" is met if any tx-checksum-* took), or a failed or
+ * rolled-back entry.
  * The CLI exits 1 when this is not zero. */
 unsigned int vxt_report_unmet(const struct vxt_report *r);
-/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed". */
+/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed",
+ * "rolled-back". */
 const char *vxt_status_name(int status);
 
 /* ===================================================================== */
@@ -397,8 +402,11 @@ const char *vxt_underlay_explanation(const struct vxt_underlay *u);
 /* Sysctl                                                                */
 /* ===================================================================== */
 /* @@SYSCTL@@ */
-/* Values under /proc/sys, read and written with open/read/write/close (no
- * processes).  Two kinds of key:
+/* Values under /proc/sys, read from the files (no processes).  Written to
+ * the files, or, where /proc/sys is mounted read-only (a container that is
+ * not privileged), per-interface IPv4 values over rtnetlink; all, default,
+ * IPv6 and plain keys then cannot be set, and a request that needs them
+ * fails before anything changes.  Two kinds of key:
  *  - plain keys, dotted or slash form: "net.ipv4.ip_forward",
  *    "net/ipv4/ip_forward".  Segments are [a-z0-9_]+; only net.* unless
  *    VXT_SYSCTL_ANY_KEY is given;
@@ -474,19 +482,27 @@ int vxt_sysctl_req_add(struct vxt_sysctl_req *req, const char *key,
 int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assignment,
                                   const char *const *ifaces);
 unsigned int vxt_sysctl_req_count(const struct vxt_sysctl_req *req);
+/* Whether key (or "KEY=VALUE") is a short conf key that takes interface
+ * selectors ("rp_filter", "ipv6.accept_ra": 1) or one that names its own
+ * object (full conf keys, plain keys: 0); -EINVAL if it is malformed. */
+int vxt_sysctl_key_takes_ifaces(const char *key);
 
 /* Validate req without touching anything: key syntax, net.* (unless
  * VXT_SYSCTL_ANY_KEY), that the key exists, interface names and globs,
  * values (printable, one line; integer ranges where known, e.g. rp_filter
- * 0..2), and that no file is given two different values.  Returns 0 or
- * -EINVAL/-ENOENT/-ENODEV/-EPERM with a message naming the item. */
+ * 0..2), that no file is given two different values, and that every
+ * write can succeed here (as vxt_sysctl_set checks it).  Returns 0 or
+ * -EINVAL/-ENOENT/-ENODEV/-EPERM/-EROFS with a message naming the item. */
 int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                          unsigned int flags);
 
 /* Apply req (flags: VXT_DRY_RUN, VXT_SYSCTL_ANY_KEY).  The whole request
- * is validated and every glob resolved first: a bad request writes nothing.
- * Then each file is opened once, read, written only if it differs, re-read;
- * the report (area VXT_AREA_SYSCTL) has one entry per file: object =
+ * is validated, every glob resolved and every write checked first (values,
+ * read-only keys, read-only /proc/sys, privilege: uid 0 or CAP_NET_ADMIN
+ * in the network namespace): a request with any write that cannot succeed
+ * changes nothing, also with VXT_DRY_RUN, which fails the same way.  Then
+ * each file is read, written only if it differs, read back; the report
+ * (area VXT_AREA_SYSCTL) has one entry per file: object =
  * interface/"all"/"default" or "" for plain keys, key = full key (as
  * vxt_sysctl_list_key), via = the key as the caller wrote it, status
  * changed/unchanged/fixed (the kernel kept another value)/gone (the
@@ -496,19 +512,9 @@ int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * Values out of a known range give -ERANGE.  Writing conf/all/forwarding
  * (IPv4, IPv6) or ipv6 all/disable_ipv6 makes the kernel rewrite every
  * interface too: combine those with per-interface values knowingly.
- * Fails (-EPERM, nothing written) when the first write is refused for lack
- * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
- * when /proc/sys is read-only.
- * Current values of IPv4 keys may come from one rtnetlink dump instead of
- * the files (RTM_GETNETCONF, RTM_GETLINK), taken after validation; writes
- * always go through /proc/sys.  After the first successful write, a run
- * of at least 64 files of one key on interfaces is written by this thread
- * and one more (pthreads, when two CPUs are usable), each file still its
- * own open/write/close; the helper runs with all signals blocked, touches
- * neither ctx nor the report, and has ended when this returns.  The
- * context rule is unchanged: one context per thread, calls on it from one
- * thread at a time.  (vxt_sysctl_show may use the same helper to name the
- * interfaces of a big dump.) */
+ * -EPERM without privilege or for a read-only key, -EROFS for what cannot
+ * be written while /proc/sys is read-only; the message names the key, the
+ * reason and the fix. */
 int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                    unsigned int flags, struct vxt_report **report);
 
@@ -584,13 +590,32 @@ const char *vxt_policy_feature_rule_selector(const struct vxt_policy *p, unsigne
 unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
 
 /* Check the policy against the running kernel: underlay method syntax,
- * every feature word.  -EINVAL with a message naming the problem. */
+ * every feature word, and that no two feature rules give one feature of
+ * an interface two values ("[interface cali*] gro off" and "[interface
+ * cali1] gro on"; the underlay rules are compared once it is detected).
+ * -EINVAL with a message naming the problem (both rules, by file:line).
+ * Policy files are checked for such conflicts when they are loaded. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
-/* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  An underlay that
- * cannot be found is a failed entry (object "underlay"), not an error: the
- * rest still applies.  flags: VXT_DRY_RUN. */
+/* Apply: one plan for the whole policy first -- the underlay detected,
+ * every selector resolved against the live interfaces, every device's
+ * features read and the words of all rules that select it merged (rules
+ * that contradict each other are refused, see vxt_policy_check), every
+ * sysctl file resolved and checked for writability (read-only keys such
+ * as ipv4 mc_forwarding, read-only /proc/sys, CAP_NET_ADMIN), every
+ * feature change checked for CAP_NET_ADMIN.  If any of it cannot be done
+ * the call fails (-EPERM, -EROFS, -EINVAL ...) and nothing has changed; a
+ * dry run builds the same plan and fails the same way.  Then the plan is
+ * executed: the features of all devices in one batch, then the sysctls.
+ * When a write fails anyway (the kernel refuses a value, a SET), every
+ * change already made is put back from the before-values the plan read:
+ * those entries say VXT_STATUS_ROLLED_BACK, the write that failed says
+ * VXT_STATUS_FAILED (and an undo that did not take is a failed entry with
+ * via "rollback"); the call still returns 0 with that report.  A device
+ * that vanishes meanwhile is "gone", not a failure (nothing is rolled back
+ * for it).  An underlay that cannot be found is a failed entry (object
+ * "underlay") found while planning, not a failure of the writes: the rest
+ * still applies.  flags: VXT_DRY_RUN. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 
@@ -603,12 +628,24 @@ int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int fla
                          struct vxt_report **report);
 
 /* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
- * the policy to every selected interface that appears, is re-created or
- * changes; new interfaces also get the policy's sysctls.  No polling.  On
- * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
- * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
- * vxt_watch_run().  The watcher does not apply anything until called: call
- * vxt_watch_resync() first to apply the whole policy. */
+ * the policy to every selected interface that appears, is renamed into a
+ * selector, is re-created or changes; new interfaces (and new names: a
+ * rename is a new device to the policy) also get the policy's sysctls.
+ * When the policy has underlay rules it also follows route and address
+ * notifications (RTNLGRP_IPV4_ROUTE, IPV6_ROUTE; IPV4_IFADDR, IPV6_IFADDR
+ * unless the method is default-route, where only default routes of the
+ * main table count), re-detects the underlay and applies the underlay
+ * rules to a new one.  No polling.  On overrun (ENOBUFS) it re-applies
+ * everything.
+ * Never in a loop: a device whose re-applies change something more than 4
+ * times within a second (another program sets it back) backs off: it is
+ * re-applied after 1 s, then 2, 4 ... up to every 60 s, until an apply
+ * finds nothing to change; entering and leaving back-off is logged once
+ * (LOG_WARNING).  Drive it from your own poll loop with vxt_watch_fd() +
+ * vxt_watch_dispatch(), waking up after vxt_watch_timeout() ms at the
+ * latest, or block in vxt_watch_run().  The watcher does not apply
+ * anything until called: call vxt_watch_resync() first to apply the whole
+ * policy. */
 struct vxt_watch;
 int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
                   struct vxt_watch **out);
@@ -629,6 +666,15 @@ unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
 unsigned long vxt_watch_events(const struct vxt_watch *w);
 /* The underlay the watcher currently applies to ("" if none). */
 const char *vxt_watch_underlay(const struct vxt_watch *w);
+/* Milliseconds until a backed-off device is due (call vxt_watch_dispatch()
+ * then, even without an event), -1 if none is waiting. */
+int vxt_watch_timeout(const struct vxt_watch *w);
+/* Devices backing off now: count, name, current delay, and since when
+ * (seconds since the epoch).  Out of range: NULL / 0 / -1. */
+unsigned int vxt_watch_backoff_count(const struct vxt_watch *w);
+const char *vxt_watch_backoff_ifname(const struct vxt_watch *w, unsigned int i);
+unsigned int vxt_watch_backoff_delay_ms(const struct vxt_watch *w, unsigned int i);
+long long vxt_watch_backoff_since(const struct vxt_watch *w, unsigned int i);
 
 /* ===================================================================== */
 /* Health checks                                                         */

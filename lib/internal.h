@@ -57,6 +57,12 @@ void vxt_log(struct vxt_ctx *ctx, int prio, const char *file, int line,
 			vxt_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__,\
 			        __VA_ARGS__);                                \
 	} while (0)
+#define vxt_warn(ctx, ...)                                                   \
+	do {                                                                 \
+		if ((ctx)->log_priority >= LOG_WARNING)                      \
+			vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, \
+			        __VA_ARGS__);                                \
+	} while (0)
 #define vxt_info(ctx, ...)                                                   \
 	do {                                                                 \
 		if ((ctx)->log_priority >= LOG_INFO)                         \
@@ -84,6 +90,8 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
                    const char *key, const char *before, const char *after,
                    const char *requested, const char *via, int status,
                    int error);
+/* Change entry i's status (and its after value, unless NULL). */
+int vxt_report_set_status(struct vxt_report *r, unsigned int i, int status, const char *after);
 /* Move every entry of src to the end of dst (src becomes empty). */
 int vxt_report_append(struct vxt_report *dst, struct vxt_report *src);
 

@@ -64,6 +64,7 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
 	vxt_strv_free(p->vxlan);
 	for (unsigned int i = 0; i < p->nfrules; i++) {
 		free(p->frules[i].selector);
+		free(p->frules[i].lines);
 		vxt_feature_req_free(p->frules[i].req);
 	}
 	free(p->frules);
@@ -148,6 +149,12 @@ const char *vxt_policy_vxlan(const struct vxt_policy *p, unsigned int i)
 
 int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const char *word, bool on)
 {
+	return vxt_policy_add_feature_line(p, selector, word, on, 0);
+}
+
+int vxt_policy_add_feature_line(struct vxt_policy *p, const char *selector, const char *word,
+                                bool on, int line)
+{
 	if (vxt_policy_selector_valid(selector) < 0 || !strcmp(selector, "all") || !strcmp(selector, "default"))
 		return -EINVAL;
 	/* Consecutive words for one selector share a request (one SET). */
@@ -163,7 +170,13 @@ int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const cha
 		}
 		p->nfrules++;
 	}
-	return vxt_feature_req_add(last->req, word, on);
+	unsigned int n = vxt_feature_req_count(last->req);
+	if (vxt_grow((void **)&last->lines, &last->caplines, n + 1, sizeof(*last->lines)))
+		return -ENOMEM;
+	int rc = vxt_feature_req_add(last->req, word, on);
+	if (rc == 0)
+		last->lines[n] = line;
+	return rc;
 }
 
 int vxt_policy_add_sysctl(struct vxt_policy *p, const char *key, const char *value,

@@ -97,7 +97,7 @@ static int add_features(struct parse_state *st, const char *selector, const char
 			free(copy);
 			return 0;
 		}
-		if (vxt_policy_add_feature(st->p, selector, w, !strcmp(v, "on")) < 0) {
+		if (vxt_policy_add_feature_line(st->p, selector, w, !strcmp(v, "on"), st->line) < 0) {
 			bad(st, -EINVAL, section, "features", "invalid feature name '%s'", w);
 			free(copy);
 			return 0;
@@ -281,6 +281,10 @@ static int load(struct vxt_ctx *ctx, const char *source, const char *text, size_
 	if (!st.p->nfrules && !st.p->nsrules) {
 		vxt_policy_unref(st.p);
 		return vxt_fail(ctx, EINVAL, "%s: the policy sets nothing (no features, no sysctl)", source);
+	}
+	if ((rc = vxt_policy_check_conflicts(ctx, st.p, NULL)) < 0) {
+		vxt_policy_unref(st.p);
+		return rc;
 	}
 	*out = st.p;
 	return 0;

@@ -25,9 +25,18 @@ static void usage(FILE *out)
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
 "milliseconds whenever a selected interface appears, is re-created (e.g.\n"
-"calico-node re-creating vxlan.calico) or has its features changed behind\n"
-"our back.  New interfaces also get the policy's sysctls.  If notifications\n"
-"are lost (socket overrun) the whole policy is re-applied.\n"
+"calico-node re-creating vxlan.calico), is renamed into a selector (a new\n"
+"name is a new device) or has its features changed behind our back.  New\n"
+"interfaces and new names also get the policy's sysctls.  With underlay\n"
+"rules it also follows route and address changes and tunes a new underlay\n"
+"(a default route added later, a lower-metric one via another NIC).  If\n"
+"notifications are lost (socket overrun) the whole policy is re-applied.\n"
+"\n"
+"A policy whose feature rules contradict each other for one interface\n"
+"([interface cali*] gro off, [interface cali1] gro on) is refused at start.\n"
+"A device that something else keeps changing back is re-applied at most 4\n"
+"times a second, then after 1 s, 2 s ... up to every 60 s until it settles\n"
+"(one warning when it starts backing off, one when it settles).\n"
 "\n"
 "%s"
 "\n"
@@ -74,6 +83,8 @@ static void log_report(const struct vxt_report *r, const char *why)
 				printf(" %s failed (%s)", vxt_report_key(r, j), strerror(vxt_report_error(r, j)));
 			else if (st == VXT_STATUS_GONE)
 				printf(" gone");
+			else if (st == VXT_STATUS_ROLLED_BACK)
+				printf(" %s rolled back to %s", vxt_report_key(r, j), vxt_report_after(r, j));
 			else
 				printf(" %s %s->%s%s", vxt_report_key(r, j), vxt_report_before(r, j),
 				       vxt_report_after(r, j), st == VXT_STATUS_FIXED ? " [fixed]" : "");
@@ -204,7 +215,9 @@ int cmd_watch(int argc, char **argv)
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
 		                        {.fd = sfd, .events = POLLIN}};
-		if (poll(pfd, 2, -1) < 0) {
+		/* A backed-off device is due even when nothing happens. */
+		int n = poll(pfd, 2, vxt_watch_timeout(w));
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_error("watch: poll: %s", strerror(errno));
@@ -236,7 +249,7 @@ int cmd_watch(int argc, char **argv)
 			ret = EXIT_DONE;
 			break;
 		}
-		if (pfd[0].revents & (POLLIN | POLLERR)) {
+		if (n == 0 || (pfd[0].revents & (POLLIN | POLLERR))) {
 			struct vxt_report *r = NULL;
 			unsigned long resyncs = vxt_watch_resyncs(w);
 			int rc = vxt_watch_dispatch(w, &r);
