@@ -490,8 +490,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 		out->globbed |= vxt_sel_is_glob(sel);
 		if (need_exist && !vxt_sel_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
 		    !has_name(l, sel))
-			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
-			                "(see 'ip link show')", sel);
+			return vxt_sysctl_absent(ctx, sel); /* or IPv6 is off on it */
 	}
 	/* At most every interface, every selector and all and default. */
 	if (!(out->v = calloc(l->n + nsels + 2, sizeof(*out->v))))
