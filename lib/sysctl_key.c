@@ -169,8 +169,10 @@ int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flag
 	if (n > VXT_SK_INPUT_MAX)
 		return vxt_fail(ctx, EINVAL, "invalid sysctl key: longer than %d bytes",
 		                VXT_SK_INPUT_MAX);
+	/* Bytes >= 0x80 may be part of an interface name ("caliü"), which
+	 * vxt_ifname_valid() judges; plain segments are [a-z0-9_] anyway. */
 	for (size_t i = 0; i < n; i++)
-		if (!isgraph((unsigned char)key[i]))
+		if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f)
 			return bad_key(ctx, key, "contains whitespace or control characters");
 	if (key[0] == '/')
 		return bad_key(ctx, key, "give it relative to /proc/sys, without a leading '/'");
