@@ -239,9 +239,8 @@ int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned in
 				              "root applies: chown root and chmod go-w it and its directories",
 				              msg);
 			else
-				vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__,
-				        "%s: another user could change what root applies "
-				        "(chown root, chmod go-w)", msg);
+				vxt_warn(ctx, "%s: another user could change what root applies "
+				         "(chown root, chmod go-w)", msg);
 		}
 	}
 	/* Read until EOF, never more than max + 1 bytes: a file that grows
