@@ -177,4 +177,21 @@ printf '[vxlan]\nfeatures = gro off\n' > "$BASE/d0777/root.conf"
 TIMEOUT=10 fails "watch refuses a policy in a world-writable directory" "$BASE/d0777" "is writable by every user" \
 	"${NS[@]}" "$V" watch --config "$BASE/d0777/root.conf" --dry-run
 
+# A policy that becomes writable by others while watch runs: SIGHUP must
+# not load it (the previous policy stays).
+mkdir -m 755 "$BASE/etc"
+printf '[vxlan]\nfeatures = gro off\n' > "$BASE/etc/p.conf"
+"${NS[@]}" "$V" watch --config "$BASE/etc/p.conf" --dry-run > "$BASE/watch.out" 2>&1 &
+wpid=$!
+for _ in $(seq 50); do grep -q "watching\|READY\|applied\|dry run" "$BASE/watch.out" && break; sleep 0.1; done
+chmod 666 "$BASE/etc/p.conf"
+kill -HUP "$wpid"
+for _ in $(seq 50); do grep -q "reload failed" "$BASE/watch.out" && break; sleep 0.1; done
+kill "$wpid"; wait "$wpid" 2>/dev/null
+if grep -q "reload failed: keeping the previous policy" "$BASE/watch.out" && grep -q "writable by every user" "$BASE/watch.out"; then
+	t_ok "watch: SIGHUP refuses a policy made world-writable, keeps the old one"
+else
+	t_fail "watch: SIGHUP refuses a policy made world-writable"; sed 's/^/    /' "$BASE/watch.out" | tail -5
+fi
+
 t_done
