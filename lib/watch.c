@@ -338,6 +338,19 @@ static int track_all(struct vxt_watch *w)
 	return 0;
 }
 
+/* Did an apply fail for this device (entries from `from` on)?  Then it
+ * did not get its sysctls: the next apply tries the whole device again. */
+static bool failed_for(const struct vxt_report *r, unsigned int from, const char *name)
+{
+	for (unsigned int i = from; i < vxt_report_count(r); i++) {
+		int st = vxt_report_status(r, i);
+		if ((st == VXT_STATUS_FAILED || st == VXT_STATUS_ROLLED_BACK) &&
+		    (!name || !strcmp(vxt_report_object(r, i), name)))
+			return true;
+	}
+	return false;
+}
+
 int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report)
 {
 	vxt_policy_underlay_name(w->ctx, w->policy, w->underlay);
@@ -347,6 +360,11 @@ int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report)
 		return rc;
 	w->resyncs++;
 	track_all(w);
+	/* A failed apply was rolled back everywhere: each device tries again
+	 * on its own (its events come back from the rollback). */
+	for (unsigned int i = 0; failed_for(*report, 0, NULL) && i < w->ndevs; i++)
+		if (failed_for(*report, 0, w->devs[i].name))
+			w->devs[i].sysctls_done = false;
 	return 0;
 }
 
@@ -376,11 +394,15 @@ static void relook(struct vxt_watch *w)
 	}
 }
 
+/* Did the apply change (or try to change) something?  A failed apply that
+ * was rolled back changed the device twice: its own events come back and
+ * would start it again, so it counts for the rate limit too. */
 static bool changed_anything(const struct vxt_report *r, unsigned int from)
 {
 	for (unsigned int i = from; i < vxt_report_count(r); i++) {
 		int st = vxt_report_status(r, i);
-		if (st == VXT_STATUS_CHANGED || st == VXT_STATUS_SIDE_EFFECT)
+		if (st == VXT_STATUS_CHANGED || st == VXT_STATUS_SIDE_EFFECT ||
+		    st == VXT_STATUS_ROLLED_BACK || st == VXT_STATUS_FAILED)
 			return true;
 	}
 	return false;
@@ -388,7 +410,7 @@ static bool changed_anything(const struct vxt_report *r, unsigned int from)
 
 /* The rate limit, after an apply of d that did (or did not) change
  * something: count it, and back off or settle. */
-static void pace(struct vxt_watch *w, struct dev *d, bool changed, long long now)
+static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, long long now)
 {
 	if (d->backoff_ms) {
 		if (!changed) {
@@ -416,10 +438,13 @@ static void pace(struct vxt_watch *w, struct dev *d, bool changed, long long now
 	d->defer_until = now + d->backoff_ms;
 	d->backoff_since = now_ms(CLOCK_REALTIME);
 	d->backoffs++;
-	vxt_warn(w->ctx, "watch: %s: re-applied %u times within a second and changed something each "
-	         "time: another program (or a conflicting rule) keeps changing it back; backing off "
+	vxt_warn(w->ctx, "watch: %s: re-applied %u times within a second and %s; backing off "
 	         "(next try in %u ms, then less often, up to every %u s) until it settles",
-	         d->name, d->win_changes, d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
+	         d->name, d->win_changes,
+	         failed ? "each apply failed and was rolled back (see the failed entries)"
+	                : "changed something each time: another program (or a conflicting rule) "
+	                  "keeps changing it back",
+	         d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
 }
 
 int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
@@ -465,10 +490,11 @@ int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 		                                !d->sysctls_done, w->flags, r);
 		if (rc < 0)
 			break;
-		d->sysctls_done = true;
+		bool failed = failed_for(r, from, d->name);
+		d->sysctls_done = !failed;
 		handled++;
 		if (!(w->flags & VXT_DRY_RUN))
-			pace(w, d, changed_anything(r, from), now);
+			pace(w, d, changed_anything(r, from), failed, now);
 	}
 	if (rc < 0) {
 		vxt_report_unref(r);
