@@ -72,9 +72,51 @@ int vxt_ctx_get_backend(const struct vxt_ctx *ctx);
 /* Library version string, e.g. "0.1.0". */
 const char *vxt_version(void);
 
-/* Validate an interface name as the kernel does: 1..15 bytes, no '/',
- * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
+/* Validate an interface name as the kernel does (dev_valid_name): 1..15
+ * bytes, no '/', ':' or whitespace (ASCII blanks and 0xa0), not "." or
+ * "..".  Any other byte is valid: "caliü" is a name.  Returns 0 or
+ * -EINVAL. */
 int vxt_ifname_valid(const char *name);
+
+/* ---- Files the tools write and read as root --------------------------- */
+
+/* Replace path with data, atomically: a temporary made next to it with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (never an existing file, FIFO or symlink),
+ * written, fsynced, renamed over path (a symlink at path is replaced, not
+ * followed), the directory fsynced.  mode: the new file's permission bits
+ * (e.g. 0644), whatever the umask.  On failure nothing is left behind and
+ * the old file is unchanged.  "" is an error (-EINVAL), a directory
+ * -EISDIR. */
+int vxt_file_write_atomic(struct vxt_ctx *ctx, const char *path, const void *data,
+                          size_t len, unsigned int mode);
+
+enum vxt_file_flags {
+	/* refuse (-EPERM) instead of warn when the file or a directory above
+	 * it is writable by a user other than root or the caller (sshd's
+	 * StrictModes; a world-writable sticky directory such as /tmp is
+	 * accepted when the entry in it belongs to root or the caller) */
+	VXT_FILE_STRICT_MODES = 1 << 0,
+};
+/* Read a whole regular file of at most max bytes into *text (malloc'd,
+ * NUL-terminated; *len, if given, gets the length, which differs from
+ * strlen() when the file holds NUL bytes).  Never opens what is not a
+ * regular file: a directory (-EISDIR), a FIFO, device or socket (-EINVAL)
+ * each get their own message; a larger file -E2BIG.  A file writable by
+ * another user is logged as a warning (LOG_WARNING), or refused with
+ * VXT_FILE_STRICT_MODES. */
+int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned int flags,
+                  char **text, size_t *len);
+
+enum vxt_escape_style {
+	/* for messages: control characters and bytes that are not UTF-8 as \xNN */
+	VXT_ESCAPE_TEXT = 0,
+	/* for JSON text: bytes that are not UTF-8 as \u00NN (the Latin-1
+	 * character of the byte), so that the document is valid UTF-8 */
+	VXT_ESCAPE_JSON = 1,
+};
+/* Escape untrusted text for showing it; *out is malloc'd.  Every message in
+ * vxt_ctx_errmsg() is already escaped this way (VXT_ESCAPE_TEXT). */
+int vxt_text_escape(const char *in, int style, char **out);
 
 /* ===================================================================== */
 /* Reports: the result of every mutating operation (and of dry runs)     */
@@ -512,6 +554,14 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p);
  * opened.  Nothing is checked against the kernel here (see
  * vxt_policy_check). */
 int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out);
+/* The same, read with vxt_file_read() (a regular file of at most 4 MiB);
+ * flags: VXT_FILE_STRICT_MODES refuses a policy another user could change
+ * (what `vxlantune watch` uses), else that is a warning.  Every line is
+ * understood or an error: indented lines (which INI parsers take as the
+ * continuation of the previous value), NUL bytes and lines over 198
+ * characters are refused with FILE:LINE. */
+int vxt_policy_load_file_flags(struct vxt_ctx *ctx, const char *path, unsigned int flags,
+                               struct vxt_policy **out);
 int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_policy **out);
 /* Presets: "calico-incident" (the incident's fix: rx tx tso gso gro off on
  * the default-route underlay and vxlan.calico, rp_filter=0 on all, default
@@ -776,6 +826,10 @@ int vxt_check_opts_set_tcp_port(struct vxt_check_opts *o, unsigned int port); /*
 int vxt_check_opts_set_udp_port(struct vxt_check_opts *o, unsigned int port); /* 0: none */
 /* One DNS query to server (numeric address; port 0 = 53). */
 int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigned int port);
+/* The same from one string as users write it: "SERVER", "SERVER:PORT"
+ * (IPv4), "[SERVER]" or "[SERVER]:PORT" (IPv6), or a bare IPv6 address.
+ * -EINVAL for anything else. */
+int vxt_check_opts_set_dns_spec(struct vxt_check_opts *o, const char *spec);
 /* Per probe, 1..600000 ms. */
 int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */

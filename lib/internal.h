@@ -112,6 +112,12 @@ int vxt_grow(void **v, unsigned int *cap, unsigned int want, size_t sz);
 /* Damerau-free Levenshtein distance, capped at limit+1. */
 unsigned int vxt_edit_distance(const char *a, const char *b, unsigned int limit);
 
+/* ---- untrusted bytes (escape.c) --------------------------------------- */
+bool vxt_utf8_valid(const char *s, size_t len);
+/* Escape in (style: enum vxt_escape_style) into out, snprintf-like: returns
+ * the full length; never cuts an escape or a character in half. */
+size_t vxt_escape_buf(const char *in, char *out, size_t size, int style);
+
 #define VXT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

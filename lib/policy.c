@@ -79,13 +79,14 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
 }
 
 /* A selector is "underlay", "vxlan", "all", "default", an interface name
- * or a glob of one: 1..255 printable bytes without '/' or whitespace. */
+ * or a glob of one: 1..255 bytes without '/', blanks or ASCII control
+ * characters (names are bytes to the kernel: "caliü" is one). */
 int vxt_policy_selector_valid(const char *s)
 {
 	if (!s || !*s || strnlen(s, 256) > 255)
 		return -EINVAL;
 	for (const char *c = s; *c; c++)
-		if (*c == '/' || (unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+		if (*c == '/' || (unsigned char)*c <= ' ' || (unsigned char)*c == 0x7f)
 			return -EINVAL;
 	if (!strpbrk(s, "*?[") && strcmp(s, "underlay") && strcmp(s, "vxlan") &&
 	    vxt_ifname_valid(s) < 0)
@@ -112,21 +113,24 @@ const char *vxt_policy_underlay_method(const struct vxt_policy *p)
 
 int vxt_policy_set_vxlan_interfaces(struct vxt_policy *p, const char *const *globs)
 {
-	char **v = NULL;
+	size_t count = 0;
+	while (globs && globs[count])
+		count++;
+	char **v = calloc(count + 1, sizeof(*v)); /* one allocation: linear in count */
 	unsigned int n = 0;
+	if (!v)
+		return -ENOMEM;
 	for (size_t i = 0; globs && globs[i]; i++) {
 		if (vxt_policy_selector_valid(globs[i]) < 0 || !strcmp(globs[i], "vxlan") ||
 		    !strcmp(globs[i], "underlay")) {
 			vxt_strv_free(v);
 			return -EINVAL;
 		}
-		if (strv_add(&v, &n, globs[i]) < 0) {
+		if (!(v[n++] = strdup(globs[i]))) {
 			vxt_strv_free(v);
 			return -ENOMEM;
 		}
 	}
-	if (!v && !(v = calloc(1, sizeof(*v)))) /* an empty class */
-		return -ENOMEM;
 	vxt_strv_free(p->vxlan);
 	p->vxlan = v;
 	p->nvxlan = n;

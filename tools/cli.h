@@ -48,6 +48,7 @@ int report_exit_code(const struct vxt_report *r);
 struct policy_opts {
 	const char *config;
 	const char *preset;
+	bool strict_modes; /* refuse a file another user could change (watch) */
 };
 /* Load the policy; EXIT_DONE or the exit code after printing the error. */
 int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const char *cmd,

@@ -167,7 +167,9 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 
 int cmd_watch(int argc, char **argv)
 {
-	struct policy_opts po = {0};
+	/* watch re-applies the file as root on every event (and SIGHUP):
+	 * refuse a policy that another user could change. */
+	struct policy_opts po = {.strict_modes = true};
 	bool dry = false, quiet = false;
 	int c;
 	optind = 1;

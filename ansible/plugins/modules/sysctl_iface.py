@@ -192,7 +192,6 @@ file:
 
 import errno
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
@@ -200,6 +199,7 @@ from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common im
     SELECTOR_ARGS, failed_entries, fail_error, report_changed, report_diff, require_bindings,
     resolve)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
+from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_files import read_own_file, replace_file
 
 RETRIES = 3
 FILE_HEADER = "# Managed by Ansible (vxlantune.node.sysctl_iface): local edits are overwritten.\n"
@@ -236,24 +236,26 @@ def plan(module, ctx, rules):
 
 
 def write_file(module, path, content, result):
-    """Replace the drop-in if its content differs; returns whether it did."""
-    before = ''
-    if os.path.exists(path):
-        with open(path, 'rb') as f:
-            before = to_native(f.read(), errors='surrogate_or_strict')
-    changed = before != content
+    """Replace the drop-in if its content differs; returns whether it did.
+    Nothing planted at the path (symlink, FIFO, another user's file) is
+    read, followed or kept (vxlantune_files)."""
+    old = read_own_file(path)
+    before = to_native(old, errors='surrogate_or_strict') if old is not None else ''
+    changed = old is None or before != content
     if changed and module._diff:
         result['diff'].append(dict(before_header=path, after_header=path, before=before, after=content))
     if changed and not module.check_mode:
         d = os.path.dirname(path) or '.'
         if not os.path.isdir(d):
             module.fail_json(msg="file: directory %s does not exist (create it first)" % d, **result)
-        fd, tmp = tempfile.mkstemp(prefix='.vxlantune-', dir=d)
+        mode = module.params['mode']
         try:
-            os.write(fd, to_bytes(content))
-        finally:
-            os.close(fd)
-        module.atomic_move(tmp, path)
+            octal = int(mode, 8) if isinstance(mode, str) else int(mode)
+        except ValueError:
+            octal = 0o644  # symbolic: set below
+        err = replace_file(module, path, to_bytes(content), octal & 0o7777)
+        if err:
+            module.fail_json(msg="file: " + err, **result)
     if not module.check_mode and os.path.exists(path):
         changed = module.set_mode_if_different(path, module.params['mode'], changed)
     return changed

@@ -330,7 +330,8 @@ class Context:
         """Health check: local findings (VXLAN devices, underlay, MTU, the
         policy's offloads and rp_filter, forwarding, UDP checksum errors) and,
         with peers, ICMP/TCP/UDP/DNS/large probes, then a verdict.  timeout in
-        seconds per probe; policy a Policy or a preset name; dns "SERVER[:PORT]".
+        seconds per probe; policy a Policy or a preset name; dns "SERVER[:PORT]" or
+        "[IPV6]:PORT", as the CLI's --dns.
         Changes nothing.  ``result.status``: 0 healthy, 1 warnings, 2 unhealthy."""
         pol = self._as_policy(policy) if policy is not None else None
         return _health.run(self._p, pol, peers, tcp_port, udp_port, dns, timeout, vxlan,

@@ -65,11 +65,8 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
         vxlan = [vxlan]
     elif vxlan is not None:
         vxlan = list(vxlan)
-    dns_server, dns_port = None, 0
-    if dns:
-        if not isinstance(dns, str):
-            raise TypeError(f"dns must be 'SERVER[:PORT]', not {dns!r}")
-        dns_server, dns_port = _split_dns(dns)
+    if dns and not isinstance(dns, str):
+        raise TypeError(f"dns must be 'SERVER[:PORT]', not {dns!r}")
     rc, o = raw.vxt_check_opts_new()
     if rc < 0:
         raise Error(-rc, "out of memory")
@@ -85,8 +82,9 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
             ok(raw.vxt_check_opts_set_tcp_port(o, tcp_port), f"tcp port {tcp_port!r}")
         if udp_port:
             ok(raw.vxt_check_opts_set_udp_port(o, udp_port), f"udp port {udp_port!r}")
-        if dns_server is not None:
-            ok(raw.vxt_check_opts_set_dns(o, dns_server, dns_port), f"dns server {dns!r}")
+        if dns:
+            # the library parses SERVER[:PORT] / [IPV6]:PORT, as for the CLI's --dns
+            ok(raw.vxt_check_opts_set_dns_spec(o, dns), f"dns server {dns!r}")
         if timeout_ms is not None:
             ok(raw.vxt_check_opts_set_timeout(o, timeout_ms), f"timeout {timeout!r}")
         if policy is not None:
@@ -101,19 +99,6 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
         raw.vxt_check_opts_free(o)
         raise
     return o
-
-
-def _split_dns(dns: str) -> Tuple[str, int]:
-    """"SERVER", "SERVER:PORT", "[V6]:PORT" or a bare IPv6 address."""
-    server, port = dns, ""
-    if dns.startswith("[") and "]" in dns:
-        server, _, rest = dns[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else rest
-    elif dns.count(":") == 1:
-        server, _, port = dns.partition(":")
-    if port and not port.isdigit():
-        raise Error(22, f"check: invalid dns server {dns!r} (SERVER[:PORT])")
-    return server, c_int(int(port), "dns port", 0, 65535) if port else 0
 
 
 def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underlay_method,
