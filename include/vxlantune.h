@@ -675,6 +675,13 @@ unsigned int vxt_watch_backoff_count(const struct vxt_watch *w);
 const char *vxt_watch_backoff_ifname(const struct vxt_watch *w, unsigned int i);
 unsigned int vxt_watch_backoff_delay_ms(const struct vxt_watch *w, unsigned int i);
 long long vxt_watch_backoff_since(const struct vxt_watch *w, unsigned int i);
+/* The watcher's state as JSON (malloc'd; free() it) for other processes:
+ * {"format": "vxlantune-watch-state", "version": 1, "updated": T,
+ *  "underlay": NAME, "events": N, "resyncs": N,
+ *  "backoff": [{"interface": NAME, "delay_ms": N, "since": T}]}
+ * (T: seconds since the epoch).  vxlantune watch writes it to a file that
+ * vxt_check_opts_set_watch_state() takes.  0, -EINVAL, -ENOMEM. */
+int vxt_watch_state_json(const struct vxt_watch *w, char **json);
 
 /* ===================================================================== */
 /* Health checks                                                         */
@@ -792,7 +799,10 @@ const char *vxt_probe_outcome_name(int outcome);
  *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
  *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
  *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
- *   probe-error       a probe could not be sent at all (error) */
+ *   probe-error       a probe could not be sent at all (error)
+ *   watch-backoff     with the watcher's state: the watcher re-applies
+ *                     every device at once (warning per device it backs
+ *                     off from: something keeps changing it back) */
 
 enum vxt_severity {
 	VXT_SEVERITY_OK = 0,
@@ -832,6 +842,10 @@ int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigne
 int vxt_check_opts_set_dns_spec(struct vxt_check_opts *o, const char *spec);
 /* Per probe, 1..600000 ms. */
 int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
+/* The watcher's state (vxt_watch_state_json(), copied; NULL: none): every
+ * device it backs off from becomes a watch-backoff warning, none an OK
+ * finding. */
+int vxt_check_opts_set_watch_state(struct vxt_check_opts *o, const char *json);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */
 int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size);
 

@@ -21,6 +21,9 @@ enum {
 
 extern int cli_verbose;
 
+/* Where `watch` keeps its state for `check` (watch --state, check --watch-state). */
+#define WATCH_STATE_DEFAULT "/run/vxlantune/watch.json"
+
 /* "vxlantune: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
