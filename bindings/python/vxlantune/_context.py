@@ -279,7 +279,11 @@ class Context:
 
     @locked
     def apply(self, policy, dry_run: bool = False) -> Report:
-        """Apply a Policy (or a preset name): features, then sysctls."""
+        """Apply a Policy (or a preset name): one plan first (a write that
+        cannot succeed raises Error and changes nothing), then features and
+        sysctls.  A write the kernel refuses anyway puts everything back:
+        those entries are "rolled-back", the refused one "failed", and
+        ``report.unmet`` is not 0."""
         return _policy.apply(self._p, self._as_policy(policy), dry_run)
 
     @locked
