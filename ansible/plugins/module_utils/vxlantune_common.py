@@ -160,5 +160,11 @@ def report_changed(entries):
 
 
 def failed_entries(entries):
-    return ["%s %s: %s" % (e['object'], e['key'], os.strerror(e['error']) if e['error'] else 'failed')
-            for e in entries if e['status'] == 'failed']
+    """What failed, and (when a failure made the library put the rest back)
+    how many changes were rolled back."""
+    out = ["%s %s: %s" % (e['object'], e['key'], os.strerror(e['error']) if e['error'] else 'failed')
+           for e in entries if e['status'] == 'failed']
+    rolled = sum(e['status'] == 'rolled-back' for e in entries)
+    if out and rolled:
+        out.append("%d change(s) of this task were rolled back: nothing changed" % rolled)
+    return out

@@ -159,7 +159,7 @@ report:
       description: "The key as requested."
       type: str
     status:
-      description: "C(changed), C(unchanged), C(gone), C(failed)."
+      description: "C(changed), C(unchanged), C(gone), C(failed), C(rolled-back) (changed, then put back because another key of the task failed: the task fails and changes nothing)."
       type: str
     error:
       description: "errno of a C(failed) entry, else 0."
@@ -290,7 +290,12 @@ def main():
                 final = plan(module, ctx, rules)
                 result['settings'] = final
                 if final and p['apply']:
-                    rep = ctx.sysctl_set(final, None, dry_run=module.check_mode)
+                    # One policy of full keys, applied as one plan: a key the
+                    # kernel refuses puts back every other one (rolled-back).
+                    policy = vc.vxlantune.Policy().set_vxlan_interfaces([])
+                    for key, value in final.items():
+                        policy.add_sysctl(key, value)
+                    rep = ctx.apply(policy, dry_run=module.check_mode)
                     result['report'] = rep.to_dicts()
                 content = None
                 if p['file']:
