@@ -5,7 +5,7 @@ from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
-from ._core import Error, c_int, check, locked, raw
+from ._core import Error, c_int, check, locked, raw, release
 from ._report import Report
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
@@ -84,13 +84,7 @@ class Context:
     def close(self) -> None:
         """Release the context (closes its sockets).  Idempotent.  A Watch
         made from it stops working too (its methods raise ValueError)."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_ctx_unref(ptr)
+        release(self, raw.vxt_ctx_unref)
 
     @property
     def closed(self) -> bool:

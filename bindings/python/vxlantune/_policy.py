@@ -4,7 +4,7 @@ import select
 import threading
 from typing import Iterable, Optional
 
-from ._core import Error, c_int, check, locked, raw
+from ._core import Error, c_int, check, locked, raw, release
 from ._report import Report
 
 
@@ -26,13 +26,7 @@ class Policy:
 
     def close(self) -> None:
         """Free the policy (watchers using it keep their own reference)."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_policy_unref(ptr)
+        release(self, raw.vxt_policy_unref)
 
     def __del__(self):
         self.close()
@@ -143,13 +137,7 @@ class Watch:
             self._ptr = w
 
     def close(self) -> None:
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_watch_unref(ptr)
+        release(self, raw.vxt_watch_unref)
 
     def __enter__(self) -> "Watch":
         return self
