@@ -639,8 +639,8 @@ int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int fla
  * everything.
  * Never in a loop: a device whose re-applies change something more than 4
  * times within a second (another program sets it back) backs off: it is
- * re-applied after 1 s, then 2, 4 ... up to every 60 s, until an apply
- * finds nothing to change; entering and leaving back-off is logged once
+ * re-applied after 1 s, then 2, 4 ... up to every 60 s, until nothing
+ * changed it for a whole delay; entering and leaving back-off is logged once
  * (LOG_WARNING).  Drive it from your own poll loop with vxt_watch_fd() +
  * vxt_watch_dispatch(), waking up after vxt_watch_timeout() ms at the
  * latest, or block in vxt_watch_run().  The watcher does not apply
@@ -666,8 +666,8 @@ unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
 unsigned long vxt_watch_events(const struct vxt_watch *w);
 /* The underlay the watcher currently applies to ("" if none). */
 const char *vxt_watch_underlay(const struct vxt_watch *w);
-/* Milliseconds until a backed-off device is due (call vxt_watch_dispatch()
- * then, even without an event), -1 if none is waiting. */
+/* Milliseconds until a backed-off device is due or may settle (call
+ * vxt_watch_dispatch() then, even without an event), -1 if none. */
 int vxt_watch_timeout(const struct vxt_watch *w);
 /* Devices backing off now: count, name, current delay, and since when
  * (seconds since the epoch).  Out of range: NULL / 0 / -1. */

@@ -9,7 +9,7 @@
  * name gets the sysctls of the selectors it now belongs to.  A device whose
  * re-applies keep changing something (another program sets it back) is
  * re-applied at most VXT_WATCH_BURST times a second, then backs off
- * (1 s, doubling up to 60 s) until an apply finds nothing to change. */
+ * (1 s, doubling up to 60 s) until nothing changed it for a whole delay. */
 #include "config.h"
 
 #include <net/if.h>
@@ -41,6 +41,7 @@ struct dev {
 	unsigned int win_changes; /* changing applies in it */
 	unsigned int backoff_ms;  /* 0: not backing off */
 	long long defer_until;    /* ms: no apply before this */
+	long long last_change;    /* ms: the last apply that changed something */
 	long long backoff_since;  /* ms (CLOCK_REALTIME) of entering back-off */
 	unsigned long backoffs;   /* times it entered back-off */
 };
@@ -262,14 +263,23 @@ const char *vxt_watch_underlay(const struct vxt_watch *w)
 	return w->underlay;
 }
 
+/* When a backing-off device that nothing changed for a whole delay
+ * settles (ms, CLOCK_MONOTONIC); 0 when it is not backing off. */
+static long long settles_at(const struct dev *d)
+{
+	return d->backoff_ms ? d->last_change + d->backoff_ms : 0;
+}
+
 int vxt_watch_timeout(const struct vxt_watch *w)
 {
 	long long now = now_ms(CLOCK_MONOTONIC), best = -1;
 	for (unsigned int i = 0; i < w->ndevs; i++) {
 		const struct dev *d = &w->devs[i];
-		if (!d->pending || !d->defer_until)
+		long long due = d->pending && d->defer_until ? d->defer_until
+		                : !d->pending && d->backoff_ms ? settles_at(d) : -1;
+		if (due < 0)
 			continue;
-		long long left = d->defer_until > now ? d->defer_until - now : 0;
+		long long left = due > now ? due - now : 0;
 		if (best < 0 || left < best)
 			best = left;
 	}
@@ -409,25 +419,20 @@ static bool changed_anything(const struct vxt_report *r, unsigned int from)
 }
 
 /* The rate limit, after an apply of d that did (or did not) change
- * something: count it, and back off or settle. */
+ * something: count it, and back off.  A device backing off settles once
+ * no apply has changed it for a whole delay (one quiet apply proves
+ * little: the other writer may just not have struck again yet). */
 static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, long long now)
 {
+	if (!changed)
+		return;
+	d->last_change = now;
 	if (d->backoff_ms) {
-		if (!changed) {
-			vxt_warn(w->ctx, "watch: %s: settled (nothing to re-apply): re-applying at once again",
-			         d->name);
-			d->backoff_ms = 0;
-			d->defer_until = 0;
-			d->win_changes = 0;
-			return;
-		}
 		d->backoff_ms = d->backoff_ms * 2 > VXT_WATCH_BACKOFF_MAX_MS ? VXT_WATCH_BACKOFF_MAX_MS
 		                                                             : d->backoff_ms * 2;
 		d->defer_until = now + d->backoff_ms;
 		return;
 	}
-	if (!changed)
-		return;
 	if (now - d->win_start >= 1000) {
 		d->win_start = now;
 		d->win_changes = 0;
@@ -445,6 +450,20 @@ static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, 
 	                : "changed something each time: another program (or a conflicting rule) "
 	                  "keeps changing it back",
 	         d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
+}
+
+static void settle_quiet(struct vxt_watch *w, long long now)
+{
+	for (unsigned int i = 0; i < w->ndevs; i++) {
+		struct dev *d = &w->devs[i];
+		if (!d->backoff_ms || d->pending || now < settles_at(d))
+			continue;
+		vxt_warn(w->ctx, "watch: %s: settled (nothing changed it for %u s): re-applying at once again",
+		         d->name, (d->backoff_ms + 999) / 1000);
+		d->backoff_ms = 0;
+		d->defer_until = 0;
+		d->win_changes = 0;
+	}
 }
 
 int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
@@ -500,6 +519,7 @@ int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 		vxt_report_unref(r);
 		return rc;
 	}
+	settle_quiet(w, now);
 	*report = r;
 	return handled;
 }
