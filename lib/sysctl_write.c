@@ -62,11 +62,61 @@ static int proc_write(struct vxt_sysctl_plan *p, const struct vxt_sysctl_target 
 	return w == len ? 0 : -EIO;
 }
 
+/* A socket of the plan's own, created in the caller's network namespace
+ * now (the context's may have been opened in another one). */
+static int plan_sock(struct vxt_sysctl_plan *p)
+{
+	if (p->nl)
+		return 0;
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk)
+		return -ENOMEM;
+	int rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		return vxt_nl_errno(rc);
+	}
+	vxt_nl_enable_ext_ack(sk);
+	p->nl = sk;
+	return 0;
+}
+
 static int netlink_write(struct vxt_sysctl_plan *p, const struct vxt_sysctl_target *t, int fd,
                          const char *value)
 {
-	(void)p, (void)t, (void)fd, (void)value;
-	return -EROFS; /* not yet */
+	(void)fd;
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	/* Devconf values are ints, sent as their u32 bit pattern. */
+	if (errno || *end || v < INT32_MIN || v > UINT32_MAX || t->devconf <= 0)
+		return -EINVAL;
+	unsigned int ifindex = if_nametoindex(t->object);
+	if (!ifindex)
+		return -ENODEV;
+	int rc = plan_sock(p);
+	if (rc < 0)
+		return rc;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *spec, *inet, *conf;
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(spec = nla_nest_start(msg, IFLA_AF_SPEC)) || !(inet = nla_nest_start(msg, AF_INET)) ||
+	    !(conf = nla_nest_start(msg, IFLA_INET_CONF)) ||
+	    nla_put_u32(msg, t->devconf, (uint32_t)v) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, conf);
+	nla_nest_end(msg, inet);
+	nla_nest_end(msg, spec);
+	rc = nl_send_auto(p->nl, msg);
+	nlmsg_free(msg);
+	if (rc >= 0)
+		rc = nl_wait_for_ack(p->nl);
+	return rc < 0 ? vxt_nl_errno(rc) : 0;
 }
 
 const struct vxt_sysctl_writer vxt_sysctl_writers[2] = {
@@ -92,6 +142,15 @@ bool vxt_has_net_admin(void)
 
 const char *vxt_sysctl_netlink_refusal(const struct vxt_sysctl_key *k, const char *obj)
 {
-	(void)k, (void)obj;
-	return "this version writes sysctls only through /proc/sys";
+	if (k->kind != VXT_SK_CONF)
+		return "only per-interface IPv4 keys (net.ipv4.conf.IFACE.KEY) can be set "
+		       "without it, over rtnetlink";
+	if (strcmp(k->family, "ipv4"))
+		return "IPv6 conf keys cannot be set over rtnetlink";
+	if (!strcmp(obj, "all") || !strcmp(obj, "default"))
+		return "'all' and 'default' are not links, so rtnetlink cannot set them";
+	if (vxt_devconf_index(k->name) < 0)
+		return "this key has no IPV4_DEVCONF index known to vxlantune, so rtnetlink "
+		       "cannot set it";
+	return NULL;
 }

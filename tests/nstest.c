@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "nstest.h"
+#include "vxlantune.h"
 
 static char *vformat(const char *fmt, va_list ap)
 {
@@ -124,14 +126,19 @@ int nstest_ethtool(const char *ifname, const char *feature, bool *fixed)
 	return state;
 }
 
-void nstest_drop_net_admin(void)
+void nstest_cap_effective(int cap, bool on)
 {
 	cap_t caps = cap_get_proc();
 	ck_assert_ptr_nonnull(caps);
-	cap_value_t v = CAP_NET_ADMIN;
-	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_CLEAR), 0);
+	cap_value_t v = cap;
+	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, on ? CAP_SET : CAP_CLEAR), 0);
 	ck_assert_int_eq(cap_set_proc(caps), 0);
 	cap_free(caps);
+}
+
+void nstest_drop_net_admin(void)
+{
+	nstest_cap_effective(CAP_NET_ADMIN, false);
 }
 
 void nstest_veths(const char *prefix, unsigned int n)
@@ -146,6 +153,47 @@ void nstest_veths(const char *prefix, unsigned int n)
 	fclose(f);
 	nstest_sh("ip -batch %s", path);
 	unlink(path);
+}
+
+struct vxt_ctx *nstest_ctx(void)
+{
+	struct vxt_ctx *ctx = NULL;
+	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	return ctx;
+}
+
+unsigned int nstest_find_entry(const struct vxt_report *r, const char *object, const char *key)
+{
+	for (unsigned int i = 0; i < vxt_report_count(r); i++)
+		if ((!object || !strcmp(vxt_report_object(r, i), object)) &&
+		    (!key || !strcmp(vxt_report_key(r, i), key)))
+			return i;
+	ck_abort_msg("no report entry for %s %s", object ? object : "*", key ? key : "*");
+	return 0;
+}
+
+char *nstest_grep_key(const char *family, const char *key)
+{
+	return nstest_capture("cd /proc/sys/net/%s/conf && grep -H . */%s", family, key);
+}
+
+const char *nstest_grep_value(const char *out, const char *obj, const char *key)
+{
+	static char v[64];
+	char pat[96];
+	snprintf(pat, sizeof(pat), "%s/%s:", obj, key);
+	for (const char *p = out; (p = strstr(p, pat)); p++) {
+		if (p != out && p[-1] != '\n')
+			continue;
+		p += strlen(pat);
+		size_t n = strcspn(p, "\n");
+		ck_assert_uint_lt(n, sizeof(v));
+		memcpy(v, p, n);
+		v[n] = '\0';
+		return v;
+	}
+	ck_abort_msg("no %s in grep output", pat);
+	return NULL;
 }
 
 /* ---- a hook before the first write ------------------------------------ */
@@ -177,7 +225,7 @@ static void *hook_main(void *arg)
 	return NULL;
 }
 
-void nstest_before_first_write_open(const char *cmd)
+bool nstest_before_first_write_open(const char *cmd)
 {
 	/* openat() whose flags ask for writing waits for the helper. */
 	struct sock_filter f[] = {
@@ -191,12 +239,29 @@ void nstest_before_first_write_open(const char *cmd)
 	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
 	pthread_t th;
 	hook.cmd = cmd;
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &(unsigned int){SECCOMP_RET_USER_NOTIF}) &&
+	    errno == ENOSYS)
+		return false; /* valgrind does not emulate seccomp */
 	ck_assert_int_eq(pipe(hook.pipe), 0);
 	ck_assert_int_eq(pthread_create(&th, NULL, hook_main, NULL), 0);
 	pthread_detach(th);
-	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 	                      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	ck_assert_msg(fd >= 0, "seccomp listener: %m");
 	ck_assert_int_eq(write(hook.pipe[1], &fd, sizeof(fd)), (ssize_t)sizeof(fd));
+	return true;
+}
+
+void nstest_in_child(int (*fn)(void), const char *what)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fn());
+	int st = 0;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s step %d failed", what,
+	              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }

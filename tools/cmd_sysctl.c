@@ -21,15 +21,20 @@ static const char help_text[] =
 	"\n"
 	"DESCRIPTION\n"
 	"    Reads and writes /proc/sys of the current network namespace directly\n"
-	"    (open/read/write/close; no sysctl(8) processes).\n"
+	"    (open/read/write/close; no sysctl(8) processes).  Where /proc/sys is\n"
+	"    mounted read-only (a container that is not privileged), per-interface\n"
+	"    IPv4 keys (rp_filter on vxlan.calico, cali*) are written over rtnetlink\n"
+	"    instead; all, default, IPv6 and plain keys cannot be set there.\n"
 	"\n"
 	"    show    prints each value; for rp_filter (and arp_ignore, arp_announce,\n"
 	"            accept_local, route_localnet, log_martians, proxy_arp) also the\n"
 	"            EFFECTIVE value the kernel acts on: max(all, IFACE) for\n"
 	"            rp_filter.  Default: rp_filter on all, default and every\n"
 	"            interface.\n"
-	"    set     validates the whole request first (a bad key, name, glob or\n"
-	"            value changes nothing), then writes only what differs and\n"
+	"    set     validates the whole request first, including that every write\n"
+	"            can succeed (a bad key, name, glob or value, a read-only key,\n"
+	"            missing privilege: nothing changes; --dry-run fails the same\n"
+	"            way), then writes only what differs and\n"
 	"            reports every file: changed, unchanged, gone (the interface\n"
 	"            vanished meanwhile) or failed.  Per key, interfaces are written\n"
 	"            before all and default.\n"
@@ -68,9 +73,12 @@ static const char help_text[] =
 	"    -h, --help         this help.\n"
 	"\n"
 	"PRIVILEGES\n"
-	"    show and render need none.  set needs uid 0 or CAP_NET_ADMIN in the\n"
-	"    network namespace; otherwise it stops before writing anything and\n"
-	"    names the file it could not write (exit 4).\n"
+	"    show and render need none.  set (also with --dry-run) needs uid 0 or\n"
+	"    CAP_NET_ADMIN in the network namespace, and CAP_NET_ADMIN where\n"
+	"    /proc/sys is read-only; otherwise it stops before writing anything and\n"
+	"    names the key and the fix (exit 4).  Under a read-only /proc/sys a\n"
+	"    request for all, default, IPv6 or plain keys exits 4 the same way: run\n"
+	"    it in a privileged container or on the host (systemd unit, Ansible).\n"
 	"\n"
 	"EXIT STATUS\n"
 	"    0 done (also when nothing needed changing); 1 some value could not be\n"
@@ -262,7 +270,7 @@ static int do_set(struct vxt_ctx *ctx, struct opts *o)
 	ex = report_emit(r, o->json, cli_verbose > 0);
 out:
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	return ex;
 }
 
@@ -296,7 +304,7 @@ static int do_render(struct vxt_ctx *ctx, struct opts *o)
 			ex = EXIT_DONE;
 		}
 	}
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	return ex;
 }
 

@@ -6,7 +6,7 @@ from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
 from ._core import Error, c_int, check, locked, raw, release
-from ._report import Report
+from ._report import Report, take
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
@@ -43,10 +43,6 @@ def _names(ptr) -> "Tuple[str, ...]":
 
 def _features_dict(ptr) -> Dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
-
-
-def _is_glob(name: str) -> bool:
-    return any(c in name for c in "*?[")
 
 
 class Context:
@@ -152,7 +148,7 @@ class Context:
                 if raw.vxt_feature_req_add(req, word, on) < 0:
                     raise Error(22, f"invalid feature name {word!r}")
         except BaseException:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
             raise
         return req
 
@@ -183,19 +179,15 @@ class Context:
                 # empty Python list says: check the words, change nothing.
                 check(self._p, raw.vxt_feature_req_check(self._p, req))
                 return Report([], bool(dry_run), 0)
-            if isinstance(interfaces, str) and not _is_glob(interfaces):
+            if isinstance(interfaces, str) and not raw.vxt_name_is_pattern(interfaces):
                 rc, rep = raw.vxt_features_set(self._p, interfaces, req, flags)
             else:
                 if isinstance(interfaces, str):
                     globs = [interfaces]
                 rc, rep = raw.vxt_features_set_glob(self._p, globs, req, flags)
-            check(self._p, rc)
-            try:
-                return Report._from_raw(rep)
-            finally:
-                raw.vxt_report_unref(rep)
+            return take(self._p, rc, rep)
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     @locked
     def check_features(self, features: Iterable[str]) -> None:
@@ -206,7 +198,7 @@ class Context:
         try:
             check(self._p, raw.vxt_feature_req_check(self._p, req))
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     # -- sysctl -----------------------------------------------------------
     @locked
@@ -272,13 +264,15 @@ class Context:
         check(self._p, raw.vxt_policy_check(self._p, p._p))
 
     @locked
-    def apply(self, policy, dry_run: bool = False) -> Report:
+    def apply(self, policy, dry_run: bool = False, names_exist: bool = False) -> Report:
         """Apply a Policy (or a preset name): one plan first (a write that
         cannot succeed raises Error and changes nothing), then features and
         sysctls.  A write the kernel refuses anyway puts everything back:
         those entries are "rolled-back", the refused one "failed", and
-        ``report.unmet`` is not 0."""
-        return _policy.apply(self._p, self._as_policy(policy), dry_run)
+        ``report.unmet`` is not 0.  With names_exist, a selector naming an
+        interface that does not exist raises Error(ENODEV) instead of
+        waiting for the device to appear."""
+        return _policy.apply(self._p, self._as_policy(policy), dry_run, names_exist)
 
     @locked
     def snapshot(self, policy) -> str:
