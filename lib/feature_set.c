@@ -119,7 +119,7 @@ static bool plain_names(const char *const *globs)
 	if (!globs || !globs[0])
 		return false;
 	for (size_t i = 0; globs[i]; i++)
-		if (strpbrk(globs[i], "*?["))
+		if (vxt_is_glob(globs[i]))
 			return false;
 	return true;
 }
@@ -184,7 +184,7 @@ int vxt_fplan_group(struct vxt_ctx *ctx, struct vxt_fplan *fp, struct vxt_featur
 {
 	if (vxt_grow((void **)&fp->groups, &fp->capgroups, fp->ngroups + 1, sizeof(*fp->groups))) {
 		if (owned)
-			vxt_feature_req_free(req);
+			vxt_feature_req_unref(req);
 		return vxt_fail(ctx, ENOMEM, "out of memory");
 	}
 	struct vxt_fgroup *g = &fp->groups[fp->ngroups];
@@ -372,7 +372,7 @@ void vxt_fplan_free(struct vxt_fplan *fp)
 	for (unsigned int g = 0; g < fp->ngroups; g++) {
 		vxt_resolved_free(&fp->groups[g].res);
 		if (fp->groups[g].owned)
-			vxt_feature_req_free(fp->groups[g].req);
+			vxt_feature_req_unref(fp->groups[g].req);
 	}
 	free(fp->groups);
 	vxt_features_list_unref(fp->before);

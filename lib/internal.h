@@ -105,6 +105,8 @@ void vxt_route_close(struct vxt_ctx *ctx);   /* nl.c */
 int vxt_nl_errno(int nlerr);
 
 /* ---- small utilities (util.c) ---------------------------------------- */
+/* True when s is an fnmatch(3) pattern rather than a plain name. */
+bool vxt_is_glob(const char *s);
 /* strdup that tolerates NULL (returns NULL for NULL). */
 char *vxt_strdup0(const char *s);
 /* Grow *v (elements of size sz) so that it holds at least want elements. */
@@ -117,6 +119,22 @@ bool vxt_utf8_valid(const char *s, size_t len);
 /* Escape in (style: enum vxt_escape_style) into out, snprintf-like: returns
  * the full length; never cuts an escape or a character in half. */
 size_t vxt_escape_buf(const char *in, char *out, size_t size, int style);
+/* Defines vxt_NAME_ref() and vxt_NAME_unref() for struct vxt_NAME, which
+ * has an int refcount (1 when created).  Both take NULL; unref returns
+ * NULL and calls destroy(obj) when the last reference goes. */
+#define VXT_DEFINE_REFCOUNT(name, destroy)                                   \
+	struct vxt_##name *vxt_##name##_ref(struct vxt_##name *obj)          \
+	{                                                                    \
+		if (obj)                                                     \
+			obj->refcount++;                                     \
+		return obj;                                                  \
+	}                                                                    \
+	struct vxt_##name *vxt_##name##_unref(struct vxt_##name *obj)        \
+	{                                                                    \
+		if (obj && --obj->refcount <= 0)                             \
+			destroy(obj);                                        \
+		return NULL;                                                 \
+	}
 
 /* 0 if a sysctl.d line "key = ..." reads back as key (sysctld_key.c),
  * else -EINVAL naming object (the interface) and why. */

@@ -87,7 +87,7 @@ static int merged_req(const struct vxt_policy *p, const unsigned char *sel,
 			rc = vxt_feature_req_add(*out, vxt_feature_req_word(p->frules[i].req, w),
 			                         vxt_feature_req_on(p->frules[i].req, w));
 	if (rc < 0)
-		*out = vxt_feature_req_free(*out);
+		*out = vxt_feature_req_unref(*out);
 	return rc;
 }
 
@@ -104,7 +104,7 @@ static int feature_names_to_read(const struct vxt_policy *p, const char *underla
 			return rc;
 	}
 	for (unsigned int i = 0; i < n; i++)
-		if (strpbrk((*names)[i], "*?[") || vxt_ifname_valid((*names)[i]) < 0) {
+		if (vxt_is_glob((*names)[i]) || vxt_ifname_valid((*names)[i]) < 0) {
 			vxt_strv_free(*names);
 			*names = NULL; /* a glob: dump */
 			return 0;
@@ -194,7 +194,7 @@ static int sysctl_selectors(const struct vxt_policy *p, const char *selector,
 	int rc = vxt_policy_expand(p, selector, underlay[0] ? underlay : NULL, &globs, &ng);
 	for (unsigned int i = 0; rc == 0 && i < ng; i++) {
 		const char *g = globs[i];
-		bool keep = strpbrk(g, "*?[") || !strcmp(g, "all") || !strcmp(g, "default") ||
+		bool keep = vxt_is_glob(g) || !strcmp(g, "all") || !strcmp(g, "default") ||
 		            if_nametoindex(g) > 0;
 		if (keep)
 			rc = vxt_policy_expand(p, g, NULL, v, n);
@@ -231,7 +231,7 @@ static int build_sysctl_req(struct vxt_ctx *ctx, const struct vxt_policy *p, con
 		vxt_strv_free(ifaces);
 	}
 	if (rc < 0) {
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 		return vxt_fail(ctx, rc, "%s: invalid sysctl rule", p->name ? p->name : "policy");
 	}
 	*out = req;
@@ -240,13 +240,41 @@ static int build_sysctl_req(struct vxt_ctx *ctx, const struct vxt_policy *p, con
 
 /* ---- the plan -------------------------------------------------------------- */
 
+/* A selector that is a plain name stands for one interface: "underlay",
+ * "vxlan", "all" and "default" are classes, globs match what exists. */
+static bool is_plain_name(const char *selector)
+{
+	return strcmp(selector, "underlay") && strcmp(selector, "vxlan") && strcmp(selector, "all") &&
+	       strcmp(selector, "default") && !vxt_is_glob(selector);
+}
+
+/* VXT_POLICY_NAMES_EXIST: every plain name of the policy exists now. */
+static int check_names_exist(struct vxt_ctx *ctx, const struct vxt_policy *p)
+{
+	const char *missing = NULL;
+	for (unsigned int i = 0; !missing && i < p->nfrules; i++)
+		if (is_plain_name(p->frules[i].selector) && !if_nametoindex(p->frules[i].selector))
+			missing = p->frules[i].selector;
+	for (unsigned int i = 0; !missing && i < p->nsrules; i++)
+		if (p->srules[i].selector && is_plain_name(p->srules[i].selector) &&
+		    !if_nametoindex(p->srules[i].selector))
+			missing = p->srules[i].selector;
+	if (!missing)
+		return 0;
+	return vxt_fail(ctx, ENODEV, "no interface '%s' (see 'ip link show'); use the selector "
+	                "'vxlan' or a glob for devices a CNI creates later", missing);
+}
+
 int vxt_policy_plan_build(struct vxt_ctx *ctx, const struct vxt_policy *p, const char *only,
                           const char *underlay, bool sysctls, unsigned int flags,
                           struct vxt_policy_plan *pl)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->sysctl.sysfd = -1;
-	int rc = vxt_report_new_internal(flags & VXT_DRY_RUN, &pl->found);
+	int rc;
+	if (!only && (flags & VXT_POLICY_NAMES_EXIST) && (rc = check_names_exist(ctx, p)) < 0)
+		return rc;
+	rc = vxt_report_new_internal(flags & VXT_DRY_RUN, &pl->found);
 	if (rc < 0)
 		return vxt_fail(ctx, rc, "out of memory");
 	if (underlay)
@@ -274,7 +302,7 @@ void vxt_policy_plan_free(struct vxt_policy_plan *pl)
 		vxt_fplan_free(&pl->features);
 	if (pl->has_sysctl)
 		vxt_sysctl_plan_free(&pl->sysctl);
-	vxt_sysctl_req_free(pl->sreq);
+	vxt_sysctl_req_unref(pl->sreq);
 	vxt_report_unref(pl->found);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -59,6 +59,8 @@ int vxt_policy_check_conflicts(struct vxt_ctx *ctx, const struct vxt_policy *p,
                                const char *underlay);
 /* Could some string match both fnmatch(3) patterns? */
 bool vxt_glob_overlap(const char *a, const char *b);
+/* The default VXLAN class, NULL-terminated (policy.c). */
+extern const char *const vxt_default_vxlan[];
 
 
 

@@ -208,7 +208,7 @@ int vxt_policy_check_conflicts(struct vxt_ctx *ctx, const struct vxt_policy *p,
 					char at_a[300], at_b[300], sa[300], sb[300];
 					where(p, ri, a, at_a, sizeof(at_a));
 					where(p, rj, b, at_b, sizeof(at_b));
-					const char *same = !strpbrk(gj, "*?[") ? gj : !strpbrk(gi, "*?[") ? gi : NULL;
+					const char *same = !vxt_is_glob(gj) ? gj : !vxt_is_glob(gi) ? gi : NULL;
 					rc = vxt_fail(ctx, EINVAL,
 					              "%s: %s '%s %s' conflicts with %s: %s '%s %s': %s%s%s would get "
 					              "two values and each apply would undo the other (remove one "

@@ -9,7 +9,7 @@
  * name gets the sysctls of the selectors it now belongs to.  A device whose
  * re-applies keep changing something (another program sets it back) is
  * re-applied at most VXT_WATCH_BURST times a second, then backs off
- * (1 s, doubling up to 60 s) until an apply finds nothing to change. */
+ * (1 s, doubling up to 60 s) until nothing changed it for a whole delay. */
 #include "config.h"
 
 #include <net/if.h>
@@ -41,6 +41,7 @@ struct dev {
 	unsigned int win_changes; /* changing applies in it */
 	unsigned int backoff_ms;  /* 0: not backing off */
 	long long defer_until;    /* ms: no apply before this */
+	long long last_change;    /* ms: the last apply that changed something */
 	long long backoff_since;  /* ms (CLOCK_REALTIME) of entering back-off */
 	unsigned long backoffs;   /* times it entered back-off */
 };
@@ -220,17 +221,8 @@ int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
 	return 0;
 }
 
-struct vxt_watch *vxt_watch_ref(struct vxt_watch *w)
+static void watch_destroy(struct vxt_watch *w)
 {
-	if (w)
-		w->refcount++;
-	return w;
-}
-
-struct vxt_watch *vxt_watch_unref(struct vxt_watch *w)
-{
-	if (!w || --w->refcount > 0)
-		return NULL;
 	if (w->sk)
 		nl_socket_free(w->sk);
 	if (w->cb)
@@ -239,8 +231,9 @@ struct vxt_watch *vxt_watch_unref(struct vxt_watch *w)
 	vxt_ctx_unref(w->ctx);
 	free(w->devs);
 	free(w);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(watch, watch_destroy)
 
 int vxt_watch_fd(const struct vxt_watch *w)
 {
@@ -262,14 +255,23 @@ const char *vxt_watch_underlay(const struct vxt_watch *w)
 	return w->underlay;
 }
 
+/* When a backing-off device that nothing changed for a whole delay
+ * settles (ms, CLOCK_MONOTONIC); 0 when it is not backing off. */
+static long long settles_at(const struct dev *d)
+{
+	return d->backoff_ms ? d->last_change + d->backoff_ms : 0;
+}
+
 int vxt_watch_timeout(const struct vxt_watch *w)
 {
 	long long now = now_ms(CLOCK_MONOTONIC), best = -1;
 	for (unsigned int i = 0; i < w->ndevs; i++) {
 		const struct dev *d = &w->devs[i];
-		if (!d->pending || !d->defer_until)
+		long long due = d->pending && d->defer_until ? d->defer_until
+		                : !d->pending && d->backoff_ms ? settles_at(d) : -1;
+		if (due < 0)
 			continue;
-		long long left = d->defer_until > now ? d->defer_until - now : 0;
+		long long left = due > now ? due - now : 0;
 		if (best < 0 || left < best)
 			best = left;
 	}
@@ -338,6 +340,19 @@ static int track_all(struct vxt_watch *w)
 	return 0;
 }
 
+/* Did an apply fail for this device (entries from `from` on)?  Then it
+ * did not get its sysctls: the next apply tries the whole device again. */
+static bool failed_for(const struct vxt_report *r, unsigned int from, const char *name)
+{
+	for (unsigned int i = from; i < vxt_report_count(r); i++) {
+		int st = vxt_report_status(r, i);
+		if ((st == VXT_STATUS_FAILED || st == VXT_STATUS_ROLLED_BACK) &&
+		    (!name || !strcmp(vxt_report_object(r, i), name)))
+			return true;
+	}
+	return false;
+}
+
 int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report)
 {
 	vxt_policy_underlay_name(w->ctx, w->policy, w->underlay);
@@ -347,6 +362,11 @@ int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report)
 		return rc;
 	w->resyncs++;
 	track_all(w);
+	/* A failed apply was rolled back everywhere: each device tries again
+	 * on its own (its events come back from the rollback). */
+	for (unsigned int i = 0; failed_for(*report, 0, NULL) && i < w->ndevs; i++)
+		if (failed_for(*report, 0, w->devs[i].name))
+			w->devs[i].sysctls_done = false;
 	return 0;
 }
 
@@ -376,36 +396,35 @@ static void relook(struct vxt_watch *w)
 	}
 }
 
+/* Did the apply change (or try to change) something?  A failed apply that
+ * was rolled back changed the device twice: its own events come back and
+ * would start it again, so it counts for the rate limit too. */
 static bool changed_anything(const struct vxt_report *r, unsigned int from)
 {
 	for (unsigned int i = from; i < vxt_report_count(r); i++) {
 		int st = vxt_report_status(r, i);
-		if (st == VXT_STATUS_CHANGED || st == VXT_STATUS_SIDE_EFFECT)
+		if (st == VXT_STATUS_CHANGED || st == VXT_STATUS_SIDE_EFFECT ||
+		    st == VXT_STATUS_ROLLED_BACK || st == VXT_STATUS_FAILED)
 			return true;
 	}
 	return false;
 }
 
 /* The rate limit, after an apply of d that did (or did not) change
- * something: count it, and back off or settle. */
-static void pace(struct vxt_watch *w, struct dev *d, bool changed, long long now)
+ * something: count it, and back off.  A device backing off settles once
+ * no apply has changed it for a whole delay (one quiet apply proves
+ * little: the other writer may just not have struck again yet). */
+static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, long long now)
 {
+	if (!changed)
+		return;
+	d->last_change = now;
 	if (d->backoff_ms) {
-		if (!changed) {
-			vxt_warn(w->ctx, "watch: %s: settled (nothing to re-apply): re-applying at once again",
-			         d->name);
-			d->backoff_ms = 0;
-			d->defer_until = 0;
-			d->win_changes = 0;
-			return;
-		}
 		d->backoff_ms = d->backoff_ms * 2 > VXT_WATCH_BACKOFF_MAX_MS ? VXT_WATCH_BACKOFF_MAX_MS
 		                                                             : d->backoff_ms * 2;
 		d->defer_until = now + d->backoff_ms;
 		return;
 	}
-	if (!changed)
-		return;
 	if (now - d->win_start >= 1000) {
 		d->win_start = now;
 		d->win_changes = 0;
@@ -416,10 +435,27 @@ static void pace(struct vxt_watch *w, struct dev *d, bool changed, long long now
 	d->defer_until = now + d->backoff_ms;
 	d->backoff_since = now_ms(CLOCK_REALTIME);
 	d->backoffs++;
-	vxt_warn(w->ctx, "watch: %s: re-applied %u times within a second and changed something each "
-	         "time: another program (or a conflicting rule) keeps changing it back; backing off "
+	vxt_warn(w->ctx, "watch: %s: re-applied %u times within a second and %s; backing off "
 	         "(next try in %u ms, then less often, up to every %u s) until it settles",
-	         d->name, d->win_changes, d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
+	         d->name, d->win_changes,
+	         failed ? "each apply failed and was rolled back (see the failed entries)"
+	                : "changed something each time: another program (or a conflicting rule) "
+	                  "keeps changing it back",
+	         d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
+}
+
+static void settle_quiet(struct vxt_watch *w, long long now)
+{
+	for (unsigned int i = 0; i < w->ndevs; i++) {
+		struct dev *d = &w->devs[i];
+		if (!d->backoff_ms || d->pending || now < settles_at(d))
+			continue;
+		vxt_warn(w->ctx, "watch: %s: settled (nothing changed it for %u s): re-applying at once again",
+		         d->name, (d->backoff_ms + 999) / 1000);
+		d->backoff_ms = 0;
+		d->defer_until = 0;
+		d->win_changes = 0;
+	}
 }
 
 int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
@@ -465,15 +501,17 @@ int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 		                                !d->sysctls_done, w->flags, r);
 		if (rc < 0)
 			break;
-		d->sysctls_done = true;
+		bool failed = failed_for(r, from, d->name);
+		d->sysctls_done = !failed;
 		handled++;
 		if (!(w->flags & VXT_DRY_RUN))
-			pace(w, d, changed_anything(r, from), now);
+			pace(w, d, changed_anything(r, from), failed, now);
 	}
 	if (rc < 0) {
 		vxt_report_unref(r);
 		return rc;
 	}
+	settle_quiet(w, now);
 	*report = r;
 	return handled;
 }

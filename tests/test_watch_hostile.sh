@@ -25,7 +25,7 @@ trap cleanup_all EXIT
 
 # start_watch CONF LOG: a watcher in $ns; sets $wpid, waits for readiness.
 start_watch() {
-	ip netns exec "$ns" "$V" watch --config "$1" >"$2" 2>&1 &
+	ip netns exec "$ns" "$V" watch --config "$1" --state "$tmp/state.json" >"$2" 2>&1 &
 	wpid=$!
 	for _ in $(seq 100); do grep -q "watching" "$2" 2>/dev/null && return 0; sleep 0.05; done
 	return 1
@@ -83,6 +83,8 @@ fpid=$!
 lines0=$(wc -l <"$tmp/fight.log")
 cpu0=$(awk '{ print $14 + $15 }' "/proc/$wpid/stat")
 sleep "$FIGHT"
+# check sees the back-off (from the state the watcher keeps)
+ip netns exec "$ns" "$V" check --watch-state "$tmp/state.json" --json >"$tmp/check.json" 2>&1
 kill "$fpid"; wait "$fpid" 2>/dev/null; fpid=""
 cpu1=$(awk '{ print $14 + $15 }' "/proc/$wpid/stat")
 lines1=$(wc -l <"$tmp/fight.log")
@@ -97,7 +99,16 @@ t_check "the back-off names the device and the cause" \
 	grep -q "warning: watch: cali1: re-applied 5 times within a second .*another program" "$tmp/fight.log"
 t_check "after the fight the policy wins (gro off within 40 s)" \
 	wait_for 40 is_feature cali1 generic-receive-offload off
-t_check "and the device settles (logged once)" wait_for 40 grep -q "cali1: settled" "$tmp/fight.log"
+t_check "and the device settles (logged once)" wait_for 40 grep -q "cali1: settled (nothing changed it" "$tmp/fight.log"
+finding() { # FILE: "severity object" of the watch-backoff findings
+	"${PYTHON:-/usr/bin/python3}" -c 'import json, sys
+print(" ".join("%s:%s" % (f["severity"], f["object"]) for f in json.load(open(sys.argv[1]))["findings"] if f["code"] == "watch-backoff"))' "$1"
+}
+t_check "check during the fight: a watch-backoff warning for cali1 ($(finding "$tmp/check.json"))" \
+	test "$(finding "$tmp/check.json")" = "warning:cali1"
+t_check "check says why" grep -q "the watcher backs off from cali1 .*another program keeps changing it back" "$tmp/check.json"
+ip netns exec "$ns" "$V" check --watch-state "$tmp/state.json" --json >"$tmp/check2.json" 2>&1
+t_check "check after it settled: ok ($(finding "$tmp/check2.json"))" test "$(finding "$tmp/check2.json")" = "ok:"
 
 # --- 3. rename into a selector: a new name gets sysctls and features
 t_check "tmpa (not selected) keeps gro on" is_feature tmpa generic-receive-offload on
@@ -110,6 +121,9 @@ ip netns exec "$ns" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/tmpb/rp_filter'
 ip -n "$ns" link set tmpb name cali9
 t_check "renamed away and back: rp_filter 2 again" wait_for 5 sh -c "test \"\$(ip netns exec $ns cat /proc/sys/net/ipv4/conf/cali9/rp_filter)\" = 2"
 stop_watch
+t_check "the watcher removes its state when it stops" test ! -e "$tmp/state.json"
+out=$(ip netns exec "$ns" "$V" check --watch-state "$tmp/state.json" 2>&1); rc=$?
+t_check "check --watch-state FILE that is not there: exit 3 (got $rc)" test "$rc" -eq 3
 
 # --- 4. route changes move the underlay
 cat >"$tmp/underlay.conf" <<'EOF'

@@ -21,6 +21,9 @@ enum {
 
 extern int cli_verbose;
 
+/* Where `watch` keeps its state for `check` (watch --state, check --watch-state). */
+#define WATCH_STATE_DEFAULT "/run/vxlantune/watch.json"
+
 /* "vxlantune: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
@@ -33,6 +36,8 @@ int cli_fail(struct vxt_ctx *ctx, int rc);
 int cli_ctx_new(struct vxt_ctx **ctx);
 /* Print a JSON object to stdout (pretty), then free it. */
 void cli_print_json(json_object *obj);
+/* The library's preset names, "calico-incident, checksum" (static). */
+const char *cli_preset_names(void);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 

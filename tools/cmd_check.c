@@ -67,6 +67,10 @@ static void usage(FILE *out)
 "                        the check cannot run, a file saying so\n"
 "                        (vxlantune_check_failed 1)\n"
 "  --all                 list passed checks too\n"
+"  --watch-state FILE    the state 'vxlantune watch' keeps (default\n"
+"                        " WATCH_STATE_DEFAULT " when it exists): every\n"
+"                        device the watcher backs off from (something keeps\n"
+"                        changing it back) is a watch-backoff warning\n"
 "  -h, --help            this help\n"
 "\n"
 "JSON: {\"schema\": \"vxlantune-check/1\", \"verdict\": NAME, \"status\": 0|1|2,\n"
@@ -99,6 +103,26 @@ static void usage(FILE *out)
 "      /var/lib/node_exporter/textfile/vxlantune.prom\n");
 }
 
+/* The watcher's state: an explicit file must be there, the default one
+ * only counts when a watcher runs (it removes it when it stops). */
+static int load_watch_state(struct vxt_ctx *ctx, struct vxt_check_opts *o, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = vxt_file_read(ctx, path ? path : WATCH_STATE_DEFAULT, 1u << 20, 0, &text, &len);
+	if (rc == -ENOENT && !path)
+		return EXIT_DONE;
+	if (rc < 0)
+		return cli_fail(ctx, rc);
+	rc = vxt_check_opts_set_watch_state(o, text);
+	free(text);
+	if (rc < 0) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	return EXIT_DONE;
+}
+
 static const struct option opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"preset", required_argument, NULL, 'p'},
@@ -112,6 +136,7 @@ static const struct option opts[] = {
 	{"json", no_argument, NULL, 'j'},
 	{"prometheus", required_argument, NULL, 'M'},
 	{"all", no_argument, NULL, 'a'},
+	{"watch-state", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -306,7 +331,7 @@ static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path, int ex
 int cmd_check(int argc, char **argv)
 {
 	struct policy_opts po = {0};
-	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
+	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL, *watch_state = NULL;
 	const char *peers[65] = {0};
 	unsigned int nvx = 0, npeers = 0;
 	long tcp = 0, udp = 0, timeout = 1000;
@@ -350,6 +375,7 @@ int cmd_check(int argc, char **argv)
 			prom = optarg;
 			break;
 		case 'a': all = true; break;
+		case 'W': watch_state = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("check", "invalid option");
 		}
@@ -377,7 +403,7 @@ int cmd_check(int argc, char **argv)
 			                         "with a numeric address", dns);
 	}
 	if (ret != EXIT_DONE) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return ret;
 	}
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
@@ -390,7 +416,7 @@ int cmd_check(int argc, char **argv)
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_policy *p = NULL;
@@ -399,6 +425,8 @@ int cmd_check(int argc, char **argv)
 	if (po.config || po.preset || access(DEFAULT_CONFIG, R_OK) == 0)
 		ret = policy_opts_load(ctx, &po, "check", &p);
 	struct vxt_check *chk = NULL;
+	if (ret == EXIT_DONE)
+		ret = load_watch_state(ctx, o, watch_state);
 	if (ret == EXIT_DONE) {
 		vxt_check_opts_set_policy(o, p);
 		int rc = vxt_check_run(ctx, o, &chk);
@@ -426,7 +454,7 @@ int cmd_check(int argc, char **argv)
 	}
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);
-	vxt_check_opts_free(o);
+	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

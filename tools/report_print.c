@@ -91,10 +91,15 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 			else
 				printf("\t%s: failed: %s\n", key, strerror(vxt_report_error(r, i)));
 			break;
-		case VXT_STATUS_ROLLED_BACK:
-			printf("\t%s: %s -> %s, rolled back to %s (another write failed)\n", key,
-			       before, vxt_report_requested(r, i), after);
+		case VXT_STATUS_ROLLED_BACK: {
+			/* A side effect requested nothing: it had flipped. */
+			const char *mid = vxt_report_requested(r, i);
+			if (!mid[0])
+				mid = strcmp(before, "on") ? "on" : "off";
+			printf("\t%s: %s -> %s, rolled back to %s (another write failed)\n", key, before,
+			       mid, after);
 			break;
+		}
 		}
 	}
 	funlockfile(stdout);

@@ -5,8 +5,8 @@ from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
-from ._core import Error, c_int, check, locked, raw
-from ._report import Report
+from ._core import Error, c_int, check, locked, raw, release
+from ._report import Report, take
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
@@ -45,10 +45,6 @@ def _features_dict(ptr) -> Dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
 
 
-def _is_glob(name: str) -> bool:
-    return any(c in name for c in "*?[")
-
-
 class Context:
     """A libvxlantune context.  Use it as a context manager, or call close().
 
@@ -84,13 +80,7 @@ class Context:
     def close(self) -> None:
         """Release the context (closes its sockets).  Idempotent.  A Watch
         made from it stops working too (its methods raise ValueError)."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_ctx_unref(ptr)
+        release(self, raw.vxt_ctx_unref)
 
     @property
     def closed(self) -> bool:
@@ -158,7 +148,7 @@ class Context:
                 if raw.vxt_feature_req_add(req, word, on) < 0:
                     raise Error(22, f"invalid feature name {word!r}")
         except BaseException:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
             raise
         return req
 
@@ -189,19 +179,15 @@ class Context:
                 # empty Python list says: check the words, change nothing.
                 check(self._p, raw.vxt_feature_req_check(self._p, req))
                 return Report([], bool(dry_run), 0)
-            if isinstance(interfaces, str) and not _is_glob(interfaces):
+            if isinstance(interfaces, str) and not raw.vxt_name_is_pattern(interfaces):
                 rc, rep = raw.vxt_features_set(self._p, interfaces, req, flags)
             else:
                 if isinstance(interfaces, str):
                     globs = [interfaces]
                 rc, rep = raw.vxt_features_set_glob(self._p, globs, req, flags)
-            check(self._p, rc)
-            try:
-                return Report._from_raw(rep)
-            finally:
-                raw.vxt_report_unref(rep)
+            return take(self._p, rc, rep)
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     @locked
     def check_features(self, features: Iterable[str]) -> None:
@@ -212,7 +198,7 @@ class Context:
         try:
             check(self._p, raw.vxt_feature_req_check(self._p, req))
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     # -- sysctl -----------------------------------------------------------
     @locked
@@ -278,9 +264,15 @@ class Context:
         check(self._p, raw.vxt_policy_check(self._p, p._p))
 
     @locked
-    def apply(self, policy, dry_run: bool = False) -> Report:
-        """Apply a Policy (or a preset name): features, then sysctls."""
-        return _policy.apply(self._p, self._as_policy(policy), dry_run)
+    def apply(self, policy, dry_run: bool = False, names_exist: bool = False) -> Report:
+        """Apply a Policy (or a preset name): one plan first (a write that
+        cannot succeed raises Error and changes nothing), then features and
+        sysctls.  A write the kernel refuses anyway puts everything back:
+        those entries are "rolled-back", the refused one "failed", and
+        ``report.unmet`` is not 0.  With names_exist, a selector naming an
+        interface that does not exist raises Error(ENODEV) instead of
+        waiting for the device to appear."""
+        return _policy.apply(self._p, self._as_policy(policy), dry_run, names_exist)
 
     @locked
     def snapshot(self, policy) -> str:

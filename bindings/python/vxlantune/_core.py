@@ -63,6 +63,18 @@ def c_uint(value, what: str, hi: int = _C_UINT_MAX) -> int:
 
 
 
+def release(obj, unref) -> None:
+    """close() of an object owning a C pointer (obj._ptr, obj._lock):
+    release it once, under the lock, so that no call is using it."""
+    lock = getattr(obj, "_lock", None)
+    if lock is None:  # __init__ failed before there was anything to release
+        return
+    with lock:
+        ptr, obj._ptr = getattr(obj, "_ptr", None), None
+        if ptr is not None:
+            unref(ptr)
+
+
 def locked(method):
     """Run a method of an object with a ``_lock`` and a ``_p`` property
     (which raises ValueError once the object is closed) under that lock:

@@ -96,7 +96,7 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
         if large_size:
             ok(raw.vxt_check_opts_set_large_size(o, large_size), f"large size {large_size!r}")
     except BaseException:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
         raise
     return o
 
@@ -108,7 +108,7 @@ def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underla
         rc, c = raw.vxt_check_run(ctx_ptr, o)
         check(ctx_ptr, rc)
     finally:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
     try:
         findings = [Finding(raw.vxt_check_finding_code(c, i),
                             raw.vxt_severity_name(raw.vxt_check_finding_severity(c, i)),

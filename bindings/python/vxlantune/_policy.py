@@ -4,8 +4,8 @@ import select
 import threading
 from typing import Iterable, Optional
 
-from ._core import Error, c_int, check, locked, raw
-from ._report import Report
+from ._core import Error, c_int, check, locked, raw, release
+from ._report import Report, take as _report
 
 
 class Policy:
@@ -26,13 +26,7 @@ class Policy:
 
     def close(self) -> None:
         """Free the policy (watchers using it keep their own reference)."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_policy_unref(ptr)
+        release(self, raw.vxt_policy_unref)
 
     def __del__(self):
         self.close()
@@ -65,12 +59,19 @@ class Policy:
     def add_feature(self, selector: str, word: str, on: bool) -> "Policy":
         """``selector``: "underlay", "vxlan", a name or a glob."""
         return self._ok(raw.vxt_policy_add_feature(self._p, selector, word, bool(on)),
-                        f"feature {selector}: {word}")
+                        f"feature rule {selector!r}: {word!r} (selectors: underlay, vxlan, "
+                        "an interface name or a glob)")
 
     @locked
     def add_sysctl(self, key: str, value, selector: Optional[str] = None) -> "Policy":
+        """``selector``: "all", "default", "underlay", "vxlan", a name or a
+        glob, with a short key ("rp_filter"); None for full keys.  True and
+        False are written as 1 and 0."""
+        if isinstance(value, bool):
+            value = int(value)
         return self._ok(raw.vxt_policy_add_sysctl(self._p, key, str(value), selector),
-                        f"sysctl {key}={value!r} for {selector!r}")
+                        f"sysctl rule {key}={value!r} for {selector!r} (selectors: all, default, "
+                        "underlay, vxlan, an interface name or a glob)")
 
     @property
     @locked
@@ -97,21 +98,14 @@ def load(ctx_ptr, preset=None, file=None, text=None) -> Policy:
     return Policy(p)
 
 
-def _report(ctx_ptr, rc, rep) -> Report:
-    check(ctx_ptr, rc)
-    try:
-        return Report._from_raw(rep)
-    finally:
-        raw.vxt_report_unref(rep)
-
-
-def apply(ctx_ptr, policy: Policy, dry_run: bool) -> Report:
-    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._p, raw.VXT_DRY_RUN if dry_run else 0)
+def apply(ctx_ptr, policy: Policy, dry_run: bool, names_exist: bool = False) -> Report:
+    flags = (raw.VXT_DRY_RUN if dry_run else 0) | (raw.VXT_POLICY_NAMES_EXIST if names_exist else 0)
+    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._p, flags)
     return _report(ctx_ptr, rc, rep)
 
 
 def snapshot(ctx_ptr, policy: Policy) -> str:
-    rc, text = raw.vxt_policy_snapshot(ctx_ptr, policy._p)
+    rc, text = raw.vxt_snapshot_take(ctx_ptr, policy._p)
     check(ctx_ptr, rc)
     return text
 
@@ -143,13 +137,7 @@ class Watch:
             self._ptr = w
 
     def close(self) -> None:
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            ptr, self._ptr = self._ptr, None
-            if ptr is not None:
-                raw.vxt_watch_unref(ptr)
+        release(self, raw.vxt_watch_unref)
 
     def __enter__(self) -> "Watch":
         return self

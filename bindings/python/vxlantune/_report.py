@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 from typing import Dict, Iterator, List, Optional
 
-from ._core import raw
+from ._core import check, raw
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class ReportEntry:
     after: str
     requested: str   #: "" for side effects
     via: str         #: the word the caller used ("tx", "gro"); "" for side effects
-    status: str      #: changed, unchanged, fixed, side-effect, gone, failed
+    status: str      #: changed, unchanged, fixed, side-effect, gone, failed, rolled-back (changed,
+    #: then put back because another write of the same apply failed)
     error: int = 0   #: errno of a failed entry
 
     def to_dict(self) -> Dict[str, object]:
@@ -81,3 +82,13 @@ class Report:
         for e in self.entries:
             counts[e.status] = counts.get(e.status, 0) + 1
         return f"<Report dry_run={self.dry_run} unmet={self.unmet} {counts}>"
+
+
+def take(ctx_ptr, rc: int, ptr) -> Report:
+    """The Report of a call that returned rc and the C report ptr: raises
+    Error for a failed call, and releases the C report either way."""
+    try:
+        check(ctx_ptr, rc)
+        return Report._from_raw(ptr)
+    finally:
+        raw.vxt_report_unref(ptr)
