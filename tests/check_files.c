@@ -129,20 +129,20 @@ static void put(const char *name, const char *text)
 	fclose(f);
 }
 
-static char *slurp(const char *name)
+/* name holds exactly want (read back with vxt_file_read). */
+static void holds(const char *name, const char *want)
 {
 	char *text = NULL;
 	ck_assert_int_eq(vxt_file_read(ctx, path(name), 1 << 20, 0, &text, NULL), 0);
-	return text;
+	ck_assert_str_eq(text, want);
+	free(text);
 }
 
 START_TEST(write_replaces)
 {
 	put("f", "old\n");
 	ck_assert_int_eq(vxt_file_write_atomic(ctx, path("f"), "new\n", 4, 0640), 0);
-	char *t = slurp("f");
-	ck_assert_str_eq(t, "new\n");
-	free(t);
+	holds("f", "new\n");
 	struct stat st;
 	ck_assert_int_eq(stat(path("f"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0640);
@@ -157,9 +157,7 @@ START_TEST(write_symlink_replaced_not_followed)
 	snprintf(target, sizeof(target), "%s", path("victim"));
 	ck_assert_int_eq(symlink(target, path("link")), 0);
 	ck_assert_int_eq(vxt_file_write_atomic(ctx, path("link"), "x", 1, 0644), 0);
-	char *t = slurp("victim");
-	ck_assert_str_eq(t, "secret\n");
-	free(t);
+	holds("victim", "secret\n");
 	struct stat st;
 	ck_assert_int_eq(lstat(path("link"), &st), 0);
 	ck_assert(S_ISREG(st.st_mode));
@@ -180,9 +178,7 @@ START_TEST(write_failure_keeps_old)
 	setrlimit(RLIMIT_FSIZE, &rl);
 	ck_assert_int_eq(rc, -EFBIG);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "the old file, if any, is unchanged"));
-	char *t = slurp("f");
-	ck_assert_str_eq(t, "old\n");
-	free(t);
+	holds("f", "old\n");
 	ck_assert_uint_eq(entries(), 1);
 }
 END_TEST
