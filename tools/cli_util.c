@@ -23,6 +23,15 @@ static void put_escaped(const char *fmt, va_list ap)
 	free(safe);
 }
 
+const char *cli_text(const char *s, char **tofree)
+{
+	*tofree = NULL;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f) /* rare: only then decode and escape */
+			return vxt_text_escape(s, VXT_ESCAPE_TEXT, tofree) == 0 ? *tofree : "?";
+	return s;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
