@@ -133,7 +133,7 @@ for mode in 1777 0777; do
 		written "check --prometheus ($tag)" "$D" node.prom 644 'vxlantune_check_verdict' \
 			"${RAN[@]}" "${NS[@]}" "$V" check --preset checksum --prometheus "$D/node.prom"
 		plant "$D" bad.prom "$variant"
-		written "check --prometheus, bad policy ($tag)" "$D" bad.prom 644 'vxlantune_check_failed{exit_code=' \
+		written "check --prometheus, bad policy ($tag)" "$D" bad.prom 644 'vxlantune_check_success 0' \
 			"${FAILS[@]}" "${NS[@]}" "$V" check --config "$BASE/bad.conf" --prometheus "$D/bad.prom"
 		plant "$D" 60-vxlantune.conf "$variant"
 		written "sysctl render -o ($tag)" "$D" 60-vxlantune.conf 644 'rp_filter = 0' \
