@@ -1,11 +1,15 @@
-/* Sysctl keys and values: parsing, validation, paths, known ranges and the
- * kernel's rules for effective values.  Nothing here touches a file except
- * vxt_skey_exists(). */
+/* What a sysctl request means: key grammar, value checks, the kernel's
+ * rules for effective values, IPv4 devconf indices, and interface
+ * selectors (all, default, names, fnmatch globs over the live list).
+ * Files are only looked at to tell whether a key exists and to list the
+ * interfaces. */
 #include "config.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/ip.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,42 +18,88 @@
 
 #include "sysctl.h"
 
-/* Integer ranges the kernel does not enforce itself (devinet_conf_proc
- * takes any int for rp_filter) but that mean nothing outside them. */
+/* IPv4 conf keys: the kernel's sysctl name (devinet.c) of each
+ * IPV4_DEVCONF_* index of linux/ip.h, matched by name, not by position:
+ * a kernel with more keys than this header only has keys that cannot be
+ * written over rtnetlink (their files still work), and a key the running
+ * kernel lacks is refused when its file is not there.  Also how the kernel
+ * combines all and the interface (inetdevice.h: IN_DEV_MAXCONF,
+ * IN_DEV_ORCONF), and integer ranges the kernel does not enforce itself
+ * (devinet_conf_proc takes any int for rp_filter) but that mean nothing
+ * outside them (min > max: no range). */
+#define NR 1, 0
 static const struct {
-	int kind;
-	const char *family; /* conf keys */
-	const char *key;    /* conf key name or plain path */
+	const char *name;
+	int devconf, rule;
 	long min, max;
-} ranges[] = {
-	{VXT_SK_CONF, "ipv4", "rp_filter", 0, 2},
-	{VXT_SK_CONF, "ipv4", "arp_ignore", 0, 8},
-	{VXT_SK_CONF, "ipv4", "arp_announce", 0, 2},
-	{VXT_SK_CONF, "ipv4", "accept_local", 0, 1},
-	{VXT_SK_CONF, "ipv4", "route_localnet", 0, 1},
-	{VXT_SK_CONF, "ipv4", "log_martians", 0, 1},
-	{VXT_SK_CONF, "ipv4", "proxy_arp", 0, 1},
-	{VXT_SK_CONF, "ipv4", "forwarding", 0, 1},
-	{VXT_SK_CONF, "ipv4", "send_redirects", 0, 1},
-	{VXT_SK_CONF, "ipv4", "accept_redirects", 0, 1},
-	{VXT_SK_CONF, "ipv4", "src_valid_mark", 0, 1},
-	{VXT_SK_CONF, "ipv6", "disable_ipv6", 0, 1},
-	{VXT_SK_CONF, "ipv6", "forwarding", 0, 1},
-	{VXT_SK_CONF, "ipv6", "accept_ra", 0, 2},
-	{VXT_SK_PLAIN, NULL, "net/ipv4/ip_forward", 0, 1},
-	{VXT_SK_PLAIN, NULL, "net/ipv4/conf/all/forwarding", 0, 1},
+} ipv4_keys[] = {
+	{"forwarding", IPV4_DEVCONF_FORWARDING, VXT_EFF_OWN, 0, 1},
+	{"mc_forwarding", IPV4_DEVCONF_MC_FORWARDING, VXT_EFF_OWN, NR},
+	{"proxy_arp", IPV4_DEVCONF_PROXY_ARP, VXT_EFF_OR, 0, 1},
+	{"accept_redirects", IPV4_DEVCONF_ACCEPT_REDIRECTS, VXT_EFF_OWN, 0, 1},
+	{"secure_redirects", IPV4_DEVCONF_SECURE_REDIRECTS, VXT_EFF_OWN, NR},
+	{"send_redirects", IPV4_DEVCONF_SEND_REDIRECTS, VXT_EFF_OWN, 0, 1},
+	{"shared_media", IPV4_DEVCONF_SHARED_MEDIA, VXT_EFF_OWN, NR},
+	{"rp_filter", IPV4_DEVCONF_RP_FILTER, VXT_EFF_MAX, 0, 2},
+	{"accept_source_route", IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE, VXT_EFF_OWN, NR},
+	{"bootp_relay", IPV4_DEVCONF_BOOTP_RELAY, VXT_EFF_OWN, NR},
+	{"log_martians", IPV4_DEVCONF_LOG_MARTIANS, VXT_EFF_OR, 0, 1},
+	{"tag", IPV4_DEVCONF_TAG, VXT_EFF_OWN, NR},
+	{"arp_filter", IPV4_DEVCONF_ARPFILTER, VXT_EFF_OWN, NR},
+	{"medium_id", IPV4_DEVCONF_MEDIUM_ID, VXT_EFF_OWN, NR},
+	{"disable_xfrm", IPV4_DEVCONF_NOXFRM, VXT_EFF_OWN, NR},
+	{"disable_policy", IPV4_DEVCONF_NOPOLICY, VXT_EFF_OWN, NR},
+	{"force_igmp_version", IPV4_DEVCONF_FORCE_IGMP_VERSION, VXT_EFF_OWN, NR},
+	{"arp_announce", IPV4_DEVCONF_ARP_ANNOUNCE, VXT_EFF_MAX, 0, 2},
+	{"arp_ignore", IPV4_DEVCONF_ARP_IGNORE, VXT_EFF_MAX, 0, 8},
+	{"promote_secondaries", IPV4_DEVCONF_PROMOTE_SECONDARIES, VXT_EFF_OWN, NR},
+	{"arp_accept", IPV4_DEVCONF_ARP_ACCEPT, VXT_EFF_OWN, NR},
+	{"arp_notify", IPV4_DEVCONF_ARP_NOTIFY, VXT_EFF_OWN, NR},
+	{"accept_local", IPV4_DEVCONF_ACCEPT_LOCAL, VXT_EFF_OR, 0, 1},
+	{"src_valid_mark", IPV4_DEVCONF_SRC_VMARK, VXT_EFF_OWN, 0, 1},
+	{"proxy_arp_pvlan", IPV4_DEVCONF_PROXY_ARP_PVLAN, VXT_EFF_OWN, NR},
+	{"route_localnet", IPV4_DEVCONF_ROUTE_LOCALNET, VXT_EFF_OR, 0, 1},
+	{"igmpv2_unsolicited_report_interval", IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL,
+	 VXT_EFF_OWN, NR},
+	{"igmpv3_unsolicited_report_interval", IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL,
+	 VXT_EFF_OWN, NR},
+	{"ignore_routes_with_linkdown", IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN, VXT_EFF_OWN, NR},
+	{"drop_unicast_in_l2_multicast", IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST, VXT_EFF_OWN, NR},
+	{"drop_gratuitous_arp", IPV4_DEVCONF_DROP_GRATUITOUS_ARP, VXT_EFF_OWN, NR},
+	{"bc_forwarding", IPV4_DEVCONF_BC_FORWARDING, VXT_EFF_OWN, NR},
 };
 
-/* include/linux/inetdevice.h: IN_DEV_MAXCONF / IN_DEV_ORCONF users. */
+/* Ranges of other keys: IPv6 conf keys by name, plain keys by path. */
 static const struct {
 	const char *key;
-	int rule;
-} eff_rules[] = {
-	{"rp_filter", VXT_EFF_MAX},     {"arp_ignore", VXT_EFF_MAX},
-	{"arp_announce", VXT_EFF_MAX},  {"accept_local", VXT_EFF_OR},
-	{"route_localnet", VXT_EFF_OR}, {"log_martians", VXT_EFF_OR},
-	{"proxy_arp", VXT_EFF_OR},
+	long min, max;
+} other_ranges[] = {
+	{"ipv6.disable_ipv6", 0, 1}, {"ipv6.forwarding", 0, 1}, {"ipv6.accept_ra", 0, 2},
+	{"net/ipv4/ip_forward", 0, 1},
 };
+
+static int ipv4_key(const struct vxt_sysctl_key *k)
+{
+	for (size_t i = 0; k->kind == VXT_SK_CONF && !strcmp(k->family, "ipv4") &&
+	                   i < VXT_ARRAY_SIZE(ipv4_keys); i++)
+		if (!strcmp(ipv4_keys[i].name, k->name))
+			return (int)i;
+	return -1;
+}
+
+int vxt_devconf_index(const char *name)
+{
+	struct vxt_sysctl_key k = {.kind = VXT_SK_CONF, .family = "ipv4"};
+	snprintf(k.name, sizeof(k.name), "%s", name);
+	int i = ipv4_key(&k);
+	return i < 0 ? -1 : ipv4_keys[i].devconf;
+}
+
+int vxt_sysctl_key_rule(const struct vxt_sysctl_key *k)
+{
+	int i = ipv4_key(k);
+	return i < 0 ? VXT_EFF_OWN : ipv4_keys[i].rule;
+}
 
 static bool seg_ok(const char *s, size_t n)
 {
@@ -69,7 +119,7 @@ static int bad_key(struct vxt_ctx *ctx, const char *key, const char *why)
 	                "or a conf key like rp_filter with --iface)", key, why);
 }
 
-static int set_conf(struct vxt_ctx *ctx, const char *key, struct vxt_skey *k,
+static int set_conf(struct vxt_ctx *ctx, const char *key, struct vxt_sysctl_key *k,
                     const char *family, const char *sel, size_t sellen,
                     const char *name, size_t namelen)
 {
@@ -94,7 +144,7 @@ static int set_conf(struct vxt_ctx *ctx, const char *key, struct vxt_skey *k,
 }
 
 /* Plain key: segments separated by sep, each [a-z0-9_]+. */
-static int set_plain(struct vxt_ctx *ctx, const char *key, struct vxt_skey *k,
+static int set_plain(struct vxt_ctx *ctx, const char *key, struct vxt_sysctl_key *k,
                      char sep, unsigned int flags)
 {
 	size_t n = strlen(key);
@@ -127,8 +177,8 @@ static int set_plain(struct vxt_ctx *ctx, const char *key, struct vxt_skey *k,
 	return 0;
 }
 
-int vxt_skey_parse(struct vxt_ctx *ctx, const char *key, unsigned int flags,
-                   struct vxt_skey *k)
+int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flags,
+                   struct vxt_sysctl_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	if (!key || !*key)
@@ -189,7 +239,7 @@ int vxt_skey_parse(struct vxt_ctx *ctx, const char *key, unsigned int flags,
 	return set_conf(ctx, key, k, "ipv4", NULL, 0, key, strlen(key));
 }
 
-int vxt_skey_path(const struct vxt_skey *k, const char *obj, char *buf, size_t len)
+int vxt_sysctl_key_path(const struct vxt_sysctl_key *k, const char *obj, char *buf, size_t len)
 {
 	int n;
 	if (k->kind == VXT_SK_PLAIN)
@@ -199,7 +249,7 @@ int vxt_skey_path(const struct vxt_skey *k, const char *obj, char *buf, size_t l
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int vxt_skey_display(const struct vxt_skey *k, const char *obj, char *buf, size_t len)
+int vxt_sysctl_key_display(const struct vxt_sysctl_key *k, const char *obj, char *buf, size_t len)
 {
 	int n;
 	if (k->kind == VXT_SK_PLAIN)
@@ -212,78 +262,72 @@ int vxt_skey_display(const struct vxt_skey *k, const char *obj, char *buf, size_
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int vxt_skey_effective_rule(const struct vxt_skey *k)
+int vxt_sysctl_key_takes_ifaces(const char *key)
 {
-	if (k->kind != VXT_SK_CONF || strcmp(k->family, "ipv4"))
-		return VXT_EFF_OWN;
-	for (size_t i = 0; i < VXT_ARRAY_SIZE(eff_rules); i++)
-		if (!strcmp(eff_rules[i].key, k->name))
-			return eff_rules[i].rule;
-	return VXT_EFF_OWN;
+	/* Only the key: anything from '=' on is the value of an assignment. */
+	char buf[VXT_SK_INPUT_MAX + 1];
+	size_t n = key ? strcspn(key, "=") : 0;
+	while (n && isspace((unsigned char)key[n - 1]))
+		n--;
+	while (n && isspace((unsigned char)*key)) {
+		key++;
+		n--;
+	}
+	if (!n || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, key, n);
+	buf[n] = '\0';
+	struct vxt_ctx scratch = {.log_priority = 0}; /* for the message nobody reads */
+	struct vxt_sysctl_key k;
+	int rc = vxt_sysctl_key_parse(&scratch, buf, VXT_SYSCTL_ANY_KEY, &k);
+	if (rc < 0)
+		return rc;
+	return k.kind == VXT_SK_CONF && !k.sel[0];
 }
 
-/* Nearest entry of dir (an open directory) to name, for "did you mean". */
-static void suggest(int dirfd, const char *name, char *out, size_t len)
+/* Nearest entry of directory dir (under sysfd) to name, for "did you mean". */
+static void suggest(int sysfd, const char *dir, const char *name, char *out, size_t len)
 {
-	out[0] = '\0';
-	int fd = dup(dirfd);
-	if (fd < 0)
-		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
+	int fd = openat(sysfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	unsigned int best = 3;
-	struct dirent *e;
-	while ((e = readdir(d))) {
+	for (struct dirent *e; d && (e = readdir(d));) {
 		unsigned int dist = vxt_edit_distance(name, e->d_name, 2);
-		size_t n = strlen(e->d_name);
-		if (dist < best && n < len) {
+		if (dist < best && strlen(e->d_name) < len) {
 			best = dist;
-			memcpy(out, e->d_name, n + 1);
+			strcpy(out, e->d_name);
 		}
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
 }
 
-int vxt_skey_exists(struct vxt_ctx *ctx, int sysfd, const struct vxt_skey *k)
+int vxt_sysctl_key_exists(struct vxt_ctx *ctx, int sysfd, const struct vxt_sysctl_key *k)
 {
-	char path[VXT_SK_PATH_MAX];
-	int rc = vxt_skey_path(k, "all", path, sizeof(path));
-	if (rc < 0)
+	char path[VXT_SK_PATH_MAX], near[VXT_SK_NAME_MAX] = "";
+	if (vxt_sysctl_key_path(k, "all", path, sizeof(path)) < 0)
 		return vxt_fail(ctx, EINVAL, "sysctl key '%s' is too long", k->shortname);
 	struct stat st;
-	if (!fstatat(sysfd, path, &st, 0) && S_ISREG(st.st_mode))
-		return 0;
-	int err = errno;
-	if (!fstatat(sysfd, path, &st, 0) && S_ISDIR(st.st_mode))
-		return vxt_fail(ctx, ENOENT, "sysctl key '%s' is a directory, not a value",
-		                k->shortname);
-	if (err != ENOENT && err != ENOTDIR)
-		return vxt_fail(ctx, err, "cannot look up /proc/sys/%s: %s", path, strerror(err));
+	if (!fstatat(sysfd, path, &st, 0))
+		return S_ISREG(st.st_mode) ? 0 : vxt_fail(ctx, ENOENT, "sysctl key '%s' is a "
+		                                          "directory, not a value", k->shortname);
+	if (errno != ENOENT && errno != ENOTDIR)
+		return vxt_fail(ctx, errno, "cannot look up /proc/sys/%s: %s", path, strerror(errno));
 	/* Suggest a neighbour from the directory that should hold it. */
-	char dir[VXT_SK_PATH_MAX], near[VXT_SK_NAME_MAX] = "";
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		int dfd = openat(sysfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			suggest(dfd, slash + 1, near, sizeof(near));
-			close(dfd);
-		}
-	}
-	if (k->kind == VXT_SK_CONF)
-		return vxt_fail(ctx, ENOENT, "unknown %s conf key '%s' (no /proc/sys/%s)%s%s%s",
-		                k->family, k->name, path, near[0] ? ": did you mean '" : "",
-		                near, near[0] ? "'?" : "");
-	return vxt_fail(ctx, ENOENT, "unknown sysctl key '%s' (no /proc/sys/%s)%s%s%s",
-	                k->shortname, path, near[0] ? ": did you mean '" : "", near,
-	                near[0] ? "'?" : "");
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	suggest(sysfd, path, slash + 1, near, sizeof(near));
+	*slash = '/';
+	return vxt_fail(ctx, ENOENT, "unknown %s%s key '%s' (no /proc/sys/%s)%s%s%s",
+	                k->kind == VXT_SK_CONF ? k->family : "sysctl",
+	                k->kind == VXT_SK_CONF ? " conf" : "",
+	                k->kind == VXT_SK_CONF ? k->name : k->shortname, path,
+	                near[0] ? ": did you mean '" : "", near, near[0] ? "'?" : "");
 }
 
-void vxt_svalue_norm(const char *in, char *out, size_t len)
+void vxt_sysctl_value_norm(const char *in, char *out, size_t len)
 {
 	size_t o = 0;
 	bool space = false;
@@ -312,7 +356,7 @@ static bool parse_long(const char *s, long *v)
 	return !errno && *end == '\0';
 }
 
-bool vxt_svalue_equal(const char *a, const char *b)
+bool vxt_sysctl_value_equal(const char *a, const char *b)
 {
 	if (!strcmp(a, b))
 		return true;
@@ -320,7 +364,7 @@ bool vxt_svalue_equal(const char *a, const char *b)
 	return parse_long(a, &x) && parse_long(b, &y) && x == y;
 }
 
-void vxt_svalue_effective(int rule, const char *all, const char *own, char *out, size_t len)
+void vxt_sysctl_value_effective(int rule, const char *all, const char *own, char *out, size_t len)
 {
 	long a, o;
 	if (rule == VXT_EFF_OWN) {
@@ -335,7 +379,7 @@ void vxt_svalue_effective(int rule, const char *all, const char *own, char *out,
 	snprintf(out, len, "%ld", v);
 }
 
-int vxt_svalue_check(struct vxt_ctx *ctx, const struct vxt_skey *k, const char *what,
+int vxt_sysctl_value_check(struct vxt_ctx *ctx, const struct vxt_sysctl_key *k, const char *what,
                      const char *value, char *norm, size_t len)
 {
 	if (!value)
@@ -348,24 +392,172 @@ int vxt_svalue_check(struct vxt_ctx *ctx, const struct vxt_skey *k, const char *
 		if (!isprint((unsigned char)value[i]) && value[i] != '\t')
 			return vxt_fail(ctx, EINVAL, "%s: the value must be one line of "
 			                "printable characters", what);
-	vxt_svalue_norm(value, norm, len);
+	vxt_sysctl_value_norm(value, norm, len);
 	if (!norm[0])
 		return vxt_fail(ctx, EINVAL, "%s: empty value", what);
-	for (size_t i = 0; i < VXT_ARRAY_SIZE(ranges); i++) {
-		if (ranges[i].kind != k->kind)
-			continue;
-		if (k->kind == VXT_SK_CONF ? strcmp(ranges[i].family, k->family) ||
-		                                     strcmp(ranges[i].key, k->name)
-		                           : strcmp(ranges[i].key, k->path))
-			continue;
-		long v;
-		if (!parse_long(norm, &v) || v < ranges[i].min || v > ranges[i].max)
-			return vxt_fail(ctx, ERANGE, "%s: value '%s' out of range: %s takes an "
-			                "integer from %ld to %ld", what, norm, k->shortname,
-			                ranges[i].min, ranges[i].max);
-		/* Write the canonical integer ("01" -> "1"). */
-		snprintf(norm, len, "%ld", v);
-		return 1;
+	long min = 1, max = 0, v;
+	int i = ipv4_key(k);
+	if (i >= 0) {
+		min = ipv4_keys[i].min;
+		max = ipv4_keys[i].max;
 	}
+	for (size_t r = 0; i < 0 && r < VXT_ARRAY_SIZE(other_ranges); r++)
+		if (!strcmp(other_ranges[r].key, k->kind == VXT_SK_CONF ? k->shortname : k->path)) {
+			min = other_ranges[r].min;
+			max = other_ranges[r].max;
+		}
+	if (min > max)
+		return 0;
+	if (!parse_long(norm, &v) || v < min || v > max)
+		return vxt_fail(ctx, ERANGE, "%s: value '%s' out of range: %s takes an integer "
+		                "from %ld to %ld", what, norm, k->shortname, min, max);
+	snprintf(norm, len, "%ld", v); /* the canonical integer: "01" -> "1" */
 	return 0;
+}
+
+/* ---- interface selection ------------------------------------------------ */
+
+void vxt_iflist_free(struct vxt_iflist *l)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	*l = (struct vxt_iflist){0};
+}
+
+static int natural_cmp(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family, struct vxt_iflist *l)
+{
+	char dir[32];
+	snprintf(dir, sizeof(dir), "net/%s/conf", family);
+	*l = (struct vxt_iflist){0};
+	int fd = openat(sysfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return vxt_fail(ctx, err, "cannot list interfaces in /proc/sys/%s: %s%s", dir,
+		                strerror(err), err == ENOENT ? " (is this family disabled?)" : "");
+	}
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d)) && rc == 0) {
+		const char *n = e->d_name;
+		/* The kernel never creates a bad name, but no path is built
+		 * from anything we have not checked ourselves. */
+		if (!strcmp(n, "all") || !strcmp(n, "default") || vxt_ifname_valid(n) < 0)
+			continue;
+		if (vxt_grow((void **)&l->names, &l->cap, l->n + 1, sizeof(*l->names)) ||
+		    !(l->names[l->n] = strdup(n)))
+			rc = -ENOMEM;
+		else
+			l->n++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		vxt_iflist_free(l);
+		return vxt_fail(ctx, ENOMEM, "out of memory listing interfaces");
+	}
+	if (l->n)
+		qsort(l->names, l->n, sizeof(*l->names), natural_cmp);
+	return 0;
+}
+
+bool vxt_sel_is_glob(const char *sel)
+{
+	return strpbrk(sel, "*?[") != NULL;
+}
+
+int vxt_sel_check(struct vxt_ctx *ctx, const char *sel)
+{
+	if (!sel || !*sel)
+		return vxt_fail(ctx, EINVAL, "empty interface name");
+	if (vxt_sel_is_glob(sel)) {
+		/* A glob is only ever matched against names, but one with '/'
+		 * cannot match an interface: it is a mistake or an attack. */
+		if (strnlen(sel, VXT_SK_INPUT_MAX + 1) > VXT_SK_INPUT_MAX || strchr(sel, '/'))
+			return vxt_fail(ctx, EINVAL, "invalid interface glob '%s': interface "
+			                "names never contain '/'", sel);
+		return 0;
+	}
+	if (vxt_ifname_valid(sel) < 0)
+		return vxt_fail(ctx, EINVAL,
+		                "invalid interface name '%.64s': names are 1..15 bytes, "
+		                "without '/', ':' or whitespace, and not '.' or '..'", sel);
+	return 0;
+}
+
+static int objs_add(struct vxt_objs *o, const char *name)
+{
+	if (vxt_grow((void **)&o->v, &o->cap, o->n + 1, sizeof(*o->v)))
+		return -ENOMEM;
+	o->v[o->n++] = name;
+	return 0;
+}
+
+void vxt_objs_free(struct vxt_objs *o)
+{
+	free(o->v);
+	*o = (struct vxt_objs){0};
+}
+
+static int add_all_default(struct vxt_objs *o, bool all, bool dflt)
+{
+	if (all && objs_add(o, "all") < 0)
+		return -ENOMEM;
+	return dflt ? objs_add(o, "default") : 0;
+}
+
+int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int nsels,
+                    const struct vxt_iflist *l, bool need_exist, bool all_first,
+                    struct vxt_objs *out)
+{
+	bool all = false, dflt = false;
+	*out = (struct vxt_objs){0};
+	int rc = 0;
+	for (unsigned int s = 0; s < nsels; s++) {
+		const char *sel = sels[s];
+		if ((rc = vxt_sel_check(ctx, sel)) < 0)
+			return rc;
+		all |= !strcmp(sel, "all");
+		dflt |= !strcmp(sel, "default");
+		out->globbed |= vxt_sel_is_glob(sel);
+		const char *key = sel;
+		if (need_exist && !vxt_sel_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
+		    !bsearch(&key, l->names, l->n, sizeof(*l->names), natural_cmp))
+			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
+			                "(see 'ip link show')", sel);
+	}
+	if (all_first && (rc = add_all_default(out, all, dflt)) < 0)
+		goto oom;
+	/* Walk the sorted list once: each interface at most once, in order. */
+	for (unsigned int i = 0; i < l->n; i++)
+		for (unsigned int s = 0; s < nsels; s++)
+			if (vxt_sel_is_glob(sels[s]) ? !fnmatch(sels[s], l->names[i], 0)
+			                             : !strcmp(sels[s], l->names[i])) {
+				if ((rc = objs_add(out, l->names[i])) < 0)
+					goto oom;
+				break;
+			}
+	/* Named but absent (render only): as given, once each. */
+	for (unsigned int s = 0; !need_exist && s < nsels; s++) {
+		const char *sel = sels[s], *key = sel;
+		bool skip = vxt_sel_is_glob(sel) || !strcmp(sel, "all") || !strcmp(sel, "default") ||
+		            bsearch(&key, l->names, l->n, sizeof(*l->names), natural_cmp);
+		for (unsigned int t = 0; t < s && !skip; t++)
+			skip = !strcmp(sels[t], sel);
+		if (!skip && (rc = objs_add(out, sel)) < 0)
+			goto oom;
+	}
+	if (!all_first && (rc = add_all_default(out, all, dflt)) < 0)
+		goto oom;
+	return 0;
+oom:
+	vxt_objs_free(out);
+	return vxt_fail(ctx, ENOMEM, "out of memory");
 }

@@ -24,5 +24,10 @@ int nstest_ethtool(const char *ifname, const char *feature, bool *fixed);
 void nstest_drop_net_admin(void);
 /* Create n veth pairs named PREFIX<i>a / PREFIX<i>b with one `ip -batch`. */
 void nstest_veths(const char *prefix, unsigned int n);
+/* Run the shell command cmd once, when this thread (or a child) first
+ * opens a file for writing, before that open goes ahead (a seccomp user
+ * notification).  Stays in force for the rest of the process: call it in
+ * a child that exits afterwards. */
+void nstest_before_first_write_open(const char *cmd);
 
 #endif

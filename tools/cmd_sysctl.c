@@ -202,20 +202,6 @@ static int do_show(struct vxt_ctx *ctx, struct opts *o)
 	return EXIT_DONE;
 }
 
-/* A short conf key (rp_filter, ipv6.forwarding) takes the --iface list;
- * full and plain keys carry their own object. */
-static bool takes_ifaces(const char *assignment)
-{
-	size_t klen = strcspn(assignment, "=");
-	const char *dot = memchr(assignment, '.', klen);
-	if (memchr(assignment, '/', klen))
-		return false;
-	if (!dot)
-		return true;
-	return (!strncmp(assignment, "ipv4.", 5) || !strncmp(assignment, "ipv6.", 5)) &&
-	       !memchr(dot + 1, '.', klen - (size_t)(dot + 1 - assignment));
-}
-
 static int build_req(const char *cmd, struct opts *o, struct vxt_sysctl_req **req)
 {
 	if (!o->nargs)
@@ -231,7 +217,8 @@ static int build_req(const char *cmd, struct opts *o, struct vxt_sysctl_req **re
 		const char *a = o->args[i];
 		if (!strchr(a, '='))
 			return cli_usage(cmd, "'%s' is not KEY=VALUE", a);
-		bool t = takes_ifaces(a);
+		/* The library says which keys take the --iface list. */
+		bool t = vxt_sysctl_key_takes_ifaces(a) == 1;
 		used_ifaces |= t;
 		int rc = vxt_sysctl_req_add_assignment(*req, a, t ? o->ifaces : NULL);
 		if (rc == -ENOMEM) {
