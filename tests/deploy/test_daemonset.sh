@@ -73,13 +73,15 @@ node() {
 	ip -n "$ns" addr add "$HOST_IP/24" dev ens3
 	ip -n "$ns" link set ens3 up
 	ip -n "$ns" link set ens3p up
+	# New devices copy default: vxlan.calico starts strict, also when it is
+	# re-created (no write after creation, which would race the watcher).
+	in_ns "$ns" sh -c 'echo 1 > /proc/sys/net/ipv4/conf/default/rp_filter'
 	vxlan_up "$ns"
 	echo "$ns"
 }
 vxlan_up() {
 	ip -n "$1" link add vxlan.calico type vxlan id 4096 dev ens3 dstport 4789 local "$HOST_IP"
 	ip -n "$1" link set vxlan.calico up
-	in_ns "$1" sh -c 'echo 1 > /proc/sys/net/ipv4/conf/vxlan.calico/rp_filter'
 }
 all_off() { # NS IF: every feature of the policy off, as ethtool -k shows
 	local f
@@ -121,6 +123,7 @@ t_check "the container has CAP_NET_ADMIN only" \
 # calico-node re-creates vxlan.calico: the watcher re-applies
 ip -n "$NS" link del vxlan.calico
 vxlan_up "$NS"
+t_check "default rp_filter still 1: a re-created vxlan.calico starts strict" sysctl_is "$NS" default 1
 t_check "after vxlan.calico is re-created: offloads off again (ethtool -k)" wait_for 10 all_off "$NS" vxlan.calico
 t_check "after vxlan.calico is re-created: rp_filter 2 again" wait_for 10 sysctl_is "$NS" vxlan.calico 2
 t_check "the log says it re-applied" eval 'podman logs "$C" 2>&1 | grep -q "re-applied: vxlan.calico:"'
