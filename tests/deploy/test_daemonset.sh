@@ -10,11 +10,14 @@
 MANIFEST=$top_srcdir/examples/kubernetes/daemonset.yaml
 IMAGE=localhost/vxlantune-test:$$
 WORK=$(mktemp -d /tmp/vxt-daemonset.XXXXXX)
-CTRS=""
+# Containers are named vxt-ds-CONTAINER-NODE, NODE ending in -$$ (run()
+# starts them in $(...) subshells, so they are found again by name).
 cleanup() {
 	local c
-	for c in $CTRS; do podman rm -f -t 0 "$c" >/dev/null 2>&1; done
-	podman rmi -f "$IMAGE" >/dev/null 2>&1
+	for c in $(podman ps -a --format '{{.Names}}' | grep -- "^vxt-ds-.*-$$\$"); do
+		podman rm -f -t 0 "$c" >/dev/null 2>&1
+	done
+	podman rmi -f "$IMAGE" $STAGES >/dev/null 2>&1
 	rm -rf "$WORK"
 	t_cleanup
 }
@@ -25,7 +28,8 @@ OFF="rx-checksumming tx-checksumming tcp-segmentation-offload generic-segmentati
 
 # --- the image ---------------------------------------------------------
 t0=$(date +%s)
-if deploy_image "$IMAGE"; then
+STAGES=""
+if STAGES=$(deploy_image "$IMAGE"); then
 	t_ok "image builds offline from the Containerfile ($(($(date +%s) - t0)) s)"
 else
 	t_fail "image builds offline from the Containerfile"; t_done; exit 1
@@ -97,7 +101,6 @@ run() {
 	local name=vxt-ds-$1-$2
 	mapfile -d '' W < <(podflags "$1" "$2" "$3")
 	podman run -d --name "$name" "${RUNC[@]}" "${W[@]}" >/dev/null || return 1
-	CTRS="$CTRS $name"
 	echo "$name"
 }
 mapfile -d '' PROBE < <(python3 "$DEPLOY_DIR/pod2podman.py" "$MANIFEST" vxlantune --probe)
