@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Applying a policy: validate everything first (feature words against the
  * kernel, sysctl keys/values/interfaces), then features per rule (batched
  * per selector), then sysctls; one report for all of it.  Also the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The check as Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector.  Each series appears once: findings
  * that share a check code and object are folded into the worst status. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The health check in namespaces of its own: a node-like setup (veth
  * underlay with a default route, vxlan.calico on it) for the local
  * findings, checked against ip/ethtool/proc; and the verdict's patterns

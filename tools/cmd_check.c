@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check: local findings, active probes to peers, a verdict;
  * text for a person, JSON for programs, a textfile-collector file for
  * Prometheus.  Schema and codes: doc/check.md. */

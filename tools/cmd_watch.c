@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune watch: apply a policy, then keep it applied.  Foreground,
  * one log line per action; SIGTERM/SIGINT stop it (exit 0), SIGHUP reloads
  * the policy file; readiness goes to systemd's $NOTIFY_SOCKET if set. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install what the real-runtime tests need on Debian 12 (as root): podman
 # with runc, mmdebstrap for the base roots, systemd-nspawn, Debian's
 # node_exporter and promtool.  Safe to run again.  Packaged daemons are not

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Turn one container of a Kubernetes manifest into `podman run` flags.
 
   pod2podman.py MANIFEST CONTAINER --netns NAME --field status.hostIP=IP

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # .ci/run's real-runtime stage: the artifacts users deploy, under the real
 # runtimes from Debian -- the DaemonSet's container spec under podman+runc,
 # the systemd unit under a booted systemd (systemd-nspawn), the textfile

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The DaemonSet as written, under podman + runc: the image is built offline
 # from examples/kubernetes/Containerfile, and each container of
 # daemonset.yaml is run with the flags the manifest itself gives

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The --prometheus textfile as it is run: Debian's prometheus-node-exporter
 # reads it with --collector.textfile.directory (listening on 127.0.0.1
 # only, a free port), curl scrapes /metrics, and promtool checks the file.

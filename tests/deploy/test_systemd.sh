@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # examples/vxlantune.service under a booted systemd 252: a Debian 12 root
 # (mmdebstrap, cached) with this build installed boots in systemd-nspawn
 # whose network is a namespace made here as the "node".  The policy has a
