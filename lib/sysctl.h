@@ -12,6 +12,7 @@
 #ifndef VXT_SYSCTL_H
 #define VXT_SYSCTL_H
 
+#include <dirent.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,6 +45,9 @@ struct vxt_sysctl_key {
 /* Syntax of key, and the net.* rule.  Sets the context's message. */
 int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flags,
                          struct vxt_sysctl_key *k);
+/* The key of "KEY = VALUE" into buf, *value where the value starts.
+ * 0 or -EINVAL (no '=', an empty side, a key of len bytes or more). */
+int vxt_sysctl_assignment(const char *assignment, char *buf, size_t len, const char **value);
 /* The key names a readable value on this kernel (-ENOENT with a "did you
  * mean" otherwise).  sysfd: an open /proc/sys directory. */
 int vxt_sysctl_key_exists(struct vxt_ctx *ctx, int sysfd, const struct vxt_sysctl_key *k);
@@ -74,8 +78,8 @@ void vxt_sysctl_value_effective(int rule, const char *all, const char *own, char
  * all and default (exactly the objects that have the files), each checked
  * with vxt_ifname_valid(), in natural order (strverscmp: cali2 < cali10). */
 struct vxt_iflist {
-	char **names;
-	unsigned int n, cap;
+	struct dirent **ents; /* scandir(3)'s */
+	unsigned int n;
 };
 int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family, struct vxt_iflist *l);
 void vxt_iflist_free(struct vxt_iflist *l);
@@ -88,7 +92,7 @@ bool vxt_sel_is_glob(const char *sel);
  * taken as given (render).  *globbed: a glob was among sels. */
 struct vxt_objs {
 	const char **v;
-	unsigned int n, cap;
+	unsigned int n;
 	bool globbed;
 };
 int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int nsels,
@@ -135,7 +139,7 @@ struct vxt_sysctl_target {
 	/* Filled by execute: */
 	char *before, *after;
 	int status, err;       /* VXT_STATUS_*, errno of a failure */
-	bool done, written;    /* executed; a write reached the kernel */
+	bool written;          /* a write reached the kernel */
 };
 
 /* A whole request resolved into files.

@@ -104,12 +104,7 @@ int vxt_sysctl_key_rule(const struct vxt_sysctl_key *k)
 
 static bool seg_ok(const char *s, size_t n)
 {
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_'))
-			return false;
-	return true;
+	return n && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") >= n;
 }
 
 static int bad_key(struct vxt_ctx *ctx, const char *key, const char *why)
@@ -120,66 +115,53 @@ static int bad_key(struct vxt_ctx *ctx, const char *key, const char *why)
 	                "or a conf key like rp_filter with --iface)", key, why);
 }
 
+/* A conf key: family, interface selector sel[0..sellen) (sel NULL for a
+ * short key), name. */
 static int set_conf(struct vxt_ctx *ctx, const char *key, struct vxt_sysctl_key *k,
-                    const char *family, const char *sel, size_t sellen,
-                    const char *name, size_t namelen)
+                    const char *family, const char *sel, size_t sellen, const char *name)
 {
-	if (!seg_ok(name, namelen) || namelen >= sizeof(k->name))
+	if (!seg_ok(name, strlen(name)) || strlen(name) >= sizeof(k->name))
 		return bad_key(ctx, key, "the conf key must be one [a-z0-9_] segment");
 	k->kind = VXT_SK_CONF;
-	snprintf(k->family, sizeof(k->family), "%s", family);
-	memcpy(k->name, name, namelen);
-	k->name[namelen] = '\0';
-	if (sel) {
-		memcpy(k->sel, sel, sellen);
-		k->sel[sellen] = '\0';
-		int rc = vxt_sel_check(ctx, k->sel);
-		if (rc < 0)
-			return rc;
-	}
-	if (!strcmp(family, "ipv4"))
-		snprintf(k->shortname, sizeof(k->shortname), "%s", k->name);
-	else
-		snprintf(k->shortname, sizeof(k->shortname), "%s.%s", family, k->name);
-	return 0;
+	strcpy(k->family, family);
+	strcpy(k->name, name);
+	snprintf(k->shortname, sizeof(k->shortname), "%s%s%s", strcmp(family, "ipv4") ? family : "",
+	         strcmp(family, "ipv4") ? "." : "", name);
+	if (!sel)
+		return 0;
+	memcpy(k->sel, sel, sellen);
+	return vxt_sel_check(ctx, k->sel);
 }
 
-/* Plain key: segments separated by sep, each [a-z0-9_]+. */
-static int set_plain(struct vxt_ctx *ctx, const char *key, struct vxt_sysctl_key *k,
-                     char sep, unsigned int flags)
+/* A plain key: segments separated by sep, each [a-z0-9_]+. */
+static int set_plain(struct vxt_ctx *ctx, const char *key, struct vxt_sysctl_key *k, char sep,
+                     unsigned int flags)
 {
-	size_t n = strlen(key);
+	size_t n = strlen(key), nseg = 0;
 	if (n >= sizeof(k->path))
 		return bad_key(ctx, key, "too long");
-	const char *s = key;
-	unsigned int nseg = 0;
-	while (true) {
-		const char *e = strchr(s, sep);
+	for (const char *s = key, *e; s; s = e ? e + 1 : NULL, nseg++) {
+		e = strchr(s, sep);
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		if (!seg_ok(s, len))
 			return bad_key(ctx, key, len ? "a segment has characters outside [a-z0-9_]"
 			                             : "empty segment");
-		nseg++;
-		if (!e)
-			break;
-		s = e + 1;
 	}
 	if (nseg < 2)
 		return bad_key(ctx, key, "needs at least two segments");
 	k->kind = VXT_SK_PLAIN;
-	for (size_t i = 0; i <= n; i++)
+	for (size_t i = 0; i <= n; i++) {
 		k->path[i] = key[i] == sep ? '/' : key[i];
-	for (size_t i = 0; i <= n; i++)
-		k->shortname[i] = k->path[i] == '/' ? '.' : k->path[i];
+		k->shortname[i] = key[i] == sep ? '.' : key[i];
+	}
 	if (strncmp(k->path, "net/", 4) && !(flags & VXT_SYSCTL_ANY_KEY))
-		return vxt_fail(ctx, EPERM,
-		                "sysctl key '%s' is outside net.*: refused (allow it "
+		return vxt_fail(ctx, EPERM, "sysctl key '%s' is outside net.*: refused (allow it "
 		                "explicitly with --any-key / VXT_SYSCTL_ANY_KEY)", key);
 	return 0;
 }
 
 int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flags,
-                   struct vxt_sysctl_key *k)
+                         struct vxt_sysctl_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	if (!key || !*key)
@@ -191,53 +173,54 @@ int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flag
 	for (size_t i = 0; i < n; i++)
 		if (!isgraph((unsigned char)key[i]))
 			return bad_key(ctx, key, "contains whitespace or control characters");
+	if (key[0] == '/')
+		return bad_key(ctx, key, "give it relative to /proc/sys, without a leading '/'");
+	char sep = strchr(key, '/') ? '/' : '.';
+	for (const char *fam = "ipv4"; fam; fam = strcmp(fam, "ipv4") ? NULL : "ipv6") {
+		char pre[32];
+		snprintf(pre, sizeof(pre), "net%c%s%cconf%c", sep, fam, sep, sep);
+		const char *rest = key + strlen(pre), *end;
+		if (!strncmp(key, pre, strlen(pre))) {
+			/* net/ipvN/conf/IF/KEY, or net.ipvN.conf.IF.KEY where the key
+			 * is the last segment: IF may contain dots (vxlan.calico). */
+			end = sep == '/' ? strchr(rest, '/') : strrchr(rest, '.');
+			if (!end || end == rest || (sep == '/' && strchr(end + 1, '/')))
+				return bad_key(ctx, key, sep == '/' ? "expected net/ipvN/conf/IFACE/KEY"
+				               : "expected net.ipvN.conf.IFACE.KEY (or the short key "
+				                 "with --iface)");
+			return set_conf(ctx, key, k, fam, rest, (size_t)(end - rest), end + 1);
+		}
+		/* ipv4.KEY / ipv6.KEY: the short conf key of that family. */
+		size_t fl = strlen(fam);
+		if (sep == '.' && !strncmp(key, fam, fl) && key[fl] == '.' && !strchr(key + fl + 1, '.'))
+			return set_conf(ctx, key, k, fam, NULL, 0, key + fl + 1);
+	}
+	if (strchr(key, sep))
+		return set_plain(ctx, key, k, sep, flags);
+	return set_conf(ctx, key, k, "ipv4", NULL, 0, key);
+}
 
-	static const char *const fams[] = {"ipv4", "ipv6"};
-	if (strchr(key, '/')) {
-		/* Slash form.  net/ipv{4,6}/conf/IF/KEY: IF may contain dots. */
-		if (key[0] == '/')
-			return bad_key(ctx, key, "give it relative to /proc/sys, without a leading '/'");
-		for (size_t f = 0; f < 2; f++) {
-			char pre[32];
-			snprintf(pre, sizeof(pre), "net/%s/conf/", fams[f]);
-			size_t pl = strlen(pre);
-			if (strncmp(key, pre, pl))
-				continue;
-			const char *rest = key + pl;
-			const char *slash = strchr(rest, '/');
-			if (!slash || strchr(slash + 1, '/'))
-				return bad_key(ctx, key, "expected net/ipvN/conf/IFACE/KEY");
-			return set_conf(ctx, key, k, fams[f], rest, (size_t)(slash - rest),
-			                slash + 1, strlen(slash + 1));
-		}
-		return set_plain(ctx, key, k, '/', flags);
-	}
-	if (strchr(key, '.')) {
-		for (size_t f = 0; f < 2; f++) {
-			char pre[32];
-			/* net.ipvN.conf.IF.KEY: the key is the last segment, so an
-			 * interface name with dots (vxlan.calico) is unambiguous. */
-			snprintf(pre, sizeof(pre), "net.%s.conf.", fams[f]);
-			size_t pl = strlen(pre);
-			if (!strncmp(key, pre, pl)) {
-				const char *rest = key + pl;
-				const char *dot = strrchr(rest, '.');
-				if (!dot || dot == rest)
-					return bad_key(ctx, key, "expected net.ipvN.conf.IFACE.KEY "
-					                         "(or the short key with --iface)");
-				return set_conf(ctx, key, k, fams[f], rest, (size_t)(dot - rest),
-				                dot + 1, strlen(dot + 1));
-			}
-			/* ipv4.KEY / ipv6.KEY: short conf key of that family. */
-			snprintf(pre, sizeof(pre), "%s.", fams[f]);
-			pl = strlen(pre);
-			if (!strncmp(key, pre, pl) && !strchr(key + pl, '.'))
-				return set_conf(ctx, key, k, fams[f], NULL, 0, key + pl,
-				                strlen(key + pl));
-		}
-		return set_plain(ctx, key, k, '.', flags);
-	}
-	return set_conf(ctx, key, k, "ipv4", NULL, 0, key, strlen(key));
+/* The key of "KEY = VALUE" (spaces around '=' allowed) into buf, and where
+ * the value starts; -EINVAL if either is empty or the key too long. */
+int vxt_sysctl_assignment(const char *assignment, char *buf, size_t len, const char **value)
+{
+	const char *eq = assignment ? strchr(assignment, '=') : NULL;
+	if (!eq)
+		return -EINVAL;
+	const char *ks = assignment, *ke = eq, *vs = eq + 1;
+	while (ks < ke && isspace((unsigned char)*ks))
+		ks++;
+	while (ke > ks && isspace((unsigned char)ke[-1]))
+		ke--;
+	while (isspace((unsigned char)*vs))
+		vs++;
+	size_t kl = (size_t)(ke - ks);
+	if (!kl || kl >= len || !*vs)
+		return -EINVAL;
+	memcpy(buf, ks, kl);
+	buf[kl] = '\0';
+	*value = vs;
+	return 0;
 }
 
 int vxt_sysctl_key_path(const struct vxt_sysctl_key *k, const char *obj, char *buf, size_t len)
@@ -265,25 +248,14 @@ int vxt_sysctl_key_display(const struct vxt_sysctl_key *k, const char *obj, char
 
 int vxt_sysctl_key_takes_ifaces(const char *key)
 {
-	/* Only the key: anything from '=' on is the value of an assignment. */
 	char buf[VXT_SK_INPUT_MAX + 1];
-	size_t n = key ? strcspn(key, "=") : 0;
-	while (n && isspace((unsigned char)key[n - 1]))
-		n--;
-	while (n && isspace((unsigned char)*key)) {
-		key++;
-		n--;
-	}
-	if (!n || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, key, n);
-	buf[n] = '\0';
-	struct vxt_ctx scratch = {.log_priority = 0}; /* for the message nobody reads */
+	const char *value;
+	if (key && strchr(key, '=') && vxt_sysctl_assignment(key, buf, sizeof(buf), &value) >= 0)
+		key = buf;
+	struct vxt_ctx scratch = {.log_priority = 0}; /* for a message nobody reads */
 	struct vxt_sysctl_key k;
-	int rc = vxt_sysctl_key_parse(&scratch, buf, VXT_SYSCTL_ANY_KEY, &k);
-	if (rc < 0)
-		return rc;
-	return k.kind == VXT_SK_CONF && !k.sel[0];
+	int rc = vxt_sysctl_key_parse(&scratch, key, VXT_SYSCTL_ANY_KEY, &k);
+	return rc < 0 ? rc : k.kind == VXT_SK_CONF && !k.sel[0];
 }
 
 /* Nearest entry of directory dir (under sysfd) to name, for "did you mean". */
@@ -421,14 +393,17 @@ int vxt_sysctl_value_check(struct vxt_ctx *ctx, const struct vxt_sysctl_key *k, 
 void vxt_iflist_free(struct vxt_iflist *l)
 {
 	for (unsigned int i = 0; i < l->n; i++)
-		free(l->names[i]);
-	free(l->names);
+		free(l->ents[i]);
+	free(l->ents);
 	*l = (struct vxt_iflist){0};
 }
 
-static int natural_cmp(const void *a, const void *b)
+/* Interfaces only: the kernel never creates a bad name, but no path is
+ * built from anything we have not checked ourselves. */
+static int is_iface_entry(const struct dirent *e)
 {
-	return strverscmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(e->d_name, "all") && strcmp(e->d_name, "default") &&
+	       vxt_ifname_valid(e->d_name) == 0;
 }
 
 int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family, struct vxt_iflist *l)
@@ -436,37 +411,30 @@ int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family, struct v
 	char dir[32];
 	snprintf(dir, sizeof(dir), "net/%s/conf", family);
 	*l = (struct vxt_iflist){0};
-	int fd = openat(sysfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
+	int n = scandirat(sysfd, dir, &l->ents, is_iface_entry, versionsort);
+	if (n < 0) {
 		int err = errno;
-		if (fd >= 0)
-			close(fd);
 		return vxt_fail(ctx, err, "cannot list interfaces in /proc/sys/%s: %s%s", dir,
 		                strerror(err), err == ENOENT ? " (is this family disabled?)" : "");
 	}
-	struct dirent *e;
-	int rc = 0;
-	while ((e = readdir(d)) && rc == 0) {
-		const char *n = e->d_name;
-		/* The kernel never creates a bad name, but no path is built
-		 * from anything we have not checked ourselves. */
-		if (!strcmp(n, "all") || !strcmp(n, "default") || vxt_ifname_valid(n) < 0)
-			continue;
-		if (vxt_grow((void **)&l->names, &l->cap, l->n + 1, sizeof(*l->names)) ||
-		    !(l->names[l->n] = strdup(n)))
-			rc = -ENOMEM;
-		else
-			l->n++;
-	}
-	closedir(d);
-	if (rc < 0) {
-		vxt_iflist_free(l);
-		return vxt_fail(ctx, ENOMEM, "out of memory listing interfaces");
-	}
-	if (l->n)
-		qsort(l->names, l->n, sizeof(*l->names), natural_cmp);
+	l->n = (unsigned int)n;
 	return 0;
+}
+
+/* Whether l has name (binary search in its natural order). */
+static bool has_name(const struct vxt_iflist *l, const char *name)
+{
+	for (unsigned int lo = 0, hi = l->n; lo < hi;) {
+		unsigned int mid = (lo + hi) / 2;
+		int c = strverscmp(name, l->ents[mid]->d_name);
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 bool vxt_sel_is_glob(const char *sel)
@@ -493,25 +461,18 @@ int vxt_sel_check(struct vxt_ctx *ctx, const char *sel)
 	return 0;
 }
 
-static int objs_add(struct vxt_objs *o, const char *name)
-{
-	if (vxt_grow((void **)&o->v, &o->cap, o->n + 1, sizeof(*o->v)))
-		return -ENOMEM;
-	o->v[o->n++] = name;
-	return 0;
-}
-
 void vxt_objs_free(struct vxt_objs *o)
 {
 	free(o->v);
 	*o = (struct vxt_objs){0};
 }
 
-static int add_all_default(struct vxt_objs *o, bool all, bool dflt)
+static void add_all_default(struct vxt_objs *o, bool all, bool dflt)
 {
-	if (all && objs_add(o, "all") < 0)
-		return -ENOMEM;
-	return dflt ? objs_add(o, "default") : 0;
+	if (all)
+		o->v[o->n++] = "all";
+	if (dflt)
+		o->v[o->n++] = "default";
 }
 
 int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int nsels,
@@ -520,45 +481,43 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 {
 	bool all = false, dflt = false;
 	*out = (struct vxt_objs){0};
-	int rc = 0;
 	for (unsigned int s = 0; s < nsels; s++) {
 		const char *sel = sels[s];
-		if ((rc = vxt_sel_check(ctx, sel)) < 0)
+		int rc = vxt_sel_check(ctx, sel);
+		if (rc < 0)
 			return rc;
 		all |= !strcmp(sel, "all");
 		dflt |= !strcmp(sel, "default");
 		out->globbed |= vxt_sel_is_glob(sel);
-		const char *key = sel;
 		if (need_exist && !vxt_sel_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
-		    !bsearch(&key, l->names, l->n, sizeof(*l->names), natural_cmp))
+		    !has_name(l, sel))
 			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
 			                "(see 'ip link show')", sel);
 	}
-	if (all_first && (rc = add_all_default(out, all, dflt)) < 0)
-		goto oom;
+	/* At most every interface, every selector and all and default. */
+	if (!(out->v = calloc(l->n + nsels + 2, sizeof(*out->v))))
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	if (all_first)
+		add_all_default(out, all, dflt);
 	/* Walk the sorted list once: each interface at most once, in order. */
 	for (unsigned int i = 0; i < l->n; i++)
 		for (unsigned int s = 0; s < nsels; s++)
-			if (vxt_sel_is_glob(sels[s]) ? !fnmatch(sels[s], l->names[i], 0)
-			                             : !strcmp(sels[s], l->names[i])) {
-				if ((rc = objs_add(out, l->names[i])) < 0)
-					goto oom;
+			if (vxt_sel_is_glob(sels[s]) ? !fnmatch(sels[s], l->ents[i]->d_name, 0)
+			                             : !strcmp(sels[s], l->ents[i]->d_name)) {
+				out->v[out->n++] = l->ents[i]->d_name;
 				break;
 			}
 	/* Named but absent (render only): as given, once each. */
 	for (unsigned int s = 0; !need_exist && s < nsels; s++) {
-		const char *sel = sels[s], *key = sel;
+		const char *sel = sels[s];
 		bool skip = vxt_sel_is_glob(sel) || !strcmp(sel, "all") || !strcmp(sel, "default") ||
-		            bsearch(&key, l->names, l->n, sizeof(*l->names), natural_cmp);
+		            has_name(l, sel);
 		for (unsigned int t = 0; t < s && !skip; t++)
 			skip = !strcmp(sels[t], sel);
-		if (!skip && (rc = objs_add(out, sel)) < 0)
-			goto oom;
+		if (!skip)
+			out->v[out->n++] = sel;
 	}
-	if (!all_first && (rc = add_all_default(out, all, dflt)) < 0)
-		goto oom;
+	if (!all_first)
+		add_all_default(out, all, dflt);
 	return 0;
-oom:
-	vxt_objs_free(out);
-	return vxt_fail(ctx, ENOMEM, "out of memory");
 }

@@ -89,26 +89,11 @@ int vxt_sysctl_req_add(struct vxt_sysctl_req *req, const char *key,
 int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assignment,
                                   const char *const *ifaces)
 {
-	if (!req || !str_ok(assignment))
-		return -EINVAL;
-	const char *eq = strchr(assignment, '=');
-	if (!eq)
-		return -EINVAL;
-	const char *ks = assignment, *ke = eq;
-	while (ks < ke && isspace((unsigned char)*ks))
-		ks++;
-	while (ke > ks && isspace((unsigned char)ke[-1]))
-		ke--;
-	const char *vs = eq + 1;
-	while (*vs && isspace((unsigned char)*vs))
-		vs++;
 	char key[VXT_SK_INPUT_MAX + 1];
-	size_t kl = (size_t)(ke - ks);
-	if (!kl || kl >= sizeof(key) || !*vs)
+	const char *value;
+	if (!req || !str_ok(assignment) || vxt_sysctl_assignment(assignment, key, sizeof(key), &value))
 		return -EINVAL;
-	memcpy(key, ks, kl);
-	key[kl] = '\0';
-	return vxt_sysctl_req_add(req, key, vs, ifaces);
+	return vxt_sysctl_req_add(req, key, value, ifaces);
 }
 
 /* ---- plan --------------------------------------------------------------- */
@@ -225,15 +210,12 @@ static const char fix_hint[] =
 	"run it where /proc/sys is writable: a privileged container, or on the host "
 	"(the vxlantune systemd unit or the Ansible role)";
 
-/* Can t be written, and how?  One check stands for every interface of an
- * item (the kernel gives all of them the same mode and owner); -EAGAIN
- * when /proc/sys turns out to be read-only (the caller starts over). */
+/* Can t be written, and how? */
 static int check_target(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
                         const struct vxt_sysctl_key *k, struct vxt_sysctl_target *t)
 {
 	struct stat st;
-	bool ro_key = !fstatat(p->sysfd, t->path, &st, 0) && !(st.st_mode & 0222);
-	if (ro_key)
+	if (!fstatat(p->sysfd, t->path, &st, 0) && !(st.st_mode & 0222))
 		return vxt_fail(ctx, EPERM, "cannot set %s: the kernel makes this sysctl "
 		                "read-only (mode %04o); nothing was changed", t->key,
 		                (unsigned int)(st.st_mode & 07777));
@@ -250,14 +232,14 @@ static int check_target(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
 		t->backend = VXT_SYSCTL_BY_NETLINK;
 		return 0;
 	}
-	if (!faccessat(p->sysfd, t->path, W_OK, AT_EACCESS) || (t->is_iface && errno == ENOENT)) {
-		t->backend = VXT_SYSCTL_BY_PROC; /* (a vanished interface is "gone" later) */
+	t->backend = VXT_SYSCTL_BY_PROC;
+	/* (An interface that vanished since the listing is "gone" later.) */
+	if (!faccessat(p->sysfd, t->path, W_OK, AT_EACCESS) || (t->is_iface && errno == ENOENT))
 		return 0;
-	}
 	int err = errno;
-	if (err == EROFS) {
+	if (err == EROFS) { /* read-only although statvfs did not say so */
 		p->proc_readonly = true;
-		return -EAGAIN;
+		return check_target(ctx, p, k, t);
 	}
 	return vxt_fail(ctx, err == EACCES ? EPERM : err, "cannot write /proc/sys/%s (%s): %s: "
 	                "writing network sysctls needs uid 0 or CAP_NET_ADMIN in this network "
@@ -265,35 +247,22 @@ static int check_target(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
 	                strerror(err));
 }
 
-static int check_writable(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
-                          const struct vxt_sysctl_req *req, unsigned int flags)
+/* Every write of targets [from, p->n), all of one item, checked.  One
+ * check stands for all its interfaces: the kernel gives their files the
+ * same mode and owner. */
+static int check_item(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
+                      const struct vxt_sysctl_key *k, unsigned int from)
 {
-	struct vxt_sysctl_target *first_iface = NULL;
-	struct vxt_sysctl_key k;
+	const struct vxt_sysctl_target *iface = NULL;
 	int rc = 0;
-	for (unsigned int i = 0, item = ~0u; i < p->n; i++) {
+	for (unsigned int i = from; i < p->n && rc >= 0; i++) {
 		struct vxt_sysctl_target *t = &p->t[i];
-		if (t->skip)
-			continue;
-		if (t->item != item) {
-			item = t->item;
-			first_iface = NULL;
-			if ((rc = vxt_sysctl_key_parse(ctx, req->v[item].key, flags, &k)) < 0)
-				return rc;
-		}
-		if (t->is_iface && first_iface) {
-			t->backend = first_iface->backend;
-			continue;
-		}
-		if (t->is_iface)
-			first_iface = t;
-		rc = check_target(ctx, p, &k, t);
-		if (rc == -EAGAIN) /* read-only after all: from the start */
-			return check_writable(ctx, p, req, flags);
-		if (rc < 0)
-			return rc;
+		if (t->is_iface && iface)
+			t->backend = iface->backend;
+		else if ((rc = check_target(ctx, p, k, t)) >= 0 && t->is_iface)
+			iface = t;
 	}
-	return 0;
+	return rc;
 }
 
 static int plan_iflist(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p, const char *family,
@@ -331,15 +300,17 @@ static int plan_item(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
 		return rc;
 	if (!(p->values[i] = strdup(value)))
 		return vxt_fail(ctx, ENOMEM, "out of memory");
+	unsigned int first = p->n;
+	bool set = mode == VXT_PLAN_SET;
 	if (k.kind == VXT_SK_PLAIN)
-		return add_target(ctx, p, &k, i, "", it->key, false);
+		return (rc = add_target(ctx, p, &k, i, "", it->key, false)) < 0 || !set
+		       ? rc : check_item(ctx, p, &k, first);
 	/* A full key carries its own selector. */
 	const char *one[1] = {k.sel};
 	const char *const *sels = k.sel[0] ? one : (const char *const *)it->ifaces;
 	unsigned int nsels = k.sel[0] ? 1 : it->nifaces;
 	const struct vxt_iflist *l;
 	struct vxt_objs objs;
-	bool set = mode == VXT_PLAN_SET;
 	if ((rc = plan_iflist(ctx, p, k.family, &l)) < 0 ||
 	    (rc = vxt_sel_resolve(ctx, sels, nsels, l, set, !set, &objs)) < 0)
 		return rc;
@@ -357,7 +328,7 @@ static int plan_item(struct vxt_ctx *ctx, struct vxt_sysctl_plan *p,
 			rc = add_target(ctx, p, &k, i, objs.v[o], it->key, false);
 	}
 	vxt_objs_free(&objs);
-	return rc;
+	return rc < 0 || !set ? rc : check_item(ctx, p, &k, first);
 }
 
 int vxt_sysctl_plan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
@@ -371,16 +342,14 @@ int vxt_sysctl_plan_build(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 	if (!(p->values = calloc(req->n, sizeof(*p->values))))
 		return vxt_fail(ctx, ENOMEM, "out of memory");
 	p->nitems = req->n;
+	p->proc_readonly = mode == VXT_PLAN_SET && vxt_proc_sys_readonly();
 	int rc = p->sysfd = vxt_proc_sys_open(ctx);
 	for (unsigned int i = 0; rc >= 0 && i < req->n; i++)
 		rc = plan_item(ctx, p, &req->v[i], i, flags, mode);
 	if (rc >= 0)
 		rc = dedupe(ctx, p);
-	if (rc >= 0 && mode == VXT_PLAN_SET) {
+	if (rc >= 0 && mode == VXT_PLAN_SET)
 		mark_forced(p);
-		p->proc_readonly = vxt_proc_sys_readonly();
-		rc = check_writable(ctx, p, req, flags);
-	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -406,7 +375,6 @@ static int write_one(struct vxt_sysctl_plan *p, struct vxt_sysctl_target *t,
 	bool by_proc = t->backend == VXT_SYSCTL_BY_PROC;
 	int fd = openat(p->sysfd, t->path, (by_proc && !dry ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	int rc = fd < 0 ? -errno : vxt_proc_pread(fd, before, sizeof(before));
-	t->done = true;
 	if (rc >= 0) {
 		bool same = vxt_sysctl_value_equal(before, value);
 		if (set_str(&t->before, before) < 0)

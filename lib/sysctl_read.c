@@ -61,13 +61,11 @@ static int read_fail(struct vxt_ctx *ctx, const char *path, int err)
 
 /* ---- list ------------------------------------------------------------- */
 
-struct vxt_sysctl_entry {
-	char *object, *key, *name, *value, *effective;
-};
-
+/* An entry's five strings live in one allocation: str[0] points to it. */
+enum { OBJECT, KEY, NAME, VALUE, EFFECTIVE, NSTR };
 struct vxt_sysctl_list {
 	int refcount;
-	struct vxt_sysctl_entry *v;
+	char *(*v)[NSTR];
 	unsigned int n, cap;
 };
 
@@ -75,14 +73,8 @@ struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l)
 {
 	if (!l || --l->refcount > 0)
 		return NULL;
-	for (unsigned int i = 0; i < l->n; i++) {
-		struct vxt_sysctl_entry *e = &l->v[i];
-		free(e->object);
-		free(e->key);
-		free(e->name);
-		free(e->value);
-		free(e->effective);
-	}
+	for (unsigned int i = 0; i < l->n; i++)
+		free(l->v[i][0]);
 	free(l->v);
 	free(l);
 	return NULL;
@@ -93,37 +85,31 @@ unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l)
 	return l ? l->n : 0;
 }
 
-#define LIST_ACCESSOR(field)                                                        \
-	const char *vxt_sysctl_list_##field(const struct vxt_sysctl_list *l,         \
-	                                    unsigned int i)                          \
+#define LIST_ACCESSOR(field, idx)                                                   \
+	const char *vxt_sysctl_list_##field(const struct vxt_sysctl_list *l, unsigned int i) \
 	{                                                                            \
-		return l && i < l->n ? l->v[i].field : NULL;                         \
+		return l && i < l->n ? l->v[i][idx] : NULL;                          \
 	}
-LIST_ACCESSOR(object)
-LIST_ACCESSOR(key)
-LIST_ACCESSOR(name)
-LIST_ACCESSOR(value)
-LIST_ACCESSOR(effective)
+LIST_ACCESSOR(object, OBJECT)
+LIST_ACCESSOR(key, KEY)
+LIST_ACCESSOR(name, NAME)
+LIST_ACCESSOR(value, VALUE)
+LIST_ACCESSOR(effective, EFFECTIVE)
 #undef LIST_ACCESSOR
 
-static int list_add(struct vxt_sysctl_list *l, const char *object, const char *key,
-                    const char *name, const char *value, const char *effective)
+static int list_add(struct vxt_sysctl_list *l, const char *const str[NSTR])
 {
-	if (vxt_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+	size_t len = 0;
+	for (int s = 0; s < NSTR; s++)
+		len += strlen(str[s]) + 1;
+	char *buf = malloc(len);
+	if (!buf || vxt_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
+		free(buf);
 		return -ENOMEM;
-	struct vxt_sysctl_entry *e = &l->v[l->n];
-	e->object = strdup(object);
-	e->key = strdup(key);
-	e->name = strdup(name);
-	e->value = strdup(value);
-	e->effective = strdup(effective);
-	if (!e->object || !e->key || !e->name || !e->value || !e->effective) {
-		free(e->object);
-		free(e->key);
-		free(e->name);
-		free(e->value);
-		free(e->effective);
-		return -ENOMEM;
+	}
+	for (int s = 0; s < NSTR; s++) {
+		l->v[l->n][s] = strcpy(buf, str[s]);
+		buf += strlen(str[s]) + 1;
 	}
 	l->n++;
 	return 0;
@@ -142,7 +128,7 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 	if (k.kind == VXT_SK_PLAIN) {
 		if ((rc = vxt_proc_read(sysfd, k.path, value, sizeof(value))) < 0)
 			return read_fail(ctx, k.path, rc);
-		if (list_add(l, "", k.shortname, k.shortname, value, value) < 0)
+		if (list_add(l, (const char *[NSTR]){"", k.shortname, k.shortname, value, value}) < 0)
 			return vxt_fail(ctx, ENOMEM, "out of memory");
 		return 0;
 	}
@@ -187,7 +173,7 @@ static int show_key(struct vxt_ctx *ctx, int sysfd, const char *keystr,
 			snprintf(eff, sizeof(eff), "%s", value);
 		else
 			vxt_sysctl_value_effective(rule, all, value, eff, sizeof(eff));
-		if (list_add(l, obj, key, k.shortname, value, eff) < 0) {
+		if (list_add(l, (const char *[NSTR]){obj, key, k.shortname, value, eff}) < 0) {
 			rc = vxt_fail(ctx, ENOMEM, "out of memory");
 			goto out;
 		}
@@ -243,8 +229,8 @@ int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
 	if (rc < 0)
 		return rc;
 	char *e1, *e2;
-	long own = vxt_sysctl_list_count(l) ? strtol(l->v[0].value, &e1, 10) : 0;
-	long eff = vxt_sysctl_list_count(l) ? strtol(l->v[0].effective, &e2, 10) : 0;
+	long own = vxt_sysctl_list_count(l) ? strtol(l->v[0][VALUE], &e1, 10) : 0;
+	long eff = vxt_sysctl_list_count(l) ? strtol(l->v[0][EFFECTIVE], &e2, 10) : 0;
 	if (!vxt_sysctl_list_count(l) || *e1 || *e2)
 		rc = vxt_fail(ctx, EINVAL, "unexpected rp_filter value of %s", ifname);
 	else if (configured)

@@ -28,7 +28,12 @@ void nstest_veths(const char *prefix, unsigned int n);
 /* Run the shell command cmd once, when this thread (or a child) first
  * opens a file for writing, before that open goes ahead (a seccomp user
  * notification).  Stays in force for the rest of the process: call it in
- * a child that exits afterwards. */
-void nstest_before_first_write_open(const char *cmd);
+ * a child that exits afterwards.  false (nothing installed) where seccomp
+ * is not available: under valgrind, which does not emulate it. */
+bool nstest_before_first_write_open(const char *cmd);
+/* Run fn in a child process (whatever it changes about its process
+ * stays there, and a suite run unforked under valgrind can still drop
+ * privileges); fails the test with the step fn returns unless that is 0. */
+void nstest_in_child(int (*fn)(void), const char *what);
 
 #endif
