@@ -25,12 +25,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
+CHECK_UNIT=$top_srcdir/examples/vxlantune-check.service
+CHECK_TIMER=$top_srcdir/examples/vxlantune-check.timer
+
 # --- offline analysis --------------------------------------------------
-exposure=$(systemd-analyze security --offline=true "$UNIT" 2>/dev/null |
-	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
-echo "# systemd-analyze security --offline=true: exposure $exposure"
-t_check "systemd-analyze security: exposure ${exposure:-?} <= 3.0" \
-	eval '[ -n "$exposure" ] && [ "$(echo "$exposure <= 3.0" | bc)" = 1 ]'
+for u in "$UNIT" "$CHECK_UNIT"; do
+	exposure=$(systemd-analyze security --offline=true "$u" 2>/dev/null |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	echo "# systemd-analyze security --offline=true $(basename "$u"): exposure $exposure"
+	t_check "systemd-analyze security $(basename "$u"): exposure ${exposure:-?} <= 3.0" \
+		eval '[ -n "$exposure" ] && [ "$(echo "$exposure <= 3.0" | bc)" = 1 ]'
+done
 t_check "no ExecStartPre (a dry run exits 1 on a [fixed] feature; watch does not)" \
 	eval '! grep -q "^ExecStartPre" "$UNIT"'
 
@@ -46,8 +51,12 @@ chroot "$ROOT" ldconfig
 BIN=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$UNIT")
 t_check "the unit's ExecStart ($BIN) is where make install puts the CLI" test -x "$ROOT$BIN"
 install -D -m 0644 "$UNIT" "$ROOT/etc/systemd/system/vxlantune.service"
-mkdir -p "$ROOT/etc/systemd/system/multi-user.target.wants"
+install -m 0644 "$CHECK_UNIT" "$CHECK_TIMER" "$ROOT/etc/systemd/system/"
+mkdir -p "$ROOT/etc/systemd/system/multi-user.target.wants" "$ROOT/etc/systemd/system/timers.target.wants"
 ln -s ../vxlantune.service "$ROOT/etc/systemd/system/multi-user.target.wants/vxlantune.service"
+ln -s ../vxlantune-check.timer "$ROOT/etc/systemd/system/timers.target.wants/vxlantune-check.timer"
+# node_exporter's textfile directory, as Debian's package makes it
+install -d -m 0755 "$ROOT/var/lib/prometheus/node-exporter"
 # No login prompt on the (passive) console.
 ln -sf /dev/null "$ROOT/etc/systemd/system/console-getty.service"
 mkdir -p "$ROOT/etc/vxlantune"
@@ -90,7 +99,8 @@ unit_is() { [ "$(in_ct systemctl is-active vxlantune.service 2>/dev/null)" = "$1
 t_check "systemd boots in systemd-nspawn" wait_for 60 eval 'in_ct systemctl is-system-running 2>/dev/null | grep -qE "running|degraded"'
 t_check "the unit is active (Type=notify: READY=1 came)" wait_for 30 unit_is active
 in_ct systemctl --no-pager status vxlantune.service 2>&1 | sed 's/^/# /' | head -12
-VERIFY=$(in_ct systemd-analyze verify --man=no /etc/systemd/system/vxlantune.service 2>&1)
+VERIFY=$(in_ct systemd-analyze verify --man=no /etc/systemd/system/vxlantune.service \
+	/etc/systemd/system/vxlantune-check.service /etc/systemd/system/vxlantune-check.timer 2>&1)
 [ -z "$VERIFY" ] || echo "$VERIFY" | sed 's/^/# verify: /'
 t_check "systemd-analyze verify is clean (in the booted root)" test -z "$VERIFY"
 MAIN=$(in_ct systemctl show -p MainPID --value vxlantune.service)
@@ -121,5 +131,14 @@ t_check "after vxlan.calico is re-created: re-applied (ethtool -k)" \
 	wait_for 10 eval '[ "$(feature "$NS" vxlan.calico tx-checksum-ip-generic)" = off ]'
 t_check "systemctl reload (SIGHUP) keeps it active" \
 	eval 'in_ct systemctl reload vxlantune.service && sleep 1 && unit_is active'
+# --- the check for Prometheus, from its timer's service ----------------
+TEXTFILE=$ROOT/var/lib/prometheus/node-exporter/vxlantune.prom
+t_check "vxlantune-check.timer is active" eval '[ "$(in_ct systemctl is-active vxlantune-check.timer)" = active ]'
+t_check "vxlantune-check.service runs (exit 0-2 are verdicts)" in_ct systemctl start vxlantune-check.service
+t_check "... and writes the textfile node_exporter reads (vxlantune_check_success 1)" \
+	grep -qx 'vxlantune_check_success 1' "$TEXTFILE"
+t_check "... with no capability but CAP_NET_RAW, as root without DAC override" eval \
+	'[ "$(in_ct systemctl show -p CapabilityBoundingSet --value vxlantune-check.service)" = cap_net_raw ]'
+t_check "promtool accepts the textfile" eval 'promtool check metrics < "$TEXTFILE"'
 t_check "systemctl stop: stops cleanly" eval 'in_ct systemctl stop vxlantune.service && unit_is inactive'
 t_done
