@@ -161,4 +161,13 @@ t_check "all policy: nothing changed (ethtool -k: offloads still on)" none_off "
 t_check "all policy: nothing changed (rp_filter all 1, vxlan.calico 1)" \
 	eval 'sysctl_is "$NS2" all 1 && sysctl_is "$NS2" vxlan.calico 1'
 t_check "all policy: not ready, and watch keeps running (logs, as later)" eval '! ready "$C2" && running "$C2"'
+podman stop -t 5 "$C2" >/dev/null
+
+# --- the image's own default command, under the same securityContext ----
+mapfile -d '' W < <(podflags vxlantune "$NS2" "$WORK/cm")
+SEC=(); for w in "${W[@]}"; do case $w in --cap-*|all|NET_ADMIN|--read-only*|no-new-privileges|--security-opt) SEC+=("$w");; esac; done
+podman run -d --name "vxt-ds-default-$NS2" "${RUNC[@]}" --network "ns:/run/netns/$NS2" "${SEC[@]}" "$IMAGE" >/dev/null
+t_check "default CMD (watch --preset checksum): tx-checksum-ip-generic off (ethtool -k)" \
+	wait_for 10 eval '[ "$(feature "$NS2" vxlan.calico tx-checksum-ip-generic)" = off ]'
+t_check "default CMD: still running" running "vxt-ds-default-$NS2"
 t_done
