@@ -156,7 +156,7 @@ static const struct option opts[] = {
 	{"preset", required_argument, NULL, 'p'},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
-	{"ready-file", required_argument, NULL, 'R'},
+	{"ready-file", required_argument, NULL, 'Y'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -204,7 +204,7 @@ int cmd_watch(int argc, char **argv)
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
 		case 'q': quiet = true; break;
-		case 'R': ready_file = optarg; break;
+		case 'Y': ready_file = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("watch", "invalid option");
 		}
