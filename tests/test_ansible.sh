@@ -31,9 +31,7 @@ export ANSIBLE_COLLECTIONS_PATH="$TMP/coll" ANSIBLE_HOME="$TMP/home" \
 	PYTHONPYCACHEPREFIX="$TMP/pyc"
 BINDINGS="PYTHONPATH=$BUILD/bindings/python/.libs:$SRC/bindings/python LD_LIBRARY_PATH=$BUILD/lib/.libs"
 PREFIX="vxt-ans$$"
-# Does this build's bindings have the calls still to come?
-has() { env $BINDINGS $PY -c "import sys, vxlantune; sys.exit(not hasattr(vxlantune.Context, '$1'))" && echo true || echo false; }
-VARS="vxt_prefix=$PREFIX vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune vxt_has_underlay=$(has underlay) vxt_has_check=$(has check)"
+VARS="vxt_prefix=$PREFIX vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune"
 
 # play NAME [args...]: ansible-playbook with the test inventory and the
 # build tree's bindings; output in $TMP/NAME.out, exit code in $RC.
@@ -85,7 +83,7 @@ state() {
 		echo "$o $(ip netns exec "$ns" cat "/proc/sys/net/ipv4/conf/$o/rp_filter")"
 	done
 }
-rpf() { ip netns exec "$PREFIX-$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
+rpf() { rp_filter "$PREFIX-$1" "$2"; }
 feat() { feature "$PREFIX-$1" "$2" "$3"; }
 
 # ------------------------------------------------------------ static checks
