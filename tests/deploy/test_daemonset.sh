@@ -134,7 +134,7 @@ t_check "the log says it re-applied" eval 'podman logs "$C" 2>&1 | grep -q "re-a
 t_check "still ready, still running" eval 'ready "$C" && running "$C"'
 
 # the check container writes the node_exporter textfile on the node
-K=$(run check "$NS" "$WORK/cm") || t_fail "the check container starts"
+run check "$NS" "$WORK/cm" >/dev/null || t_fail "the check container starts"
 PROM=$WORK/node-$NS/var/lib/prometheus/node-exporter/vxlantune.prom
 t_check "check container: textfile on the node's hostPath" wait_for 20 grep -q '^vxlantune_check_verdict{' "$PROM"
 
