@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libvxlantune: keep VXLAN overlays healthy on Kubernetes nodes.
  *

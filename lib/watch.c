@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The watcher: RTNLGRP_LINK notifications (and, when the policy has an
  * underlay, route and address notifications); when an interface the policy
  * selects appears, is renamed, re-created or changes, apply the policy to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune watch against hostile conditions, with real devices in a
 # namespace of its own: a policy whose feature rules contradict each other
 # (refused at start), another program that keeps setting back what the

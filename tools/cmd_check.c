@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check: local findings, active probes to peers, a verdict;
  * text for a person, JSON for programs, a textfile-collector file for
  * Prometheus.  Schema and codes: doc/check.md. */
@@ -86,11 +87,12 @@ static void usage(FILE *out)
 "                \"delta\": N|null}]}\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
-"Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
+"Prometheus: vxlantune_check_success (1 ran, 0 could not run),\n"
+"vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
 "vxlantune_check_verdict{verdict} (the exit status), vxlantune_probe_success\n"
 "{peer,probe}, vxlantune_probe_rtt_seconds{peer,probe},\n"
 "vxlantune_udp_in_csum_errors_total, vxlantune_udp_rcvbuf_errors_total,\n"
-"vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
+"vxlantune_ip_reverse_path_filter_drops_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
 "Exit status: 0 healthy; 1 warnings; 2 unhealthy -- or a usage error (bad\n"
@@ -318,9 +320,12 @@ static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, cons
  * textfile must not stay: replace it with one that says so. */
 static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path, int exit_code)
 {
-	char text[512];
+	char text[1024];
 	snprintf(text, sizeof(text),
 	         PROM_FAILED_HEAD "vxlantune_check_failed{exit_code=\"%d\"} 1\n"
+	         "# HELP vxlantune_check_success 1 if the check ran, 0 if it could not (bad policy, no permission: see the log).\n"
+	         "# TYPE vxlantune_check_success gauge\n"
+	         "vxlantune_check_success 0\n"
 	         "# HELP vxlantune_check_timestamp_seconds When the check was attempted.\n"
 	         "# TYPE vxlantune_check_timestamp_seconds gauge\n"
 	         "vxlantune_check_timestamp_seconds %lld\n",
