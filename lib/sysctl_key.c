@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What a sysctl request means: key grammar, value checks, the kernel's
  * rules for effective values, IPv4 devconf indices, and interface
  * selectors (all, default, names, fnmatch globs over the live list).

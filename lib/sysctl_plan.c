@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Sysctl requests (key = value on interface selectors) and their plan: the
  * exact list of files they mean, every write checked before the first one
  * is made; then executed (read, write what differs, read back), rolled

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything libvxlantune needs to build, test and run its demo on
 # Debian 12 (as root).  Safe to run again.
 set -eu

@@ -310,7 +310,7 @@ static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, cons
  * look current.  The names are those of vxt_check_prometheus(). */
 static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path)
 {
-	char text[512];
+	char text[1024];
 	snprintf(text, sizeof(text),
 	         "# HELP vxlantune_check_success 1 if the check ran, 0 if it could not (bad policy, no permission: see the log).\n"
 	         "# TYPE vxlantune_check_success gauge\n"
