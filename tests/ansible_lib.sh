@@ -22,7 +22,7 @@ fi
 CTRL_PY=($(sed -n '1s/^#! *//p' "$(command -v ansible-playbook)"))
 
 TMP=$(mktemp -d "/tmp/vxt-${ANSIBLE_TEST_NAME:-ansible}.XXXXXX")
-trap 't_cleanup; rm -rf "$TMP"' EXIT
+trap 't_cleanup; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/coll/ansible_collections/vxlantune" "$TMP/home" "$TMP/py"
 ln -s "$COLL" "$TMP/coll/ansible_collections/vxlantune/node"
 export ANSIBLE_COLLECTIONS_PATH="$TMP/coll" ANSIBLE_HOME="$TMP/home" \
