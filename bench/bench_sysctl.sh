@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmark: rp_filter=0 on all, default and every interface of a namespace
 # with 1,000 veth pairs (2,003 files), `vxlantune sysctl set` (full report)
 # against the runbook's loop run by sh:
@@ -10,6 +11,8 @@
 # Then reading: `vxlantune sysctl show` (rp_filter, configured and
 # effective, of all, default and every interface; then 10 IPv4 keys) against
 # `grep . /proc/sys/net/ipv4/conf/*/rp_filter` (one key, no effective value).
+# Both sides run RUNS times, interleaved (the order alternates); min,
+# median and max of each side and the ratio of the medians are printed.
 # Usage: bench/bench_sysctl.sh [VXLANTUNE] [PAIRS] [RUNS]     (as root)
 set -eu
 V=$(readlink -f "${1:-${VXLANTUNE:-./tools/vxlantune}}")
@@ -49,50 +52,54 @@ prep() { # all|mixed|zero
 	done
 }
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 files=$(ls -d $conf/*/rp_filter | wc -l)
-verify() {
+verify() { # after a set: every file 0
 	local bad
 	bad=$(grep -L '^0$' $conf/*/rp_filter | wc -l)
 	[ "$bad" -eq 0 ] || { echo "BUG: $bad files not 0" >&2; exit 1; }
 }
-run() { # scenario
-	local s=$1 t0 t1 r
-	: >/tmp/vxt-bench-sh.$$; : >/tmp/vxt-bench-vxt.$$
-	for r in $(seq "$RUNS"); do
-		prep "$s"; t0=$(now_us)
-		sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
-		t1=$(now_us); verify; echo $((t1 - t0)) >>/tmp/vxt-bench-sh.$$
-		prep "$s"; t0=$(now_us)
-		"$V" sysctl set rp_filter=0 --iface all --iface default --iface '*' >/tmp/vxt-bench-report.$$
-		t1=$(now_us); verify; echo $((t1 - t0)) >>/tmp/vxt-bench-vxt.$$
-	done
-	local a b
-	a=$(median </tmp/vxt-bench-sh.$$); b=$(median </tmp/vxt-bench-vxt.$$)
-	printf '%-10s shell loop %7.1f ms   vxlantune %7.1f ms   speed-up %.2fx   (%s)\n' \
-		"$s" "$(echo "$a / 1000" | bc -l)" "$(echo "$b / 1000" | bc -l)" \
-		"$(echo "$a / $b" | bc -l)" "$(tail -n 1 /tmp/vxt-bench-report.$$)"
-	rm -f /tmp/vxt-bench-sh.$$ /tmp/vxt-bench-vxt.$$ /tmp/vxt-bench-report.$$
+# stats FILE: "min median max" in ms of the microsecond counts in FILE.
+stats() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END {
+		printf "%6.1f %6.1f %6.1f", v[1] / 1000, v[int((NR + 1) / 2)] / 1000, v[NR] / 1000 }'
 }
-echo "rp_filter=0 on $files files (all, default, lo, $((files - 3)) veths); median of $RUNS runs"
-run all
-run mixed
-run zero
-tshow() { # label command...
-	local l=$1 t0 t1 r; shift
-	: >/tmp/vxt-bench-show.$$
+# pair LABEL PREP CHECK A B: RUNS timed runs of each side, interleaved
+# (A first on odd runs, B first on even ones, so that neither side always
+# comes after the other), PREP before every run, CHECK after it.
+pair() {
+	local label=$1 prep=$2 check=$3 a=$4 b=$5 r side t0 t1 out
+	local ta=/tmp/vxt-bench-a.$$ tb=/tmp/vxt-bench-b.$$
+	: >"$ta"; : >"$tb"
 	for r in $(seq "$RUNS"); do
-		t0=$(now_us); "$@" >/dev/null; t1=$(now_us)
-		echo $((t1 - t0)) >>/tmp/vxt-bench-show.$$
+		for side in $([ $((r % 2)) = 1 ] && echo a b || echo b a); do
+			$prep
+			if [ "$side" = a ]; then # the runbook's way: a loop run by sh
+				t0=$(now_us); sh -c "$a" >/dev/null; t1=$(now_us); out=$ta
+			else
+				t0=$(now_us); eval "$b" >/dev/null; t1=$(now_us); out=$tb
+			fi
+			$check
+			echo $((t1 - t0)) >>"$out"
+		done
 	done
-	printf '%-44s %7.1f ms\n' "$l" "$(echo "$(median </tmp/vxt-bench-show.$$) / 1000" | bc -l)"
-	rm -f /tmp/vxt-bench-show.$$
+	local sa sb
+	sa=$(stats "$ta"); sb=$(stats "$tb")
+	printf '%-22s shell %s   vxlantune %s   median ratio %.2fx\n' "$label" "$sa" "$sb" \
+		"$(echo "$(echo "$sa" | awk '{print $2}') / $(echo "$sb" | awk '{print $2}')" | bc -l)"
+	rm -f "$ta" "$tb"
 }
+echo "rp_filter=0 on $files files (all, default, lo, $((files - 3)) veths)"
+echo "$RUNS runs per side, interleaved; times in ms as min median max; ratio = shell / vxlantune"
+loop='for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
+set_cmd="'$V' sysctl set rp_filter=0 --iface all --iface default --iface '*'"
+prep_all() { prep all; }
+prep_mixed() { prep mixed; }
+prep_zero() { prep zero; }
+pair "set, all differ" prep_all verify "$loop" "$set_cmd"
+pair "set, mixed" prep_mixed verify "$loop" "$set_cmd"
+pair "set, converged" prep_zero verify "$loop" "$set_cmd"
 keys10="--key rp_filter --key arp_ignore --key arp_announce --key accept_local --key forwarding"
 keys10="$keys10 --key proxy_arp --key log_martians --key send_redirects --key accept_redirects --key src_valid_mark"
-tshow "show: grep . conf/*/rp_filter" sh -c 'grep . /proc/sys/net/ipv4/conf/*/rp_filter'
-tshow "show: vxlantune sysctl show (rp_filter)" "$V" sysctl show
-tshow "show: vxlantune sysctl show --json" "$V" sysctl show --json
-tshow "show: grep 10 keys" sh -c 'cd /proc/sys/net/ipv4/conf && grep . */rp_filter */arp_ignore */arp_announce */accept_local */forwarding */proxy_arp */log_martians */send_redirects */accept_redirects */src_valid_mark'
-tshow "show: vxlantune sysctl show, 10 keys" "$V" sysctl show $keys10
+pair "show rp_filter" : : 'grep . /proc/sys/net/ipv4/conf/*/rp_filter' "'$V' sysctl show"
+pair "show 10 keys" : : 'cd /proc/sys/net/ipv4/conf && grep . */rp_filter */arp_ignore */arp_announce */accept_local */forwarding */proxy_arp */log_martians */send_redirects */accept_redirects */src_valid_mark' "'$V' sysctl show $keys10"
 INNER

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libvxlantune: keep VXLAN overlays healthy on Kubernetes nodes.
  *
@@ -355,8 +356,11 @@ const char *vxt_underlay_explanation(const struct vxt_underlay *u);
 /* Sysctl                                                                */
 /* ===================================================================== */
 /* @@SYSCTL@@ */
-/* Values under /proc/sys, read and written with open/read/write/close (no
- * processes).  Two kinds of key:
+/* Values under /proc/sys, read from the files (no processes).  Written to
+ * the files, or, where /proc/sys is mounted read-only (a container that is
+ * not privileged), per-interface IPv4 values over rtnetlink; all, default,
+ * IPv6 and plain keys then cannot be set, and a request that needs them
+ * fails before anything changes.  Two kinds of key:
  *  - plain keys, dotted or slash form: "net.ipv4.ip_forward",
  *    "net/ipv4/ip_forward".  Segments are [a-z0-9_]+; only net.* unless
  *    VXT_SYSCTL_ANY_KEY is given;
@@ -432,19 +436,27 @@ int vxt_sysctl_req_add(struct vxt_sysctl_req *req, const char *key,
 int vxt_sysctl_req_add_assignment(struct vxt_sysctl_req *req, const char *assignment,
                                   const char *const *ifaces);
 unsigned int vxt_sysctl_req_count(const struct vxt_sysctl_req *req);
+/* Whether key (or "KEY=VALUE") is a short conf key that takes interface
+ * selectors ("rp_filter", "ipv6.accept_ra": 1) or one that names its own
+ * object (full conf keys, plain keys: 0); -EINVAL if it is malformed. */
+int vxt_sysctl_key_takes_ifaces(const char *key);
 
 /* Validate req without touching anything: key syntax, net.* (unless
  * VXT_SYSCTL_ANY_KEY), that the key exists, interface names and globs,
  * values (printable, one line; integer ranges where known, e.g. rp_filter
- * 0..2), and that no file is given two different values.  Returns 0 or
- * -EINVAL/-ENOENT/-ENODEV/-EPERM with a message naming the item. */
+ * 0..2), that no file is given two different values, and that every
+ * write can succeed here (as vxt_sysctl_set checks it).  Returns 0 or
+ * -EINVAL/-ENOENT/-ENODEV/-EPERM/-EROFS with a message naming the item. */
 int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                          unsigned int flags);
 
 /* Apply req (flags: VXT_DRY_RUN, VXT_SYSCTL_ANY_KEY).  The whole request
- * is validated and every glob resolved first: a bad request writes nothing.
- * Then each file is opened once, read, written only if it differs, re-read;
- * the report (area VXT_AREA_SYSCTL) has one entry per file: object =
+ * is validated, every glob resolved and every write checked first (values,
+ * read-only keys, read-only /proc/sys, privilege: uid 0 or CAP_NET_ADMIN
+ * in the network namespace): a request with any write that cannot succeed
+ * changes nothing, also with VXT_DRY_RUN, which fails the same way.  Then
+ * each file is read, written only if it differs, read back; the report
+ * (area VXT_AREA_SYSCTL) has one entry per file: object =
  * interface/"all"/"default" or "" for plain keys, key = full key (as
  * vxt_sysctl_list_key), via = the key as the caller wrote it, status
  * changed/unchanged/fixed (the kernel kept another value)/gone (the
@@ -454,19 +466,9 @@ int vxt_sysctl_req_check(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * Values out of a known range give -ERANGE.  Writing conf/all/forwarding
  * (IPv4, IPv6) or ipv6 all/disable_ipv6 makes the kernel rewrite every
  * interface too: combine those with per-interface values knowingly.
- * Fails (-EPERM, nothing written) when the first write is refused for lack
- * of privilege (uid 0 or CAP_NET_ADMIN in the network namespace), -EROFS
- * when /proc/sys is read-only.
- * Current values of IPv4 keys may come from one rtnetlink dump instead of
- * the files (RTM_GETNETCONF, RTM_GETLINK), taken after validation; writes
- * always go through /proc/sys.  After the first successful write, a run
- * of at least 64 files of one key on interfaces is written by this thread
- * and one more (pthreads, when two CPUs are usable), each file still its
- * own open/write/close; the helper runs with all signals blocked, touches
- * neither ctx nor the report, and has ended when this returns.  The
- * context rule is unchanged: one context per thread, calls on it from one
- * thread at a time.  (vxt_sysctl_show may use the same helper to name the
- * interfaces of a big dump.) */
+ * -EPERM without privilege or for a read-only key, -EROFS for what cannot
+ * be written while /proc/sys is read-only; the message names the key, the
+ * reason and the fix. */
 int vxt_sysctl_set(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
                    unsigned int flags, struct vxt_report **report);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Applying a policy: validate everything first (feature words against the
  * kernel, sysctl keys/values/interfaces), then features per rule (batched
  * per selector), then sysctls; one report for all of it.  Also the
@@ -156,7 +157,7 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 		return vxt_fail(ctx, rc, "out of memory");
 	char underlay[IFNAMSIZ];
 	struct vxt_sysctl_req *sreq = NULL;
-	struct vxt_splan plan = {.sysfd = -1, .conffd = {-1, -1}};
+	struct vxt_sysctl_plan plan = {.sysfd = -1};
 	if ((rc = detect_underlay(ctx, p, underlay, r)) < 0)
 		goto fail;
 	/* Validate the sysctl part before changing anything.  The plan that
@@ -166,7 +167,7 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 	if ((rc = build_sysctl_req(ctx, p, underlay, NULL, &sreq)) < 0)
 		goto fail;
 	if (vxt_sysctl_req_count(sreq) &&
-	    (rc = vxt_splan_build(ctx, sreq, flags, VXT_PLAN_SET, &plan)) < 0)
+	    (rc = vxt_sysctl_plan_build(ctx, sreq, flags, VXT_PLAN_SET, &plan)) < 0)
 		goto fail;
 	for (unsigned int i = 0; i < p->nfrules; i++)
 		if ((rc = apply_rule(ctx, p, &p->frules[i], underlay, flags, r)) < 0)
@@ -174,19 +175,19 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 	if (vxt_sysctl_req_count(sreq)) {
 		struct vxt_report *sub = NULL;
 		vxt_clear_error(ctx);
-		if ((rc = vxt_splan_apply(ctx, &plan, flags, &sub)) < 0)
+		if ((rc = vxt_sysctl_plan_execute(ctx, &plan, flags, &sub)) < 0)
 			goto fail;
 		if ((rc = append(r, sub)) < 0)
 			goto fail;
 	}
-	vxt_splan_free(&plan);
+	vxt_sysctl_plan_free(&plan);
 	vxt_sysctl_req_free(sreq);
 	vxt_clear_error(ctx);
 	*report = r;
 	return 0;
 fail:
 	rc = policy_fail(ctx, p, rc);
-	vxt_splan_free(&plan);
+	vxt_sysctl_plan_free(&plan);
 	vxt_sysctl_req_free(sreq);
 	vxt_report_unref(r);
 	return rc;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal: the health-check objects and the steps vxt_check_run() takes
  * (health_local.c, health_counters.c, health_verdict.c, health_prom.c). */
 #ifndef VXT_HEALTH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal declarations shared by the files of lib/.  Not installed. */
 #ifndef VXT_INTERNAL_H
 #define VXT_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Netlink plumbing shared by every area: libnl error mapping, the kernel's
  * errno and extended-ack text captured from NLMSG_ERROR, and the lazily
  * opened rtnetlink socket. */
@@ -82,68 +83,6 @@ int vxt_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 		off += NLA_ALIGN(a->nla_len);
 	}
 	return NL_STOP;
-}
-
-int vxt_nl_dump_walk(struct nl_sock *sk, struct nl_msg *msg, uint16_t type,
-                     int (*fn)(struct nlmsghdr *h, void *arg), void (*batch)(void *arg), void *arg)
-{
-	int rc = nl_send_auto(sk, msg);
-	uint32_t seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
-	if (rc < 0)
-		return vxt_nl_errno(rc);
-	bool done = false, intr = false;
-	while (!done) {
-		unsigned char *buf = NULL;
-		struct sockaddr_nl from;
-		int len = nl_recv(sk, &from, &buf, NULL);
-		if (len <= 0) {
-			free(buf);
-			return len < 0 ? vxt_nl_errno(len) : -EPROTO;
-		}
-		rc = 0;
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		for (; !done && nlmsg_ok(h, len); h = nlmsg_next(h, &len)) {
-			if (h->nlmsg_seq != seq || from.nl_pid != 0)
-				continue; /* not the kernel's answer to this request */
-			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = nlmsg_data(h);
-				rc = nlmsg_datalen(h) >= (int)sizeof(*e) && e->error < 0 ? e->error : -EPROTO;
-				done = true;
-			} else if (h->nlmsg_type == type) {
-				rc = fn(h, arg);
-				done = rc < 0;
-			}
-		}
-		free(buf);
-		if (rc < 0)
-			return rc;
-		if (batch)
-			batch(arg);
-	}
-	return intr ? -EINTR : 0;
-}
-
-int vxt_nl_dump_sock(struct nl_sock **out)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	if (!sk)
-		return -ENOMEM;
-	int rc = nl_connect(sk, NETLINK_ROUTE);
-	if (rc < 0) {
-		nl_socket_free(sk);
-		return vxt_nl_errno(rc);
-	}
-	/* One recvmsg per datagram, into a buffer larger than any dump
-	 * datagram the kernel builds (32 KiB). */
-	nl_socket_disable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, 65536);
-	*out = sk;
-	return 0;
 }
 
 int vxt_nl_enable_ext_ack(struct nl_sock *sk)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Snapshot and restore: the state of everything a policy touches, as JSON
  * (json-c), and putting it back with a report and a dry run.
  *

@@ -1,264 +1,157 @@
-/* The file I/O of a sysctl set: one planned file at a time
- * (vxt_sio_one), or a batch of them on two threads (vxt_sio_many).
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The two ways a planned sysctl gets written, behind one interface (as
+ * features have ethtool netlink and ioctl):
  *
- * Why threads: writing 2,000 /proc/sys files is ~2,000 x (openat + write +
- * close), 5 us each on kernel 6.18, nearly all of it in the kernel (the
- * ref-walk lookup that proc_sys_revalidate forces, devinet_conf_proc and
- * its RTM_NEWNETCONF notification).  Those paths take no lock that two
- * writers of different files would share for long, so a second CPU halves
- * the time of a big apply.  Each file is still its own open/write/close,
- * exactly as on one thread.
+ *  - /proc/sys: write the value to the file the plan opened.  The normal
+ *    way, and the only one for plain keys, IPv6 keys, all and default.
+ *  - rtnetlink, for per-interface IPv4 conf keys when /proc/sys is mounted
+ *    read-only (containers that are not privileged: containerd and kubelet
+ *    mount it so): RTM_SETLINK on the interface with IFLA_AF_SPEC ->
+ *    AF_INET -> IFLA_INET_CONF -> {type = IPV4_DEVCONF_* index, u32 value}.
+ *    It needs CAP_NET_ADMIN in the network namespace, nothing else.
  *
- * Threading rules: a worker reads the plan (directories opened beforehand
- * by vxt_splan_prepare) and writes only its targets' result slots; it
- * never touches the context (no logging, no error message) or the report.
- * The only other shared datum is the atomic cursor that hands out chunks
- * of the batch.  The worker is joined before vxt_par_for returns and runs
- * with every signal blocked, so the caller's signal handling is unchanged. */
+ * What the rtnetlink path does not do (net/ipv4/devinet.c): the kernel's
+ * inet_set_link_af() only stores the number and sets the key's
+ * "explicitly set" bit (ipv4_devconf_set), as a /proc/sys write does, so
+ * a later change of default does not reach the interface either way.  The
+ * proc handler, devinet_conf_proc(), does more on a write: an
+ * RTM_NEWNETCONF notification when rp_filter, proxy_arp or
+ * ignore_routes_with_linkdown change; a route cache flush when
+ * accept_local or route_localnet go to 0 or bc_forwarding changes; the
+ * "flushing" keys (disable_xfrm, disable_policy, promote_secondaries ...)
+ * flush on every write, and forwarding's own handler also switches LRO off
+ * and notifies.  Over rtnetlink netconf listeners hear nothing (the kernel
+ * announces an RTM_NEWLINK instead) and routes cached before the write
+ * keep their old decision until they are looked up again.  For rp_filter,
+ * the key this path exists for, the proc handler only notifies: the data
+ * path ends up the same either way.
+ * all and default are not links, and IPv6 has no such write: those need
+ * /proc/sys. */
 #include "config.h"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
+#include <linux/capability.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "nl.h"
 #include "sysctl.h"
 
-bool vxt_sres_set(struct vxt_sres *s, int which, const char *v)
+static int proc_write(struct vxt_sysctl_plan *p, const struct vxt_sysctl_target *t, int fd,
+                      const char *value)
 {
-	size_t n = strlen(v);
-	char **dst = which ? &s->after : &s->before;
-	if (s->heap[which]) {
-		free(*dst);
-		s->heap[which] = false;
-	}
-	if (n < sizeof(s->inl[which])) {
-		memcpy(s->inl[which], v, n + 1);
-		*dst = s->inl[which];
-		return true;
-	}
-	if (!(*dst = strdup(v))) {
-		s->inl[which][0] = '\0';
-		*dst = s->inl[which];
-		s->nomem = true;
-		return false;
-	}
-	s->heap[which] = true;
-	return true;
-}
-
-void vxt_sres_free(struct vxt_sres *s)
-{
-	if (s->heap[0])
-		free(s->before);
-	if (s->heap[1])
-		free(s->after);
-	s->heap[0] = s->heap[1] = false;
-	s->before = s->after = NULL;
-}
-
-static bool is_perm(int err)
-{
-	return err == EACCES || err == EPERM || err == EROFS;
-}
-
-static void finish(struct vxt_sres *s, const char *before, const char *after, int status)
-{
-	vxt_sres_set(s, 0, before);
-	vxt_sres_set(s, 1, after);
-	s->status = status;
-	s->done = true;
-}
-
-void vxt_sio_one(const struct vxt_sio *w, unsigned int i)
-{
-	const struct vxt_starget *t = &w->p->t[i];
-	struct vxt_sres *s = &w->res[i];
-	char before[VXT_SK_VALUE_MAX], after[VXT_SK_VALUE_MAX];
-	int perm_err = 0, err, rc, fd;
-	bool same, dry = w->dry, force = w->force[i];
-	if (s->known) {
-		/* Nothing to open unless there is something to write. */
-		snprintf(before, sizeof(before), "%s", s->before);
-		same = vxt_svalue_equal(before, t->value);
-		if (dry || (same && !force)) {
-			finish(s, before, same ? before : t->value,
-			       same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED);
-			return;
-		}
-		fd = vxt_splan_open(w->p, t, (t->verbatim ? O_WRONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0) {
-			err = errno;
-			/* Tell a read-only sysctl by its mode (see below). */
-			if (is_perm(err))
-				fd = vxt_splan_open(w->p, t, O_RDONLY | O_CLOEXEC);
-			goto failed;
-		}
-	} else {
-		fd = vxt_splan_open(w->p, t, (dry ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0 && !dry && is_perm(errno)) {
-			/* Maybe it needs no change: reading is allowed to everyone. */
-			perm_err = errno;
-			fd = vxt_splan_open(w->p, t, O_RDONLY | O_CLOEXEC);
-		}
-		if (fd < 0) {
-			err = errno;
-			goto failed;
-		}
-		if ((rc = vxt_proc_pread(fd, before, sizeof(before))) < 0) {
-			err = -rc;
-			goto failed;
-		}
-		same = vxt_svalue_equal(before, t->value);
-		if (dry || (same && !force)) {
-			close(fd);
-			finish(s, before, same ? before : t->value,
-			       same ? VXT_STATUS_UNCHANGED : VXT_STATUS_CHANGED);
-			return;
-		}
-		if (perm_err) {
-			err = perm_err;
-			goto failed;
-		}
-	}
+	(void)p;
+	(void)t;
 	char buf[VXT_SK_INPUT_MAX + 2];
-	int len = snprintf(buf, sizeof(buf), "%s\n", t->value);
-	ssize_t wr = pwrite(fd, buf, (size_t)len, 0);
-	if (wr < 0) {
-		err = errno;
-		goto failed;
-	}
-	if (wr != len) {
-		err = EIO;
-		goto failed;
-	}
-	s->wrote = true;
-	/* The report says what the kernel kept, not what we sent: re-read,
-	 * except for keys whose handler stores a written integer verbatim
-	 * or fails the write (devinet_conf_proc/addrconf: proc_dointvec*,
-	 * the keys with a known range); that halves the reads of a big
-	 * apply. */
-	if (t->verbatim) {
-		snprintf(after, sizeof(after), "%s", t->value);
-	} else if ((rc = vxt_proc_pread(fd, after, sizeof(after))) < 0) {
-		err = -rc;
-		goto failed;
-	}
-	close(fd);
-	finish(s, before, after,
-	       !vxt_svalue_equal(after, t->value) ? VXT_STATUS_FIXED
-	       : same                             ? VXT_STATUS_UNCHANGED
-	                                          : VXT_STATUS_CHANGED);
-	return;
-failed:
-	if (is_perm(err)) {
-		/* The kernel makes some sysctls read-only (mode 0444): the
-		 * caller's message says so rather than "run as root". */
-		struct stat st;
-		s->readonly = fd >= 0 && !fstat(fd, &st) && !(st.st_mode & S_IWUSR);
-	}
-	if (fd >= 0)
-		close(fd);
-	/* The kernel removes an interface's conf directory when the device
-	 * goes: open gives ENOENT, and I/O on an open file ENOENT/ENODEV. */
-	if (t->is_iface && (err == ENOENT || err == ENODEV)) {
-		finish(s, "", "", VXT_STATUS_GONE);
-		return;
-	}
-	s->err = err;
-	finish(s, "", "", VXT_STATUS_FAILED);
+	int len = snprintf(buf, sizeof(buf), "%s\n", value);
+	if (len < 0 || (size_t)len >= sizeof(buf))
+		return -EINVAL;
+	ssize_t w = pwrite(fd, buf, (size_t)len, 0);
+	if (w < 0)
+		return -errno;
+	return w == len ? 0 : -EIO;
 }
 
-/* ---- two threads ------------------------------------------------------- */
+/* A socket of the plan's own, created in the caller's network namespace
+ * now (the context's may have been opened in another one). */
+static int plan_sock(struct vxt_sysctl_plan *p)
+{
+	if (p->nl)
+		return 0;
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk)
+		return -ENOMEM;
+	int rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc < 0) {
+		nl_socket_free(sk);
+		return vxt_nl_errno(rc);
+	}
+	vxt_nl_enable_ext_ack(sk);
+	p->nl = sk;
+	return 0;
+}
 
-enum { CHUNK = 16 };
+static int netlink_write(struct vxt_sysctl_plan *p, const struct vxt_sysctl_target *t, int fd,
+                         const char *value)
+{
+	(void)fd;
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	/* Devconf values are ints, sent as their u32 bit pattern. */
+	if (errno || *end || v < INT32_MIN || v > UINT32_MAX || t->devconf <= 0)
+		return -EINVAL;
+	unsigned int ifindex = if_nametoindex(t->object);
+	if (!ifindex)
+		return -ENODEV;
+	int rc = plan_sock(p);
+	if (rc < 0)
+		return rc;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct nlattr *spec, *inet, *conf;
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    !(spec = nla_nest_start(msg, IFLA_AF_SPEC)) || !(inet = nla_nest_start(msg, AF_INET)) ||
+	    !(conf = nla_nest_start(msg, IFLA_INET_CONF)) ||
+	    nla_put_u32(msg, t->devconf, (uint32_t)v) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, conf);
+	nla_nest_end(msg, inet);
+	nla_nest_end(msg, spec);
+	rc = nl_send_auto(p->nl, msg);
+	nlmsg_free(msg);
+	if (rc >= 0)
+		rc = nl_wait_for_ack(p->nl);
+	return rc < 0 ? vxt_nl_errno(rc) : 0;
+}
 
-struct par {
-	void (*fn)(void *arg, unsigned int from, unsigned int to);
-	void *arg;
-	unsigned int n;
-	/* Chunks go to whichever thread asks first: when one of them is
-	 * descheduled (a busy node), the other one carries on. */
-	atomic_uint next;
+const struct vxt_sysctl_writer vxt_sysctl_writers[2] = {
+	[VXT_SYSCTL_BY_PROC] = {"/proc/sys", proc_write},
+	[VXT_SYSCTL_BY_NETLINK] = {"rtnetlink (IFLA_INET_CONF)", netlink_write},
 };
 
-static void run_par(struct par *b)
+bool vxt_proc_sys_readonly(void)
 {
-	for (;;) {
-		unsigned int from = atomic_fetch_add_explicit(&b->next, CHUNK, memory_order_relaxed);
-		if (from >= b->n)
-			return;
-		b->fn(b->arg, from, b->n - from < CHUNK ? b->n : from + CHUNK);
-	}
+	struct statvfs s;
+	return !statvfs("/proc/sys/net", &s) && (s.f_flag & ST_RDONLY);
 }
 
-static void *worker(void *arg)
+bool vxt_has_net_admin(void)
 {
-	run_par(arg);
-	return NULL;
-}
-
-/* CPUs this thread may run on (cgroup cpusets and taskset included). */
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	return CPU_COUNT(&set);
-}
-
-bool vxt_helper_start(pthread_t *th, void *(*fn)(void *), void *arg)
-{
-	if (usable_cpus() < 2)
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
 		return false;
-	/* The helper inherits this mask: signals stay with the caller's
-	 * threads. */
-	sigset_t all, old;
-	bool started = false;
-	sigfillset(&all);
-	if (!pthread_sigmask(SIG_SETMASK, &all, &old)) {
-		started = !pthread_create(th, NULL, fn, arg);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	return started;
+	return d[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32));
 }
 
-unsigned int vxt_par_for(unsigned int n, unsigned int min,
-                         void (*fn)(void *arg, unsigned int from, unsigned int to), void *arg)
+const char *vxt_sysctl_netlink_refusal(const struct vxt_sysctl_key *k, const char *obj)
 {
-	struct par b = {.fn = fn, .arg = arg, .n = n};
-	atomic_init(&b.next, 0);
-	pthread_t th;
-	bool started = n >= min && vxt_helper_start(&th, worker, &b);
-	/* Without a second thread (one CPU, or none could be started) this
-	 * one does it all. */
-	run_par(&b);
-	if (started)
-		pthread_join(th, NULL);
-	return started ? 2 : 1;
-}
-
-struct sio_batch {
-	const struct vxt_sio *w;
-	const unsigned int *idx;
-};
-
-static void sio_range(void *arg, unsigned int from, unsigned int to)
-{
-	const struct sio_batch *b = arg;
-	for (unsigned int k = from; k < to; k++)
-		vxt_sio_one(b->w, b->idx[k]);
-}
-
-void vxt_sio_many(const struct vxt_sio *w, const unsigned int *idx, unsigned int n,
-                  unsigned int *threads)
-{
-	struct sio_batch b = {.w = w, .idx = idx};
-	*threads = vxt_par_for(n, VXT_SIO_THREADS_MIN, sio_range, &b);
+	if (k->kind != VXT_SK_CONF)
+		return "only per-interface IPv4 keys (net.ipv4.conf.IFACE.KEY) can be set "
+		       "without it, over rtnetlink";
+	if (strcmp(k->family, "ipv4"))
+		return "IPv6 conf keys cannot be set over rtnetlink";
+	if (!strcmp(obj, "all") || !strcmp(obj, "default"))
+		return "'all' and 'default' are not links, so rtnetlink cannot set them";
+	if (vxt_devconf_index(k->name) < 0)
+		return "this key has no IPV4_DEVCONF index known to vxlantune, so rtnetlink "
+		       "cannot set it";
+	return NULL;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The watcher: RTNLGRP_LINK notifications; when an interface the policy
  * selects appears, is re-created or changes, apply the policy to it.  No
  * polling: an idle watcher sleeps in poll(2) on one socket.  An overrun

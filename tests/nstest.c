@@ -1,12 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,4 +148,74 @@ void nstest_veths(const char *prefix, unsigned int n)
 	fclose(f);
 	nstest_sh("ip -batch %s", path);
 	unlink(path);
+}
+
+/* ---- a hook before the first write ------------------------------------ */
+
+static struct {
+	const char *cmd;
+	int pipe[2]; /* the listener fd goes to the helper through it */
+} hook;
+
+/* Answers every notification with "go ahead"; the first one after running
+ * the command.  Started before the filter exists, so neither this thread
+ * nor the command it runs is filtered. */
+static void *hook_main(void *arg)
+{
+	(void)arg;
+	int fd;
+	if (read(hook.pipe[0], &fd, sizeof(fd)) != sizeof(fd))
+		return NULL;
+	for (bool first = true;; first = false) {
+		struct seccomp_notif req;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;
+		if (first && run(hook.cmd) != 0)
+			fprintf(stderr, "nstest hook: '%s' failed\n", hook.cmd);
+		struct seccomp_notif_resp resp = {.id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return NULL;
+}
+
+bool nstest_before_first_write_open(const char *cmd)
+{
+	/* openat() whose flags ask for writing waits for the helper. */
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+	pthread_t th;
+	hook.cmd = cmd;
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &(unsigned int){SECCOMP_RET_USER_NOTIF}) &&
+	    errno == ENOSYS)
+		return false; /* valgrind does not emulate seccomp */
+	ck_assert_int_eq(pipe(hook.pipe), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, hook_main, NULL), 0);
+	pthread_detach(th);
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	ck_assert_msg(fd >= 0, "seccomp listener: %m");
+	ck_assert_int_eq(write(hook.pipe[1], &fd, sizeof(fd)), (ssize_t)sizeof(fd));
+	return true;
+}
+
+void nstest_in_child(int (*fn)(void), const char *what)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(fn());
+	int st = 0;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s step %d failed", what,
+	              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Test harness: every networking test runs in a network namespace of its
  * own and checks results with independent tools (ethtool, ip, /proc). */
 #ifndef NSTEST_H
@@ -24,5 +25,15 @@ int nstest_ethtool(const char *ifname, const char *feature, bool *fixed);
 void nstest_drop_net_admin(void);
 /* Create n veth pairs named PREFIX<i>a / PREFIX<i>b with one `ip -batch`. */
 void nstest_veths(const char *prefix, unsigned int n);
+/* Run the shell command cmd once, when this thread (or a child) first
+ * opens a file for writing, before that open goes ahead (a seccomp user
+ * notification).  Stays in force for the rest of the process: call it in
+ * a child that exits afterwards.  false (nothing installed) where seccomp
+ * is not available: under valgrind, which does not emulate it. */
+bool nstest_before_first_write_open(const char *cmd);
+/* Run fn in a child process (whatever it changes about its process
+ * stays there, and a suite run unforked under valgrind can still drop
+ * privileges); fails the test with the step fn returns unless that is 0. */
+void nstest_in_child(int (*fn)(void), const char *what);
 
 #endif

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune check against the two-node lab (tests/lab/lab.sh).
 #
 # Where it runs: on node 2, probing the client pod on node 1 (which serves

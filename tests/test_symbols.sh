@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The shared library exports only vxt_* symbols, all in version node
 # VXLANTUNE_1.0, and the public header declares every one of them.
 . "${top_srcdir:-.}/tests/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shared declarations of the vxlantune command-line tool. */
 #ifndef VXT_CLI_H
 #define VXT_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Error printing, exit codes and small parsers shared by the commands. */
 #include "config.h"
 

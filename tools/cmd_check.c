@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check: local findings, active probes to peers, a verdict;
  * text for a person, JSON for programs, a textfile-collector file for
  * Prometheus.  Schema and codes: doc/check.md. */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -61,7 +63,9 @@ static void usage(FILE *out)
 "  --json                the result as JSON (schema \"vxlantune-check/1\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
-"                        collector, atomically (FILE.tmp, then rename)\n"
+"                        collector, atomically (FILE.tmp, then rename); when\n"
+"                        the check cannot run, FILE says so\n"
+"                        (vxlantune_check_success 0)\n"
 "  --all                 list passed checks too\n"
 "  -h, --help            this help\n"
 "\n"
@@ -78,11 +82,12 @@ static void usage(FILE *out)
 "                \"delta\": N|null}]}\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
-"Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
+"Prometheus: vxlantune_check_success (1 ran, 0 could not run),\n"
+"vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
 "vxlantune_check_verdict{verdict} (the exit status), vxlantune_probe_success\n"
 "{peer,probe}, vxlantune_probe_rtt_seconds{peer,probe},\n"
 "vxlantune_udp_in_csum_errors_total, vxlantune_udp_rcvbuf_errors_total,\n"
-"vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
+"vxlantune_ip_reverse_path_filter_drops_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
 "Exit status: 0 healthy; 1 warnings; 2 unhealthy -- or a usage error (bad\n"
@@ -275,14 +280,8 @@ static void print_text(const struct vxt_check *c, bool all)
 
 /* Write FILE.tmp in FILE's directory, then rename: the collector never
  * reads half a file. */
-static int write_prometheus(const struct vxt_check *c, const char *path)
+static int write_textfile(const char *path, const char *text)
 {
-	char *text = NULL;
-	int rc = vxt_check_prometheus(c, &text);
-	if (rc < 0) {
-		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
-		return EXIT_SYSTEM;
-	}
 	char tmp[PATH_MAX];
 	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
@@ -292,7 +291,6 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 	if (ok && rename(tmp, path) != 0)
 		ok = 0;
 	int err = errno;
-	free(text);
 	if (!ok) {
 		cli_error("%s: cannot write the Prometheus file: %s", path, strerror(err));
 		if (f)
@@ -300,6 +298,35 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 		return cli_exit_for(err);
 	}
 	return EXIT_DONE;
+}
+
+static int write_prometheus(const struct vxt_check *c, const char *path)
+{
+	char *text = NULL;
+	int rc = vxt_check_prometheus(c, &text);
+	if (rc < 0) {
+		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
+		return EXIT_SYSTEM;
+	}
+	rc = write_textfile(path, text);
+	free(text);
+	return rc;
+}
+
+/* The check did not run: say so instead of leaving the last result to
+ * look current.  The names are those of vxt_check_prometheus(). */
+static void write_prometheus_failed(const char *path)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "# HELP vxlantune_check_success 1 if the check ran, 0 if it could not (bad policy, no permission: see the log).\n"
+	         "# TYPE vxlantune_check_success gauge\n"
+	         "vxlantune_check_success 0\n"
+	         "# HELP vxlantune_check_timestamp_seconds When the check finished (Unix time): tells a stale file.\n"
+	         "# TYPE vxlantune_check_timestamp_seconds gauge\n"
+	         "vxlantune_check_timestamp_seconds %lld\n",
+	         (long long)time(NULL));
+	write_textfile(path, text);
 }
 
 int cmd_check(int argc, char **argv)
@@ -415,6 +442,8 @@ int cmd_check(int argc, char **argv)
 			}
 		}
 	}
+	if (prom && !chk)
+		write_prometheus_failed(prom);
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);
 	vxt_check_opts_free(o);

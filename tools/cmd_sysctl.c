@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune sysctl show|set|render: rp_filter and friends, per interface
  * and glob, with effective values, a report, and persistence. */
 #include "config.h"
@@ -20,15 +21,20 @@ static const char help_text[] =
 	"\n"
 	"DESCRIPTION\n"
 	"    Reads and writes /proc/sys of the current network namespace directly\n"
-	"    (open/read/write/close; no sysctl(8) processes).\n"
+	"    (open/read/write/close; no sysctl(8) processes).  Where /proc/sys is\n"
+	"    mounted read-only (a container that is not privileged), per-interface\n"
+	"    IPv4 keys (rp_filter on vxlan.calico, cali*) are written over rtnetlink\n"
+	"    instead; all, default, IPv6 and plain keys cannot be set there.\n"
 	"\n"
 	"    show    prints each value; for rp_filter (and arp_ignore, arp_announce,\n"
 	"            accept_local, route_localnet, log_martians, proxy_arp) also the\n"
 	"            EFFECTIVE value the kernel acts on: max(all, IFACE) for\n"
 	"            rp_filter.  Default: rp_filter on all, default and every\n"
 	"            interface.\n"
-	"    set     validates the whole request first (a bad key, name, glob or\n"
-	"            value changes nothing), then writes only what differs and\n"
+	"    set     validates the whole request first, including that every write\n"
+	"            can succeed (a bad key, name, glob or value, a read-only key,\n"
+	"            missing privilege: nothing changes; --dry-run fails the same\n"
+	"            way), then writes only what differs and\n"
 	"            reports every file: changed, unchanged, gone (the interface\n"
 	"            vanished meanwhile) or failed.  Per key, interfaces are written\n"
 	"            before all and default.\n"
@@ -65,9 +71,12 @@ static const char help_text[] =
 	"    -h, --help         this help.\n"
 	"\n"
 	"PRIVILEGES\n"
-	"    show and render need none.  set needs uid 0 or CAP_NET_ADMIN in the\n"
-	"    network namespace; otherwise it stops before writing anything and\n"
-	"    names the file it could not write (exit 4).\n"
+	"    show and render need none.  set (also with --dry-run) needs uid 0 or\n"
+	"    CAP_NET_ADMIN in the network namespace, and CAP_NET_ADMIN where\n"
+	"    /proc/sys is read-only; otherwise it stops before writing anything and\n"
+	"    names the key and the fix (exit 4).  Under a read-only /proc/sys a\n"
+	"    request for all, default, IPv6 or plain keys exits 4 the same way: run\n"
+	"    it in a privileged container or on the host (systemd unit, Ansible).\n"
 	"\n"
 	"EXIT STATUS\n"
 	"    0 done (also when nothing needed changing); 1 some value could not be\n"
@@ -202,20 +211,6 @@ static int do_show(struct vxt_ctx *ctx, struct opts *o)
 	return EXIT_DONE;
 }
 
-/* A short conf key (rp_filter, ipv6.forwarding) takes the --iface list;
- * full and plain keys carry their own object. */
-static bool takes_ifaces(const char *assignment)
-{
-	size_t klen = strcspn(assignment, "=");
-	const char *dot = memchr(assignment, '.', klen);
-	if (memchr(assignment, '/', klen))
-		return false;
-	if (!dot)
-		return true;
-	return (!strncmp(assignment, "ipv4.", 5) || !strncmp(assignment, "ipv6.", 5)) &&
-	       !memchr(dot + 1, '.', klen - (size_t)(dot + 1 - assignment));
-}
-
 static int build_req(const char *cmd, struct opts *o, struct vxt_sysctl_req **req)
 {
 	if (!o->nargs)
@@ -231,7 +226,8 @@ static int build_req(const char *cmd, struct opts *o, struct vxt_sysctl_req **re
 		const char *a = o->args[i];
 		if (!strchr(a, '='))
 			return cli_usage(cmd, "'%s' is not KEY=VALUE", a);
-		bool t = takes_ifaces(a);
+		/* The library says which keys take the --iface list. */
+		bool t = vxt_sysctl_key_takes_ifaces(a) == 1;
 		used_ifaces |= t;
 		int rc = vxt_sysctl_req_add_assignment(*req, a, t ? o->ifaces : NULL);
 		if (rc == -ENOMEM) {

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune watch: apply a policy, then keep it applied.  Foreground,
  * one log line per action; SIGTERM/SIGINT stop it (exit 0), SIGHUP reloads
  * the policy file; readiness goes to systemd's $NOTIFY_SOCKET if set. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,19 +23,26 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: vxlantune watch [--config FILE | --preset NAME] [--dry-run] [--quiet]\n"
+"                       [--ready-file FILE]\n"
 "\n"
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
 "milliseconds whenever a selected interface appears, is re-created (e.g.\n"
 "calico-node re-creating vxlan.calico) or has its features changed behind\n"
 "our back.  New interfaces also get the policy's sysctls.  If notifications\n"
-"are lost (socket overrun) the whole policy is re-applied.\n"
+"are lost (socket overrun) the whole policy is re-applied.  When a part of\n"
+"the policy cannot be applied (at start or later), the error is logged and\n"
+"the watcher keeps going: the next event or SIGHUP tries again, and\n"
+"'vxlantune check' reports the difference meanwhile.\n"
 "\n"
 "%s"
 "\n"
 "Options:\n"
 "  -n, --dry-run   log what would change; change nothing\n"
 "  -q, --quiet     log only changes and errors, not the start-up report\n"
+"  --ready-file FILE  create FILE (empty) while the last apply succeeded,\n"
+"                  remove it while some part failed and on exit: a\n"
+"                  readiness probe for containers (test -e FILE)\n"
 "  -h, --help      this help\n"
 "\n"
 "Signals: SIGTERM/SIGINT stop (exit 0); SIGHUP reloads --config FILE.\n"
@@ -119,18 +128,44 @@ static void notify(const char *state)
 	close(fd);
 }
 
+/* The readiness file says whether the last apply succeeded.  It is a
+ * marker only (no content), created without following a symlink. */
+static void set_ready(const char *path, bool ready)
+{
+	if (!path)
+		return;
+	if (!ready) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			cli_error("watch: %s: cannot remove the ready file: %s", path, strerror(errno));
+		return;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		cli_error("watch: %s: cannot create the ready file: %s", path, strerror(errno));
+	else
+		close(fd);
+}
+
+static bool applied(const struct vxt_report *r)
+{
+	return vxt_report_count_status(r, VXT_STATUS_FAILED) == 0;
+}
+
 static const struct option opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"preset", required_argument, NULL, 'p'},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"ready-file", required_argument, NULL, 'Y'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
 
-/* A watcher for the policy, with the whole policy applied. */
+/* A watcher for the policy, with the whole policy applied if it can be:
+ * when it cannot, the error is logged and the watcher is kept, as later
+ * (*ok says which). */
 static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int flags, bool quiet,
-                 struct vxt_watch **out)
+                 struct vxt_watch **out, bool *ok)
 {
 	struct vxt_policy *p = NULL;
 	int ret = policy_opts_load(ctx, po, "watch", &p);
@@ -143,13 +178,15 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 		return cli_fail(ctx, rc);
 	struct vxt_report *r = NULL;
 	if ((rc = vxt_watch_resync(w, &r)) < 0) {
-		vxt_watch_unref(w);
-		return cli_fail(ctx, rc);
+		cli_error("watch: the policy was not applied: %s", vxt_ctx_errmsg(ctx));
+		*ok = false;
+	} else {
+		log_report(r, "apply");
+		if (!quiet)
+			summary(r, "policy applied");
+		*ok = applied(r);
+		vxt_report_unref(r);
 	}
-	log_report(r, "apply");
-	if (!quiet)
-		summary(r, "policy applied");
-	vxt_report_unref(r);
 	*out = w;
 	return EXIT_DONE;
 }
@@ -157,7 +194,8 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 int cmd_watch(int argc, char **argv)
 {
 	struct policy_opts po = {0};
-	bool dry = false, quiet = false;
+	const char *ready_file = NULL;
+	bool dry = false, quiet = false, ok = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:nqh", opts, NULL)) != -1) {
@@ -166,6 +204,7 @@ int cmd_watch(int argc, char **argv)
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
 		case 'q': quiet = true; break;
+		case 'Y': ready_file = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("watch", "invalid option");
 		}
@@ -192,9 +231,11 @@ int cmd_watch(int argc, char **argv)
 	}
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	struct vxt_watch *w = NULL;
-	int ret = start(ctx, &po, flags, quiet, &w);
+	set_ready(ready_file, false);
+	int ret = start(ctx, &po, flags, quiet, &w, &ok);
 	if (ret != EXIT_DONE)
 		goto out;
+	set_ready(ready_file, ok);
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",
 	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
@@ -218,9 +259,10 @@ int cmd_watch(int argc, char **argv)
 				struct vxt_watch *nw = NULL;
 				stamp();
 				printf("SIGHUP: reloading the policy\n");
-				if (start(ctx, &po, flags, quiet, &nw) == EXIT_DONE) {
+				if (start(ctx, &po, flags, quiet, &nw, &ok) == EXIT_DONE) {
 					vxt_watch_unref(w);
 					w = nw;
+					set_ready(ready_file, ok);
 				} else {
 					stamp();
 					printf("reload failed: keeping the previous policy\n");
@@ -241,8 +283,14 @@ int cmd_watch(int argc, char **argv)
 			if (rc < 0) {
 				/* Log and go on: the next event may succeed. */
 				cli_error("watch: %s", vxt_ctx_errmsg(ctx));
+				set_ready(ready_file, false);
 				continue;
 			}
+			/* Ready again only if the whole policy was applied at
+			 * start (or this was a full resync). */
+			if (vxt_watch_resyncs(w) != resyncs)
+				ok = applied(r);
+			set_ready(ready_file, ok && applied(r));
 			if (vxt_watch_resyncs(w) != resyncs) {
 				log_report(r, "resync");
 				summary(r, "overrun: policy re-applied");
@@ -253,6 +301,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 out:
+	set_ready(ready_file, false);
 	vxt_watch_unref(w);
 	vxt_ctx_unref(ctx);
 	close(sfd);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Printing struct vxt_report as text (what an operator reads) and JSON
  * (what scripts and Ansible read). */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # debroot.sh OUT.tar [MMDEBSTRAP-OPTION...]
 # A Debian 12 (bookworm) minbase root as a tarball, made with mmdebstrap from
 # the Debian archive this machine's apt uses.  It is a cache: when OUT.tar

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The health check: local findings, probes to peers, and the verdict."""
 
 from dataclasses import asdict, dataclass, field
