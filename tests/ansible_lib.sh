@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers for the tests that run the collection (ansible/, vxlantune.node)
 # under Debian's ansible-core.  Source it after tests/lib.sh; it sets
 #   SRC BUILD COLL  the source tree, the build tree, the collection

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The collection as it is shipped: ansible-lint (Debian's, production
 # profile, ansible/.ansible-lint) clean, `ansible-galaxy collection build`
 # makes the tarball, which installs and whose modules and role render with

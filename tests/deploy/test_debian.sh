@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Debian packages, as users get them: dpkg-buildpackage -b on a copy of
 # the source tree, lintian, then a fresh Debian 12 root (tests/deploy/
 # debroot.sh, mmdebstrap minbase + python3-apt) where the Ansible role's
@@ -6,12 +7,12 @@
 # dpkg-scanpackages) over community.general.chroot, and runs with them.
 # ansible-playbook runs inside a network namespace made here: the chroot's
 # vxlantune tunes that namespace's devices, never the machine's.  Root only
-# (chroot, mount, netns); the real-runtime stage of .ci/run runs it.
+# (chroot, mount, netns): make check-deploy (.ci/run's real-runtime stage).
 . "${top_srcdir:-.}/tests/lib.sh"
 ANSIBLE_TEST_NAME=debian
 . "$top_srcdir/tests/ansible_lib.sh"
+. "$top_srcdir/tests/deploy/lib.sh"
 ROOT=$TMP/root
-CACHE=$BUILD/tests/deploy
 NS=$(t_netns deb)
 VERSION=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$SRC/debian/changelog")
 ARCH=$(dpkg --print-architecture)
@@ -72,10 +73,10 @@ t_check "lintian: no errors" sh -c "! grep -q '^E: ' '$TMP/lintian.out'"
 t_check "lintian: no warnings" sh -c "! grep -q '^W: ' '$TMP/lintian.out'"
 
 # ------------------------------------------------------------ a fresh root
-sh "$SRC/tests/deploy/debroot.sh" "$CACHE/debroot-python3-apt.tar" --include=python3,python3-apt >"$TMP/debroot.log" 2>&1 ||
+sh "$SRC/tests/deploy/debroot.sh" "$VXT_DEPLOY_CACHE/debian12-python3-apt.tar" --include=python3,python3-apt >"$TMP/debroot.log" 2>&1 ||
 	{ t_fail "debroot.sh"; cat "$TMP/debroot.log"; t_done; exit; }
 mkdir -p "$ROOT"
-tar -C "$ROOT" -xf "$CACHE/debroot-python3-apt.tar"
+tar -C "$ROOT" -xf "$VXT_DEPLOY_CACHE/debian12-python3-apt.tar"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 mount -t proc proc "$ROOT/proc"
 t_check "fresh root has no vxlantune" sh -c "! chroot '$ROOT' dpkg-query -W vxlantune >/dev/null 2>&1"

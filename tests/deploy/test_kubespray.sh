@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The role as Kubespray users run it: an inventory in Kubespray's layout
 # (ansible/tests/kubespray/inventory/mycluster: hosts.yaml, group_vars/all,
 # group_vars/k8s_cluster, Kubespray's variable names), Kubespray's
@@ -97,6 +98,12 @@ t_check "node2: the policy applies with only the fixed request unmet (exit 1, 0 
 	sh -c "test $RC -eq 1 && grep -q '^dry run: 0 would change' '$TMP/dry.out'" || sed 's/^/  /' "$TMP/dry.out"
 t_check "unit: no ExecStartPre, ExecStart watch" sh -c "! grep -q '^ExecStartPre' '$TMP/node2/etc/systemd/system/vxlantune.service' &&
 	grep -qx 'ExecStart=$BUILD/tools/vxlantune watch --config $TMP/node2/etc/vxlantune/vxlantune.conf' '$TMP/node2/etc/systemd/system/vxlantune.service'"
+
+# The role's unit is examples/vxlantune.service (what deploy tests boot)
+# with the role's paths: the same settings, line for line.
+settings() { grep -v '^#\|^$' "$1" | sed 's|^ExecStart=.*|ExecStart=...|'; }
+t_check "unit: the settings of examples/vxlantune.service" \
+	diff <(settings "$SRC/examples/vxlantune.service") <(settings "$TMP/node2/etc/systemd/system/vxlantune.service")
 
 ks_play rerun "$KS/cluster.yml"
 expect_recap rerun node1 0
