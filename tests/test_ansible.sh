@@ -3,16 +3,15 @@
 # The Ansible collection (ansible/, vxlantune.node) under Debian's
 # ansible-core: static checks, then ansible-playbook against "nodes" that
 # are network namespaces on this machine (connection local, the interpreter
-# a wrapper script around `ip netns exec NS`), with the just-built bindings.  Every state
-# claim is checked with ethtool -k and /proc, not with the modules' word.
+# a wrapper script around `ip netns exec NS`), with the just-built
+# bindings.  Every state claim is checked with ethtool -k and /proc, not
+# with the modules' word.
 . "${top_srcdir:-.}/tests/lib.sh"
 ANSIBLE_TEST_NAME=ansible
 . "$top_srcdir/tests/ansible_lib.sh"
 PREFIX="vxt-ans$$"
 INV=$COLL/tests/inventory.yml
-# Does this build's bindings have the calls still to come?
-has() { env $BINDINGS $PY -c "import sys, vxlantune; sys.exit(not hasattr(vxlantune.Context, '$1'))" && echo true || echo false; }
-VARS="vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune vxt_has_underlay=$(has underlay) vxt_has_check=$(has check)"
+VARS="vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune"
 # play_nodes NAME [args...]: the test inventory, the build tree's bindings.
 play_nodes() { local name=$1; shift; play "$name" "$INV" -e "$VARS" "$@"; }
 
@@ -47,7 +46,7 @@ state() {
 		echo "$o $(ip netns exec "$ns" cat "/proc/sys/net/ipv4/conf/$o/rp_filter")"
 	done
 }
-rpf() { ip netns exec "$PREFIX-$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
+rpf() { rp_filter "$PREFIX-$1" "$2"; }
 feat() { feature "$PREFIX-$1" "$2" "$3"; }
 
 # ------------------------------------------------------------ static checks

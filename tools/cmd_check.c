@@ -402,7 +402,7 @@ int cmd_check(int argc, char **argv)
 			                         "with a numeric address", dns);
 	}
 	if (ret != EXIT_DONE) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return ret;
 	}
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
@@ -415,7 +415,7 @@ int cmd_check(int argc, char **argv)
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_policy *p = NULL;
@@ -446,7 +446,7 @@ int cmd_check(int argc, char **argv)
 		write_prometheus_failed(prom);
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);
-	vxt_check_opts_free(o);
+	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

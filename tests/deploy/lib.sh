@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 # Helpers of the real-runtime tests (podman + runc, systemd, node_exporter).
 # Source after tests/lib.sh.  The Debian base root is made once and kept
 # under $VXT_DEPLOY_CACHE (default: the build tree's deploy-cache/).

@@ -7,7 +7,7 @@
 # start's), keeps the Debian base roots in build/deploy-cache/ so a second
 # run makes none.  Ends with "N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 start=$(date +%s)
 { sh tests/install-deps.sh && sh tests/deploy/install-deps.sh; } >&2 ||
 	{ echo "0 passed, 1 failed, 0 skipped"; exit 1; }

@@ -18,11 +18,10 @@ ANSIBLE_TEST_NAME=kubespray
 KS=$COLL/tests/kubespray
 INV=$KS/inventory/mycluster/hosts.yaml
 PREFIX="vxt-ksp$$"
-has_check=$(env $BINDINGS "$PY" -c "import sys, vxlantune; sys.exit(not hasattr(vxlantune.Context, 'check'))" && echo true || echo false)
 ks_play() { # NAME PLAYBOOK [args...]
 	local name=$1 pb=$2; shift 2
 	play "$name" "$INV" -e "@$KS/sandbox.yml" \
-		-e "vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune vxt_has_check=$has_check" "$@" "$pb"
+		-e "vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune" "$@" "$pb"
 }
 ns() { echo "$PREFIX-$1"; }
 feat() { feature "$(ns "$1")" "$2" "$3"; }

@@ -26,17 +26,29 @@ from ._sysctl import SysctlValue
 
 __all__ = ["Address", "CheckResult", "Finding", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
-           "presets"]
+           "presets", "default_vxlan", "name_is_pattern"]
 
 
 def presets() -> "list[str]":
     """The names of the built-in policy presets."""
     from . import _core
-    out, i = [], 0
-    while _core.raw.vxt_preset_name(i):
-        out.append(_core.raw.vxt_preset_name(i))
-        i += 1
-    return out
+    raw = _core.raw
+    return [raw.vxt_preset_name(i) for i in range(raw.vxt_preset_count())]
+
+
+def default_vxlan() -> "list[str]":
+    """The default VXLAN class: the device names the CNIs use (a policy's
+    "vxlan" selector matches whichever of them exist)."""
+    from . import _core
+    raw = _core.raw
+    return [raw.vxt_vxlan_default(i) for i in range(raw.vxt_vxlan_default_count())]
+
+
+def name_is_pattern(name: str) -> bool:
+    """True when ``name`` is an fnmatch pattern ("cali*") that selects the
+    live interfaces it matches, False for a plain interface name."""
+    from . import _core
+    return _core.raw.vxt_name_is_pattern(name)
 
 
 def version() -> str:

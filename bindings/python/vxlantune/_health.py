@@ -52,7 +52,7 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
 
     def ok(rc: int, what: str) -> None:
         if rc < 0:
-            raw.vxt_check_opts_free(o)
+            raw.vxt_check_opts_unref(o)
             raise Error(-rc, f"check: invalid {what}")
 
     if isinstance(peers, str):
@@ -87,7 +87,7 @@ def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underla
         rc, c = raw.vxt_check_run(ctx_ptr, o)
         check(ctx_ptr, rc)
     finally:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
     try:
         findings = [Finding(raw.vxt_check_finding_code(c, i),
                             raw.vxt_severity_name(raw.vxt_check_finding_severity(c, i)),
