@@ -43,8 +43,15 @@ options:
     type: str
     choices: [warning, error, never]
     default: error
+  underlay_method:
+    description:
+      - How the check finds the underlay it inspects, in Calico's C(IP_AUTODETECTION_METHOD)
+        syntax (as for C(vxlantune.node.offload)); give what calico-node uses, or on a node
+        with a management NIC the check looks at the default-route NIC. The library's
+        default (C(default-route)) when omitted.
+    type: str
 notes:
-  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS)); it returns a
+  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS, underlay_method=METHOD)); it returns a
     mapping with C(verdict), C(status) and C(findings) (each with C(code), C(severity),
     C(object), C(message), C(remedy)).
 seealso:
@@ -104,7 +111,7 @@ counts:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common import (
-    fail_error, require_bindings)
+    SELECTOR_ARGS, fail_error, require_bindings)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
 SEVERITY_RANK = {'info': 0, 'notice': 0, 'ok': 0, 'warning': 1, 'warn': 1,
@@ -150,6 +157,7 @@ def main():
         peers=dict(type='list', elements='str', default=[]),
         timeout=dict(type='float', default=2.0),
         fail_on=dict(type='str', choices=['warning', 'error', 'never'], default='error'),
+        underlay_method=SELECTOR_ARGS['underlay_method'],
     ), supports_check_mode=True)
     require_bindings(module)
     p = module.params
@@ -159,7 +167,8 @@ def main():
                 module.fail_json(msg="health_info needs the health check (vxlantune.Context.check), "
                                      "which the installed libvxlantune bindings do not have: "
                                      "upgrade libvxlantune")
-            data = ctx.check(peers=p['peers'] or None, timeout=p['timeout'])
+            data = ctx.check(peers=p['peers'] or None, timeout=p['timeout'],
+                             underlay_method=p['underlay_method'])
     except vc.vxlantune.Error as e:
         fail_error(module, e, "health check")
     result = normalize(data)
