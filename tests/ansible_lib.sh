@@ -1,4 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash disable=SC2034,SC2154
+# (SC2034: the variables are for the sourcing test; SC2154: top_srcdir and
+# top_builddir come from tests/lib.sh.)
 # Helpers for the tests that run the collection (ansible/, vxlantune.node)
 # under Debian's ansible-core.  Source it after tests/lib.sh; it sets
 #   SRC BUILD COLL  the source tree, the build tree, the collection

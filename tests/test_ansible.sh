@@ -52,7 +52,7 @@ feat() { feature "$PREFIX-$1" "$2" "$3"; }
 # ------------------------------------------------------------ static checks
 t_check "py_compile plugins" "${CTRL_PY[@]}" -m py_compile "$COLL"/plugins/modules/*.py "$COLL"/plugins/module_utils/*.py
 # Every module, and the role's argument_specs, render with ansible-doc.
-MODULES=$(cd "$COLL/plugins/modules" && ls -- *.py | sed 's/\.py$//')
+MODULES=$(for f in "$COLL"/plugins/modules/*.py; do basename "$f" .py; done)
 for m in $MODULES; do
 	if ansible-doc "vxlantune.node.$m" >"$TMP/doc-$m.out" 2>&1 &&
 	   grep -q "^OPTIONS" "$TMP/doc-$m.out" && grep -q "^EXAMPLES" "$TMP/doc-$m.out" &&

@@ -14,7 +14,7 @@ export HOME=$TMP/home XDG_CACHE_HOME=$TMP/cache ANSIBLE_HOME=$TMP/home \
 	ANSIBLE_CONFIG=$TMP/none.cfg ANSIBLE_NOCOLOR=1 NO_COLOR=1 PYTHONPYCACHEPREFIX=$TMP/pyc
 mkdir -p "$HOME"
 VERSION=$(sed -n 's/^version: *//p' "$COLL/galaxy.yml")
-MODULES=$(cd "$COLL/plugins/modules" && ls -- *.py | sed 's/\.py$//')
+MODULES=$(for f in "$COLL"/plugins/modules/*.py; do basename "$f" .py; done)
 
 # ------------------------------------------------------------ ansible-lint
 if command -v ansible-lint >/dev/null; then

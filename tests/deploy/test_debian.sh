@@ -111,6 +111,7 @@ deb_play() {
 # dependencies (libnl, json-c, inih) from the Debian archive.
 deb_play install install.yml
 t_check "role's package method: passed and changed" changed_some install debroot || show install 60
+# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
 for p in libvxlantune0 vxlantune python3-vxlantune; do
 	t_check "root: $p $VERSION installed" test "$(chroot "$ROOT" dpkg-query -W -f='${Status} ${Version}' $p 2>&1)" = "install ok installed $VERSION"
 done

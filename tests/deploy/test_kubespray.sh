@@ -65,6 +65,7 @@ vxlan node2 192.0.2.12 u0
 
 # The machine's own /etc is never written (the nodes' files live in $TMP).
 host_files="/etc/99-vxlantune.conf /etc/sysctl.d/99-vxlantune.conf /etc/vxlantune/vxlantune.conf"
+# shellcheck disable=SC2086 # a list of paths
 host_before=$(ls -l $host_files 2>&1)
 
 for pb in "$KS/cluster.yml" "$KS/preinstall.yml"; do
@@ -118,5 +119,6 @@ t_check "additional_sysctl: vxlan.calico rp_filter 2 again (/proc)" test "$(rpf 
 t_check "additional_sysctl: in Kubespray's sysctl_file_path (etc/sysctl.conf)" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter=2" "$TMP/node2/etc/sysctl.conf"
 t_check "additional_sysctl: the symlink 99-sysctl.conf is still a symlink" test -L "$TMP/node2/etc/sysctl.d/99-sysctl.conf"
 
+# shellcheck disable=SC2086
 t_check "the machine's /etc untouched" test "$(ls -l $host_files 2>&1)" = "$host_before"
 t_done
