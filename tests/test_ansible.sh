@@ -66,7 +66,7 @@ if ansible-doc -t role vxlantune.node.vxlantune >"$TMP/doc-role.out" 2>&1 &&
    grep -q "ENTRY POINT: \*\?main" "$TMP/doc-role.out" && grep -q "vxlantune_underlay_method" "$TMP/doc-role.out" &&
    ! grep -q "^\[WARNING\]\|^ERROR" "$TMP/doc-role.out"; then t_ok "ansible-doc -t role vxlantune.node.vxlantune (argument_specs)"
 else t_fail "ansible-doc -t role vxlantune.node.vxlantune"; sed 's/^/  /' "$TMP/doc-role.out" | head -20; fi
-for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
+for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/rollback.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
 	t_check "syntax-check ${pb#"$SRC"/}" sh -c \
 		"cd '$TMP' && ansible-playbook -i '$COLL/tests/inventory.yml' --syntax-check '$pb' >/dev/null 2>&1"
 done
@@ -134,6 +134,15 @@ play_nodes errors --limit node1 "$COLL/tests/errors.yml"
 expect_recap errors node1 0
 t_check "errors: no traceback" sh -c "! grep -q Traceback '$TMP/errors.out'"
 t_check "errors: state still as applied" test "$(feat node1 vxlan.calico tx-udp_tnl-segmentation)" = off
+
+# An apply that cannot complete: refused, or rolled back (issue 14).
+rp_before="$(rpf node1 cali0a) $(rpf node1 cali0b)"
+play_nodes rollback --limit node1 "$COLL/tests/rollback.yml"
+expect_recap rollback node1 0
+t_check "rollback: rp_filter of cali0a/cali0b as before ($rp_before)" \
+	test "$(rpf node1 cali0a) $(rpf node1 cali0b)" = "$rp_before"
+t_check "rollback: IPv6 MTU of cali0b unchanged" \
+	test "$(ip netns exec "$PREFIX-node1" cat /proc/sys/net/ipv6/conf/cali0b/mtu)" = 1500
 
 # Without the bindings: Ansible's missing-library message, not a traceback.
 # -S keeps an installed copy (dist-packages) out of sys.path too.
