@@ -151,6 +151,7 @@ play_nodes missing -e "ansible_python_interpreter=$TMP/py/node1-nobindings" --li
 t_check "missing bindings: task fails" test "$RC" -ne 0 -a "$(recap missing node1 failed)" = 1
 t_check "missing bindings: missing_required_lib message" out_has missing "Failed to import the required Python library (vxlantune)"
 t_check "missing bindings: install hint" out_has missing "./configure --enable-python PYTHON=/usr/bin/python3"
+t_check "missing bindings: names the Debian packages" out_has missing "python3-vxlantune (dpkg-buildpackage -b"
 t_check "missing bindings: no traceback" sh -c "! grep -q Traceback '$TMP/missing.out'"
 
 # -------------------------------------------------- the role on two nodes
