@@ -58,8 +58,9 @@ t_check "libvxlantune0: $SONAME (the soname libtool gives)" ships libvxlantune0 
 t_check "libvxlantune0: the package is named after the soname" test "${SONAME%%.so.*}${SONAME##*.so.}" = libvxlantune0
 t_check "libvxlantune-dev: header, .so link, .pc" ships libvxlantune-dev /usr/include/vxlantune.h \
 	"/usr/lib/$MA/libvxlantune.so" "/usr/lib/$MA/pkgconfig/libvxlantune.pc"
-t_check "vxlantune: CLI, man page, unit, example policy" ships vxlantune /usr/bin/vxlantune \
-	/usr/share/man/man8/vxlantune.8.gz /lib/systemd/system/vxlantune.service /usr/share/doc/vxlantune/examples/vxlantune.conf
+t_check "vxlantune: CLI, man page, units, example policy" ships vxlantune /usr/bin/vxlantune \
+	/usr/share/man/man8/vxlantune.8.gz /lib/systemd/system/vxlantune.service /usr/share/doc/vxlantune/examples/vxlantune.conf \
+	/lib/systemd/system/vxlantune-check.service /lib/systemd/system/vxlantune-check.timer
 t_check "python3-vxlantune: package and extension in Debian's dist-packages" ships python3-vxlantune \
 	/usr/lib/python3/dist-packages/vxlantune/__init__.py \
 	"/usr/lib/python3/dist-packages/_vxlantune.$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("SOABI"))').so"
@@ -128,7 +129,9 @@ t_check "node: vxlan.calico rp_filter 2" test "$(ip netns exec "$NS" cat /proc/s
 t_check "root: drop-in /etc/sysctl.d/99-vxlantune.conf" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter = 2" "$ROOT/etc/sysctl.d/99-vxlantune.conf"
 t_check "root: the role's unit runs /usr/bin/vxlantune" grep -qx "ExecStart=/usr/bin/vxlantune watch --config /etc/vxlantune/vxlantune.conf" "$ROOT/etc/systemd/system/vxlantune.service"
 t_check "root: the packaged unit runs /usr/bin/vxlantune" grep -q "^ExecStart=/usr/bin/vxlantune watch" "$ROOT/lib/systemd/system/vxlantune.service"
-t_check "root: the packaged unit is not enabled" test ! -e "$ROOT/etc/systemd/system/multi-user.target.wants/vxlantune.service"
+t_check "root: the packaged units are not enabled" sh -c "test ! -e '$ROOT/etc/systemd/system/multi-user.target.wants/vxlantune.service' &&
+	test ! -e '$ROOT/etc/systemd/system/timers.target.wants/vxlantune-check.timer'"
+t_check "root: the check unit runs /usr/bin/vxlantune" grep -q "^ExecStart=/usr/bin/vxlantune check" "$ROOT/lib/systemd/system/vxlantune-check.service"
 RC=0; in_root vxlantune apply --config /etc/vxlantune/vxlantune.conf --dry-run >"$TMP/dry.out" 2>&1 || RC=$?
 t_check "root: the packaged CLI finds the role's policy applied" sh -c "test $RC -eq 0 && grep -q '^dry run: 0 would change' '$TMP/dry.out'" || sed 's/^/  /' "$TMP/dry.out"
 deb_play rerun role.yml ip netns exec "$NS"
