@@ -29,6 +29,9 @@ extern int cli_verbose;
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as it may be shown on a terminal: itself, or (control characters,
+ * bytes that are not UTF-8) an escaped copy that *tofree owns. */
+const char *cli_text(const char *s, char **tofree);
 /* Exit code for a negative errno. */
 int cli_exit_for(int err);
 /* Print the context's message for a failed call; returns its exit code. */
@@ -39,6 +42,11 @@ int cli_ctx_new(struct vxt_ctx **ctx);
 void cli_print_json(json_object *obj);
 /* The library's preset names, "calico-incident, checksum" (static). */
 const char *cli_preset_names(void);
+/* A port 1..65535 (sets *port). */
+bool cli_parse_port(const char *s, long *port);
+/* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
+ * after printing why. */
+int cli_signalfd(const char *cmd, bool hup);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 
@@ -49,6 +57,20 @@ void report_print_text(const struct vxt_report *r, bool show_all);
 int report_emit(const struct vxt_report *r, bool json, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
 int report_exit_code(const struct vxt_report *r);
+
+/* A remedy as the command that makes it, prefixed "on the peer's node
+ * (ADDR): " for the peer (remedy_text.c). */
+void remedy_format(const struct vxt_remedy *r, char *buf, size_t len);
+
+/* The responder on addrs (none: every IPv4 and IPv6 address), port 0 =
+ * the default, reporting the underlay that method (NULL: default-route)
+ * finds; prints where it answers (responder_opts.c).  EXIT_DONE or the
+ * exit code after printing the error. */
+int responder_open(struct vxt_ctx *ctx, const char *const *addrs, unsigned int naddrs,
+                   unsigned int port, const char *method, struct vxt_responder **out);
+extern const char *responder_opts_help;
+#define VXT_STR_(x) #x
+#define VXT_STR(x) VXT_STR_(x)
 
 /* --config / --preset (policy_opts.c). */
 struct policy_opts {
@@ -71,5 +93,6 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_responder(int argc, char **argv);
 
 #endif

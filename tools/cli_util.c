@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <syslog.h>
 
 #include "cli.h"
@@ -22,6 +24,15 @@ static void put_escaped(const char *fmt, va_list ap)
 	if (vxt_text_escape(raw, VXT_ESCAPE_TEXT, &safe) == 0)
 		fputs(safe, stderr);
 	free(safe);
+}
+
+const char *cli_text(const char *s, char **tofree)
+{
+	*tofree = NULL;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f) /* rare: only then decode and escape */
+			return vxt_text_escape(s, VXT_ESCAPE_TEXT, tofree) == 0 ? *tofree : "?";
+	return s;
 }
 
 void cli_error(const char *fmt, ...)
@@ -124,4 +135,30 @@ const char *cli_preset_names(void)
 		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
 		                         vxt_preset_name(i));
 	return names;
+}
+
+bool cli_parse_port(const char *s, long *port)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+int cli_signalfd(const char *cmd, bool hup)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (hup)
+		sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (fd < 0)
+		cli_error("%s: signalfd: %s", cmd, strerror(errno));
+	return fd;
 }

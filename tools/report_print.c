@@ -3,6 +3,7 @@
  * (what scripts and Ansible read). */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -56,11 +57,13 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 		if (st == VXT_STATUS_UNCHANGED && !show_all)
 			continue;
 		const char *obj = vxt_report_object(r, i);
+		char *o_esc = NULL, *k_esc; /* interface names are bytes: shown escaped */
 		if (!last || strcmp(last, obj)) {
-			printf("%s%s:\n", obj[0] ? obj : "(global)", dry ? " (dry run)" : "");
+			printf("%s%s:\n", obj[0] ? cli_text(obj, &o_esc) : "(global)", dry ? " (dry run)" : "");
+			free(o_esc);
 			last = obj;
 		}
-		const char *key = vxt_report_key(r, i);
+		const char *key = cli_text(vxt_report_key(r, i), &k_esc);
 		const char *before = vxt_report_before(r, i), *after = vxt_report_after(r, i);
 		switch (st) {
 		case VXT_STATUS_CHANGED:
@@ -102,6 +105,7 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 			break;
 		}
 		}
+		free(k_esc);
 	}
 	funlockfile(stdout);
 	unsigned int changed = vxt_report_count_status(r, VXT_STATUS_CHANGED);
