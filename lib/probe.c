@@ -47,17 +47,19 @@ int vxt_probe_rcode(const struct vxt_probe *p) { return p ? p->rcode : -1; }
 unsigned int vxt_probe_mtu(const struct vxt_probe *p) { return p ? p->mtu : 0; }
 const char *vxt_probe_reporter(const struct vxt_probe *p) { return p ? p->reporter : NULL; }
 const char *vxt_probe_detail(const struct vxt_probe *p) { return p ? p->detail : NULL; }
+unsigned long long vxt_probe_bytes(const struct vxt_probe *p) { return p ? p->bytes : 0; }
 
 const char *vxt_probe_kind_name(int kind)
 {
-	static const char *const names[] = {"icmp", "tcp", "udp", "dns", "large"};
+	static const char *const names[] = {"icmp", "tcp", "udp", "dns", "large",
+	                                    "bulk-out", "bulk-in", "udp-out", "udp-in"};
 	return kind >= 0 && (size_t)kind < VXT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }
 
 const char *vxt_probe_outcome_name(int outcome)
 {
 	static const char *const names[] = {"ok", "timeout", "refused", "unreachable",
-	                                    "too-big", "error"};
+	                                    "too-big", "error", "stalled"};
 	return outcome >= 0 && (size_t)outcome < VXT_ARRAY_SIZE(names) ? names[outcome] : "unknown";
 }
 
@@ -185,6 +187,7 @@ static int outcome_for(int err)
 	case ETIMEDOUT:
 		return VXT_PROBE_TIMEOUT;
 	case ECONNREFUSED:
+	case ECONNRESET: /* a bulk flow the peer ended early: not a responder */
 		return VXT_PROBE_REFUSED;
 	case ENETUNREACH:
 	case EHOSTUNREACH:
@@ -234,6 +237,9 @@ void vxt_probe_finish(struct vxt_probe *p, int err, long long rtt_us)
 {
 	p->err = err;
 	p->outcome = outcome_for(err);
+	/* A bulk transfer that connected and then stopped moving. */
+	if (err == ETIMEDOUT && p->handshake)
+		p->outcome = VXT_PROBE_STALLED;
 	p->rtt_us = err ? -1 : rtt_us;
 	p->detail[0] = '\0';
 	append(p->detail, sizeof(p->detail), "%s ", vxt_probe_kind_name(p->kind));
@@ -244,6 +250,14 @@ void vxt_probe_finish(struct vxt_probe *p, int err, long long rtt_us)
 		append(p->detail, sizeof(p->detail), "%s", p->peer);
 	if (p->kind == VXT_PROBE_LARGE)
 		append(p->detail, sizeof(p->detail), " (%u bytes, DF)", p->size);
+	if (p->kind == VXT_PROBE_BULK_OUT || p->kind == VXT_PROBE_BULK_IN)
+		append(p->detail, sizeof(p->detail), " (%u bytes %s)", p->size,
+		       p->kind == VXT_PROBE_BULK_OUT ? "sent" : "received");
+	if (p->outcome == VXT_PROBE_STALLED) {
+		append(p->detail, sizeof(p->detail), ": stalled after the handshake at %llu bytes "
+		       "(no progress for %d ms)", p->bytes, p->timeout_ms);
+		return;
+	}
 	if (p->outcome == VXT_PROBE_OK) {
 		append(p->detail, sizeof(p->detail), ": ok in %lld.%03lld ms", rtt_us / 1000,
 		       rtt_us % 1000);
@@ -290,7 +304,8 @@ int vxt_probe_begin(struct vxt_ctx *ctx, int kind, const char *peer, unsigned in
 		return vxt_fail(ctx, EINVAL, "%s probe to %s: timeout %d ms is out of range "
 		                "(1..%d)", vxt_probe_kind_name(kind), peer, timeout_ms,
 		                VXT_PROBE_MAX_TIMEOUT_MS);
-	if (port > 65535 || (port == 0 && (kind == VXT_PROBE_TCP || kind == VXT_PROBE_UDP)))
+	if (port > 65535 || (port == 0 && kind != VXT_PROBE_ICMP && kind != VXT_PROBE_LARGE &&
+	                     kind != VXT_PROBE_DNS))
 		return vxt_fail(ctx, EINVAL, "%s probe to %s: port %u is out of range (1..65535)",
 		                vxt_probe_kind_name(kind), peer, port);
 	/* AI_NUMERICHOST: a probe must never wait for a DNS lookup. */

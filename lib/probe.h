@@ -21,6 +21,8 @@ struct vxt_probe {
 	unsigned int mtu;   /* reported by EMSGSIZE / frag-needed */
 	int rcode;          /* DNS */
 	int timeout_ms;
+	bool handshake;     /* bulk: the TCP handshake completed */
+	unsigned long long bytes; /* bulk: bytes that got across */
 	const char *method; /* static string */
 	char peer[INET6_ADDRSTRLEN + 20];
 	char reporter[INET6_ADDRSTRLEN + 20];

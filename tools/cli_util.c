@@ -55,7 +55,8 @@ int cli_fail(struct vxt_ctx *ctx, int rc)
 static void log_stderr(struct vxt_ctx *ctx, int prio, const char *file, int line,
                        const char *fn, const char *format, va_list args)
 {
-	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_INFO ? "info" : "debug");
+	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_WARNING ? "warning"
+	                                   : prio <= LOG_INFO ? "info" : "debug");
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: vxlantune watch [--config FILE | --preset NAME] [--dry-run] [--quiet]\n"
+"                       [--responder[=ADDR]]... [--responder-port N]\n"
 "\n"
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
@@ -34,6 +35,10 @@ static void usage(FILE *out)
 "Options:\n"
 "  -n, --dry-run   log what would change; change nothing\n"
 "  -q, --quiet     log only changes and errors, not the start-up report\n"
+"  --responder[=ADDR]  also run the responder (as 'vxlantune responder') in\n"
+"                  the same process: on ADDR (repeatable; the node's overlay\n"
+"                  address), or on every address without =ADDR\n"
+"  --responder-port N  its TCP/UDP port (default %d)\n"
 "  -h, --help      this help\n"
 "\n"
 "Signals: SIGTERM/SIGINT stop (exit 0); SIGHUP reloads --config FILE.\n"
@@ -42,7 +47,7 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 stopped by a signal; 2 bad policy or usage; 4 permission\n"
 "denied; 5 other errors.\n",
-		policy_opts_help);
+		policy_opts_help, VXT_RESPONDER_PORT);
 }
 
 static void stamp(void)
@@ -124,6 +129,8 @@ static const struct option opts[] = {
 	{"preset", required_argument, NULL, 'p'},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"responder", optional_argument, NULL, 'R'},
+	{"responder-port", required_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -157,7 +164,10 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 int cmd_watch(int argc, char **argv)
 {
 	struct policy_opts po = {0};
-	bool dry = false, quiet = false;
+	bool dry = false, quiet = false, responder = false;
+	const char *raddrs[17] = {0};
+	unsigned int nraddrs = 0;
+	long rport = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:nqh", opts, NULL)) != -1) {
@@ -166,6 +176,21 @@ int cmd_watch(int argc, char **argv)
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
 		case 'q': quiet = true; break;
+		case 'R':
+			responder = true;
+			if (optarg && nraddrs >= 16)
+				return cli_usage("watch", "at most 16 --responder addresses");
+			if (optarg)
+				raddrs[nraddrs++] = optarg;
+			break;
+		case 'P': {
+			char *end;
+			errno = 0;
+			rport = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || rport < 1 || rport > 65535)
+				return cli_usage("watch", "--responder-port '%s': give a port 1..65535", optarg);
+			break;
+		}
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("watch", "invalid option");
 		}
@@ -192,17 +217,25 @@ int cmd_watch(int argc, char **argv)
 	}
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	struct vxt_watch *w = NULL;
+	struct vxt_responder *resp = NULL;
 	int ret = start(ctx, &po, flags, quiet, &w);
 	if (ret != EXIT_DONE)
 		goto out;
+	if (responder) {
+		stamp();
+		ret = responder_open(ctx, raddrs, nraddrs, (unsigned int)rport, NULL, &resp);
+		if (ret != EXIT_DONE)
+			goto out;
+	}
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",
 	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
 	notify("READY=1");
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
-		                        {.fd = sfd, .events = POLLIN}};
-		if (poll(pfd, 2, -1) < 0) {
+		struct pollfd pfd[3] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
+		                        {.fd = sfd, .events = POLLIN},
+		                        {.fd = resp ? vxt_responder_fd(resp) : -1, .events = POLLIN}};
+		if (poll(pfd, 3, resp ? vxt_responder_timeout_ms(resp) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_error("watch: poll: %s", strerror(errno));
@@ -234,6 +267,9 @@ int cmd_watch(int argc, char **argv)
 			ret = EXIT_DONE;
 			break;
 		}
+		/* Every wakeup: it also closes idle connections. */
+		if (resp && vxt_responder_dispatch(resp) < 0)
+			cli_error("responder: %s", vxt_ctx_errmsg(ctx));
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			struct vxt_report *r = NULL;
 			unsigned long resyncs = vxt_watch_resyncs(w);
@@ -253,6 +289,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 out:
+	vxt_responder_unref(resp);
 	vxt_watch_unref(w);
 	vxt_ctx_unref(ctx);
 	close(sfd);

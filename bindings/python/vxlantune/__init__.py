@@ -17,13 +17,13 @@ fix.  No function returns an error code.
 from ._core import Error
 from ._report import Report, ReportEntry
 from ._context import Context, Feature
-from ._health import CheckResult, Finding
+from ._health import CheckResult, Finding, Remedy
 from ._links import Address, Link, Underlay, VxlanInfo
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
 from ._sysctl import SysctlValue
 
-__all__ = ["Address", "CheckResult", "Finding", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Report",
+__all__ = ["Address", "CheckResult", "Finding", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
            "presets"]
 

@@ -9,23 +9,45 @@ from ._probe import ProbeResult
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """One change on one node, as the library states it (doc/check.md)."""
+    node: str            #: "this" or "peer"
+    peer: Optional[str]  #: the peer's address for node "peer", else None
+    kind: str            #: feature, sysctl, link, policy
+    device: str          #: interface ("" for a global sysctl or a policy)
+    key: str             #: feature name, sysctl key, "mtu"/"up", "preset"/"config"
+    value: str
+
+    def to_dict(self) -> Dict[str, object]:
+        return asdict(self)
+
+
+def _remedy(r) -> Remedy:
+    peer = raw.vxt_remedy_peer(r) or None
+    return Remedy(raw.vxt_node_name(raw.vxt_remedy_node(r)), peer,
+                  raw.vxt_remedy_kind_name(raw.vxt_remedy_get_kind(r)),
+                  raw.vxt_remedy_device(r) or "", raw.vxt_remedy_key(r) or "",
+                  raw.vxt_remedy_value(r) or "")
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str       #: stable: "vxlan-mtu", "rp-filter", "udp-csum-errors", ...
     severity: str   #: ok, info, warning, error
     object: str
     message: str
-    remedy: str     #: a command to paste, or ""
+    remedies: List[Remedy] = field(default_factory=list)
 
-    def to_dict(self) -> Dict[str, str]:
+    def to_dict(self) -> Dict[str, object]:
         return asdict(self)
 
 
 @dataclass(frozen=True)
 class CheckResult:
     verdict: str                 #: healthy, overlay-data-path, mtu, ... (vxt_verdict_name)
-    status: int                  #: 0 healthy, 1 warnings, 2 unhealthy (the CLI's exit code)
+    status: int                  #: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the CLI's exit code)
     summary: str
-    remedy: str
+    remedies: List[Remedy]       #: what the verdict recommends, in order
     underlay: str
     evidence: List[str] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
@@ -92,8 +114,10 @@ def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underla
                             raw.vxt_severity_name(raw.vxt_check_finding_severity(c, i)),
                             raw.vxt_check_finding_object(c, i) or "",
                             raw.vxt_check_finding_message(c, i) or "",
-                            raw.vxt_check_finding_remedy(c, i) or "")
+                            [_remedy(raw.vxt_check_finding_remedy(c, i, j))
+                             for j in range(raw.vxt_check_finding_remedy_count(c, i))])
                     for i in range(raw.vxt_check_finding_count(c))]
+        remedies = [_remedy(raw.vxt_check_remedy(c, i)) for i in range(raw.vxt_check_remedy_count(c))]
         probes = [_probe.from_ptr(raw.vxt_check_probe(c, i)) for i in range(raw.vxt_check_probe_count(c))]
         counters = {raw.vxt_check_counter_name(c, i): (raw.vxt_check_counter_before(c, i),
                                                        raw.vxt_check_counter_after(c, i))
@@ -101,7 +125,7 @@ def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underla
         evidence = [raw.vxt_check_evidence(c, i) for i in range(raw.vxt_check_evidence_count(c))]
         rc, prom = raw.vxt_check_prometheus(c)
         return CheckResult(raw.vxt_verdict_name(raw.vxt_check_verdict(c)), raw.vxt_check_status(c),
-                           raw.vxt_check_summary(c) or "", raw.vxt_check_remedy(c) or "",
+                           raw.vxt_check_summary(c) or "", remedies,
                            raw.vxt_check_underlay(c) or "", evidence, findings, probes, counters,
                            raw.vxt_check_duration_us(c), prom if rc >= 0 and prom else "")
     finally:
