@@ -78,6 +78,7 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 int cmd_responder(int argc, char **argv);
 
 #endif
