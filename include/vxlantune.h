@@ -964,21 +964,24 @@ unsigned long vxt_responder_limited(const struct vxt_responder *r);
 int vxt_check_prometheus(const struct vxt_check *c, char **text);
 
 /* ---- Diagnose: the smallest change that makes every probe pass -------
- * Candidates are named changes, tried in order of increasing data-path
- * cost (measured by bench/bench_datapath.sh in the veth lab; README):
+ * Candidates are named changes, tried cheapest first (data-path cost
+ * measured by bench/bench_datapath.sh in the veth lab; README):
+ *   rx-csum           rx off on the VXLAN devices and the underlay
+ *   gro-lro           gro lro off on both
  *   underlay-tnl-gso  tx-udp_tnl-segmentation, tx-udp_tnl-csum-segmentation
  *                     off on the underlay
  *   underlay-tx-csum  tx off (every tx-checksum-*) on the underlay
- *   vxlan-tx-csum     tx-checksum-ip-generic off on the VXLAN devices
  *   tso-gso           tso gso off on the VXLAN devices and the underlay
- *   gro-lro           gro lro off on both
- *   rx-csum           rx off on both
+ *   vxlan-tx-csum     tx-checksum-ip-generic off on the VXLAN devices
  *   rp-filter-loose   rp_filter = 2 on the VXLAN devices and all (only
  *                     offered when one of them is strict, 1)
- * Indices and names are stable within a release. */
+ * A family ("csum", "gso", "rx", "rpf") groups the candidates that repair
+ * the same fault: evidence for one is evidence for its family.  Indices
+ * and names are stable within a release. */
 unsigned int vxt_candidate_count(void);
 const char *vxt_candidate_name(unsigned int i);        /* NULL out of range */
 const char *vxt_candidate_description(unsigned int i); /* one line */
+const char *vxt_candidate_family(unsigned int i);
 /* Index of a name, -ENOENT if none. */
 int vxt_candidate_find(const char *name);
 /* The candidate a check's remedy points at, or -ENOENT.  underlay: the
@@ -995,7 +998,8 @@ int vxt_candidate_policy_text(const char *const *names, const char *const *vxlan
 /* vxt_diagnose_run(): snapshot everything any candidate touches; probe
  * (vxt_check_run with the options given: peers, their responders,
  * timeout); when healthy, change nothing.  Otherwise try the candidates
- * the check's remedies for this node point at, then all candidates at
+ * the check's remedies for this node point at (and their families,
+ * cheapest first), then all candidates at
  * once (when even that fails, no local change suffices: the node is
  * restored), then each alone in cost order, then the smallest combination
  * (delta debugging, ddmin).  Before each trial the node is put back to the

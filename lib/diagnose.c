@@ -277,7 +277,8 @@ static unsigned int available(struct vxt_diagnose *d)
 	return set;
 }
 
-/* The candidates the baseline's remedies for this node point at. */
+/* The candidates the baseline's remedies for this node point at, with
+ * their families. */
 static unsigned int evidence(const struct vxt_check *c)
 {
 	unsigned int set = 0;
@@ -286,8 +287,9 @@ static unsigned int evidence(const struct vxt_check *c)
 		if (vxt_remedy_node(r) != VXT_NODE_THIS)
 			continue;
 		int k = vxt_candidate_for_remedy(r, vxt_check_underlay(c));
-		if (k >= 0)
-			set |= 1u << k;
+		for (unsigned int j = 0; k >= 0 && j < ncand(); j++)
+			if (!strcmp(vxt_candidate_family(j), vxt_candidate_family((unsigned int)k)))
+				set |= 1u << j;
 	}
 	return set;
 }

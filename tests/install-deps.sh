@@ -10,6 +10,7 @@ iproute2 ethtool nftables iputils-ping procps jq util-linux
 swig python3 python3-dev python3-pytest
 ansible-core
 clang libclang-rt-14-dev clang-tools cppcheck bc
+iperf3
 "
 missing=""
 for p in $PKGS; do
