@@ -988,6 +988,12 @@ int vxt_candidate_find(const char *name);
  * name of the underlay on the remedy's node (vxt_check_underlay or
  * vxt_check_peer_underlay), to tell a VXLAN device from the underlay. */
 int vxt_candidate_for_remedy(const struct vxt_remedy *r, const char *underlay);
+/* The same from a remedy's fields (enum vxt_remedy_kind, device, key). */
+int vxt_candidate_for(int kind, const char *device, const char *key, const char *underlay);
+/* The candidates a check's remedies point at for one node (VXT_NODE_THIS,
+ * or VXT_NODE_PEER with the peer's address; NULL: every peer), widened to
+ * their families: bit i set for candidate i. */
+unsigned int vxt_check_candidates(const struct vxt_check *c, int node, const char *peer);
 /* The policy-file text that makes a set of candidates (NULL-terminated
  * names; empty: a policy that changes nothing), for the VXLAN devices and
  * underlay method given (NULL: the defaults).  *text is malloc'd.  The

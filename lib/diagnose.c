@@ -277,16 +277,18 @@ static unsigned int available(struct vxt_diagnose *d)
 	return set;
 }
 
-/* The candidates the baseline's remedies for this node point at, with
- * their families. */
-static unsigned int evidence(const struct vxt_check *c)
+unsigned int vxt_check_candidates(const struct vxt_check *c, int node, const char *peer)
 {
 	unsigned int set = 0;
 	for (unsigned int i = 0; i < vxt_check_remedy_count(c); i++) {
 		const struct vxt_remedy *r = vxt_check_remedy(c, i);
-		if (vxt_remedy_node(r) != VXT_NODE_THIS)
+		if (vxt_remedy_node(r) != node || (node == VXT_NODE_PEER && peer && strcmp(vxt_remedy_peer(r), peer)))
 			continue;
-		int k = vxt_candidate_for_remedy(r, vxt_check_underlay(c));
+		const char *underlay = vxt_check_underlay(c);
+		for (unsigned int k = 0; node == VXT_NODE_PEER && k < vxt_check_peer_count(c); k++)
+			if (!strcmp(vxt_check_peer_address(c, k), vxt_remedy_peer(r)))
+				underlay = vxt_check_peer_underlay(c, k);
+		int k = vxt_candidate_for_remedy(r, underlay);
 		for (unsigned int j = 0; k >= 0 && j < ncand(); j++)
 			if (!strcmp(vxt_candidate_family(j), vxt_candidate_family((unsigned int)k)))
 				set |= 1u << j;
@@ -346,7 +348,7 @@ static int search(struct vxt_diagnose *d, unsigned int flags)
 		vxt_check_unref(base);
 		return rc;
 	}
-	unsigned int first = evidence(base) & d->avail;
+	unsigned int first = vxt_check_candidates(base, VXT_NODE_THIS, NULL) & d->avail;
 	make_plan(d, first);
 	if (vxt_check_probes_pass(base)) {
 		d->outcome = VXT_DIAGNOSE_HEALTHY;

@@ -70,15 +70,19 @@ static bool prefixed(const char *s, const char *prefix) { return !strncmp(s, pre
  * turns them off.  The check's remedies name features as ethtool does. */
 int vxt_candidate_for_remedy(const struct vxt_remedy *r, const char *underlay)
 {
-	if (!r)
+	return r ? vxt_candidate_for(r->kind, r->device, r->key, underlay) : -ENOENT;
+}
+
+int vxt_candidate_for(int kind, const char *device, const char *k, const char *underlay)
+{
+	if (!device || !k)
 		return -ENOENT;
-	const char *k = r->key;
-	if (r->kind == VXT_REMEDY_SYSCTL)
+	if (kind == VXT_REMEDY_SYSCTL)
 		return !strcmp(k, "rp_filter") || strstr(k, ".rp_filter") ? vxt_candidate_find("rp-filter-loose")
 		                                                          : -ENOENT;
-	if (r->kind != VXT_REMEDY_FEATURE)
+	if (kind != VXT_REMEDY_FEATURE)
 		return -ENOENT;
-	bool on_underlay = underlay && *underlay && !strcmp(r->device, underlay);
+	bool on_underlay = underlay && *underlay && !strcmp(device, underlay);
 	if (prefixed(k, "tx-udp_tnl"))
 		return vxt_candidate_find("underlay-tnl-gso");
 	if (prefixed(k, "tx-checksum") || !strcmp(k, "tx"))

@@ -172,14 +172,9 @@ static void probe_line(const struct vxt_check *c, char *buf, size_t size)
 
 static const char *plan_reason(const struct vxt_diagnose *d, const char *name)
 {
-	const struct vxt_check *b = vxt_diagnose_baseline(d);
-	for (unsigned int i = 0; b && i < vxt_check_remedy_count(b); i++) {
-		const struct vxt_remedy *r = vxt_check_remedy(b, i);
-		if (vxt_remedy_node(r) == VXT_NODE_THIS &&
-		    vxt_candidate_for_remedy(r, vxt_check_underlay(b)) == vxt_candidate_find(name))
-			return "evidence";
-	}
-	return "cost order";
+	unsigned int ev = vxt_check_candidates(vxt_diagnose_baseline(d), VXT_NODE_THIS, NULL);
+	int k = vxt_candidate_find(name);
+	return k >= 0 && (ev & (1u << k)) ? "evidence" : "cost order";
 }
 
 static void print_text(const struct vxt_diagnose *d, bool dry_run)

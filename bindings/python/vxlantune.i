@@ -39,6 +39,7 @@ VXT_OUT(struct vxt_underlay)
 VXT_OUT(struct vxt_probe)
 VXT_OUT(struct vxt_check_opts)
 VXT_OUT(struct vxt_check)
+VXT_OUT(struct vxt_diagnose)
 /* @@SWIG_OUT@@ */
 
 /* malloc'd text out-parameters become str (and are freed). */
@@ -134,6 +135,7 @@ VXT_OUT(struct vxt_check)
 %thread vxt_probe_dns;
 %thread vxt_probe_large;
 %thread vxt_check_run;
+%thread vxt_diagnose_run;
 /* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"
