@@ -982,6 +982,12 @@ unsigned int vxt_candidate_count(void);
 const char *vxt_candidate_name(unsigned int i);        /* NULL out of range */
 const char *vxt_candidate_description(unsigned int i); /* one line */
 const char *vxt_candidate_family(unsigned int i);
+/* What a candidate changes: ethtool -K words for the underlay and for the
+ * VXLAN devices ("tx off", "gro off lro off"), the rp_filter value for the
+ * VXLAN devices and all; NULL where it changes nothing. */
+const char *vxt_candidate_underlay_words(unsigned int i);
+const char *vxt_candidate_vxlan_words(unsigned int i);
+const char *vxt_candidate_rp_filter(unsigned int i);
 /* Index of a name, -ENOENT if none. */
 int vxt_candidate_find(const char *name);
 /* The candidate a check's remedy points at, or -ENOENT.  underlay: the

@@ -56,6 +56,18 @@ const char *vxt_candidate_description(unsigned int i)
 
 const char *vxt_candidate_family(unsigned int i) { return i < NCANDIDATES ? candidates[i].family : NULL; }
 
+const char *vxt_candidate_underlay_words(unsigned int i)
+{
+	return i < NCANDIDATES ? candidates[i].underlay_features : NULL;
+}
+
+const char *vxt_candidate_vxlan_words(unsigned int i)
+{
+	return i < NCANDIDATES ? candidates[i].vxlan_features : NULL;
+}
+
+const char *vxt_candidate_rp_filter(unsigned int i) { return i < NCANDIDATES ? candidates[i].rp_filter : NULL; }
+
 int vxt_candidate_find(const char *name)
 {
 	for (unsigned int i = 0; name && i < NCANDIDATES; i++)

@@ -17,6 +17,26 @@ class Candidate:
     description: str
 
 
+def role_vars(names: Iterable[str]) -> Dict[str, object]:
+    """The role vxlantune.node.vxlantune's variables that make these
+    candidates (vxlantune_preset none, vxlantune_offloads, vxlantune_rp_filter)."""
+    offloads: Dict[str, Dict[str, bool]] = {}
+    rp_filter: Dict[str, int] = {}
+    for n in names:
+        i = raw.vxt_candidate_find(n)
+        if i < 0:
+            raise Error(22, f"unknown diagnose candidate {n!r}")
+        for sel, words in (("underlay", raw.vxt_candidate_underlay_words(i)),
+                           ("vxlan", raw.vxt_candidate_vxlan_words(i))):
+            w = (words or "").split()
+            for feat, val in zip(w[0::2], w[1::2]):
+                offloads.setdefault(sel, {})[feat] = val == "on"
+        if raw.vxt_candidate_rp_filter(i):
+            rp_filter.update({"vxlan": int(raw.vxt_candidate_rp_filter(i)),
+                              "all": int(raw.vxt_candidate_rp_filter(i))})
+    return {"vxlantune_preset": "none", "vxlantune_offloads": offloads, "vxlantune_rp_filter": rp_filter}
+
+
 def candidates() -> List[Candidate]:
     """Every candidate, cheapest first (the order diagnose tries them)."""
     return [Candidate(raw.vxt_candidate_name(i), raw.vxt_candidate_family(i),
