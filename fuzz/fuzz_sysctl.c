@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		const struct vxt_sysctl_item *it = &req->v[0];
 		for (unsigned int flags = 0; flags <= VXT_SYSCTL_ANY_KEY; flags += VXT_SYSCTL_ANY_KEY) {
-			struct vxt_skey k;
-			if (vxt_skey_parse(ctx, it->key, flags, &k) < 0) {
+			struct vxt_sysctl_key k;
+			if (vxt_sysctl_key_parse(ctx, it->key, flags, &k) < 0) {
 				FUZZ_ASSERT(*vxt_ctx_errmsg(ctx));
 				continue;
 			}
@@ -55,31 +55,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(strlen(k.shortname) <= VXT_SK_INPUT_MAX);
 			if (k.kind == VXT_SK_PLAIN)
 				FUZZ_ASSERT(!strstr(k.path, "..") && k.path[0] != '/');
-			int rule = vxt_skey_effective_rule(&k);
+			int rule = vxt_sysctl_key_rule(&k);
 			FUZZ_ASSERT(rule == VXT_EFF_OWN || rule == VXT_EFF_MAX || rule == VXT_EFF_OR);
 			char norm[VXT_SK_INPUT_MAX + 1], path[VXT_SK_PATH_MAX], disp[VXT_SK_PATH_MAX];
-			int known = vxt_svalue_check(ctx, &k, "fuzz", it->value, norm, sizeof(norm));
+			int known = vxt_sysctl_value_check(ctx, &k, "fuzz", it->value, norm, sizeof(norm));
 			if (known >= 0) {
 				FUZZ_ASSERT(norm[0] && strlen(norm) <= VXT_SK_INPUT_MAX);
-				FUZZ_ASSERT(vxt_svalue_equal(norm, norm));
+				FUZZ_ASSERT(vxt_sysctl_value_equal(norm, norm));
 				char eff[64];
-				vxt_svalue_effective(rule, "1", norm, eff, sizeof(eff));
+				vxt_sysctl_value_effective(rule, "1", norm, eff, sizeof(eff));
 			}
 			const char *objs[11] = {"all", "default"}; /* + 8 selectors + k.sel */
 			unsigned int nobj = 2;
 			for (unsigned int i = 0; i < nsels; i++)
-				if (vxt_sel_check(ctx, sels[i]) == 0 && !vxt_sel_is_glob(sels[i]))
+				if (vxt_sel_check(ctx, sels[i]) == 0 && !vxt_is_glob(sels[i]))
 					objs[nobj++] = sels[i];
-			if (k.kind == VXT_SK_CONF && k.sel[0] && !vxt_sel_is_glob(k.sel))
+			if (k.kind == VXT_SK_CONF && k.sel[0] && !vxt_is_glob(k.sel))
 				objs[nobj++] = k.sel;
 			for (unsigned int i = 0; i < nobj; i++) {
-				if (vxt_skey_path(&k, objs[i], path, sizeof(path)) == 0)
+				if (vxt_sysctl_key_path(&k, objs[i], path, sizeof(path)) == 0)
 					FUZZ_ASSERT(path_safe(path));
-				(void)vxt_skey_display(&k, objs[i], disp, sizeof(disp));
+				(void)vxt_sysctl_key_display(&k, objs[i], disp, sizeof(disp));
 			}
 		}
 	}
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 out:
 	free(text);
 	return 0;

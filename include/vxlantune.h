@@ -7,8 +7,11 @@
  *    (-ENODEV, -EPERM, -EINVAL, -EOPNOTSUPP, ...).  After a failure
  *    vxt_ctx_errmsg() holds a sentence naming the object, the operation and
  *    the fix;
- *  - results come back through out-parameters as reference-counted objects
- *    released with vxt_*_unref() (unref(NULL) is a no-op);
+ *  - results come back through out-parameters as reference-counted
+ *    objects: every struct vxt_X has vxt_X_ref() and vxt_X_unref() (both
+ *    accept NULL; unref returns NULL and frees at the last reference);
+ *  - a collection is walked one way: vxt_X_count() and accessors that take
+ *    an index i < count (out of range: NULL, -1 or 0 as documented);
  *  - strings returned by accessors are owned by the object they come from
  *    and live as long as it does;
  *  - one context per thread; nothing here prints, exits or reads the
@@ -75,6 +78,10 @@ const char *vxt_version(void);
 /* Validate an interface name as the kernel does: 1..15 bytes, no '/',
  * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
 int vxt_ifname_valid(const char *name);
+/* True when name is an fnmatch(3) pattern ("cali*", "eth[01]") that calls
+ * taking interface selectors match against the live interfaces; false for
+ * a plain name (and NULL). */
+bool vxt_name_is_pattern(const char *name);
 
 /* ===================================================================== */
 /* Reports: the result of every mutating operation (and of dry runs)     */
@@ -155,9 +162,10 @@ const char *vxt_features_states(const struct vxt_features *f);
 /* Index of a kernel feature name, or -ENOENT. */
 int vxt_features_find(const struct vxt_features *f, const char *name);
 
-/* Every interface's features, read with one dump. */
+/* Every interface's features. */
 struct vxt_features_list;
 int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out);
+struct vxt_features_list *vxt_features_list_ref(struct vxt_features_list *l);
 struct vxt_features_list *vxt_features_list_unref(struct vxt_features_list *l);
 unsigned int vxt_features_list_count(const struct vxt_features_list *l);
 /* Borrowed: valid while the list lives. */
@@ -169,7 +177,8 @@ struct vxt_features *vxt_features_list_get(const struct vxt_features_list *l, un
  * the names the running kernel reports, exactly as ethtool does. */
 struct vxt_feature_req;
 int vxt_feature_req_new(struct vxt_feature_req **out);
-struct vxt_feature_req *vxt_feature_req_free(struct vxt_feature_req *req);
+struct vxt_feature_req *vxt_feature_req_ref(struct vxt_feature_req *req);
+struct vxt_feature_req *vxt_feature_req_unref(struct vxt_feature_req *req);
 /* Add "word on|off".  -EINVAL for an empty or overlong word.  Unknown
  * words are reported when the request is resolved (set or plan). */
 int vxt_feature_req_add(struct vxt_feature_req *req, const char *word, bool on);
@@ -184,8 +193,7 @@ enum vxt_flags {
 	VXT_DRY_RUN = 1 << 0, /* plan only: send nothing, report what would change */
 };
 
-/* Apply req to one interface: one FEATURES_SET (value+mask), then re-read.
- * The report has one entry per requested kernel feature (changed,
+/* Apply req to one interface and read back what the kernel kept.  The report has one entry per requested kernel feature (changed,
  * unchanged, fixed) plus side effects.  Nothing is sent when a word is
  * unknown (-EINVAL) or in a dry run.  -ENODEV, -EPERM (no CAP_NET_ADMIN). */
 int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
@@ -193,8 +201,7 @@ int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
                      struct vxt_report **report);
 
 /* Apply req to every interface whose name matches one of the fnmatch(3)
- * globs (NULL-terminated array; NULL or empty = every interface).  One dump
- * before, every SET batched on one socket, one dump after.  An interface
+ * globs (NULL-terminated array; NULL or empty = every interface).  An interface
  * that vanishes meanwhile is reported "gone".  Per-interface failures are
  * entries with VXT_STATUS_FAILED; the call itself fails only when nothing
  * could be done (-EPERM, -EINVAL, ...).  Interfaces that match no
@@ -206,15 +213,13 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
 /* ===================================================================== */
 /* Links and underlay detection                                          */
 /* ===================================================================== */
-/* @@LINKS@@ */
 
 /* ---- Links --------------------------------------------------------- */
 
 /* A snapshot of every link of the context's network namespace with its
- * addresses, read with one RTM_GETLINK dump and one RTM_GETADDR dump.
- * Entries are sorted by ifindex.  The snapshot does not follow later
+ * addresses.  Entries are sorted by ifindex.  The snapshot does not follow later
  * changes: take a new one when you need fresh state.  Reading needs no
- * privilege.  Returns 0, -ENOMEM, or the -errno of the failed dump
+ * privilege.  Returns 0, -ENOMEM, or the -errno of the failed read
  * (vxt_ctx_errmsg() says which).  Release with vxt_link_list_unref(). */
 struct vxt_link_list;
 int vxt_links_get(struct vxt_ctx *ctx, struct vxt_link_list **out);
@@ -354,8 +359,7 @@ const char *vxt_underlay_explanation(const struct vxt_underlay *u);
 /* ===================================================================== */
 /* Sysctl                                                                */
 /* ===================================================================== */
-/* @@SYSCTL@@ */
-/* Values under /proc/sys, read from the files (no processes).  Written to
+/* Values under /proc/sys, read from the files.  Written to
  * the files, or, where /proc/sys is mounted read-only (a container that is
  * not privileged), per-interface IPv4 values over rtnetlink; all, default,
  * IPv6 and plain keys then cannot be set, and a request that needs them
@@ -399,6 +403,7 @@ struct vxt_sysctl_list;
 int vxt_sysctl_show(struct vxt_ctx *ctx, const char *const *keys,
                     const char *const *ifaces, unsigned int flags,
                     struct vxt_sysctl_list **out);
+struct vxt_sysctl_list *vxt_sysctl_list_ref(struct vxt_sysctl_list *l);
 struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l);
 unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l);
 /* Interface, "all", "default", or "" for plain keys. */
@@ -423,7 +428,8 @@ int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
 /* ---- requests: vxlantune sysctl set / render ------------------------- */
 struct vxt_sysctl_req;
 int vxt_sysctl_req_new(struct vxt_sysctl_req **out);
-struct vxt_sysctl_req *vxt_sysctl_req_free(struct vxt_sysctl_req *req);
+struct vxt_sysctl_req *vxt_sysctl_req_ref(struct vxt_sysctl_req *req);
+struct vxt_sysctl_req *vxt_sysctl_req_unref(struct vxt_sysctl_req *req);
 /* Add "key = value".  A short conf key ("rp_filter") needs ifaces
  * (selectors, copied); plain keys and full conf keys must have none.
  * Only NULL, empty and overlong (> 255 bytes) strings are refused here
@@ -487,7 +493,6 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
 /* ===================================================================== */
 /* Policy, apply, snapshot/restore, watch                                */
 /* ===================================================================== */
-/* @@POLICY@@ */
 /* A policy says which interfaces get which offload features and which
  * sysctls.  Interfaces are chosen by selectors: "underlay" (found with the
  * policy's underlay method, see vxt_underlay_detect), "vxlan" (the VXLAN
@@ -497,6 +502,12 @@ int vxt_sysctl_render(struct vxt_ctx *ctx, const struct vxt_sysctl_req *req,
  * documented in vxlantune(8) and examples/vxlantune.conf), a preset, or are
  * built with the functions below. */
 struct vxt_policy;
+
+/* The default VXLAN class, i < vxt_vxlan_default_count(); NULL out of
+ * range.  Devices the CNIs create: vxlan.calico, vxlan-v6.calico,
+ * flannel.1, cilium_vxlan. */
+unsigned int vxt_vxlan_default_count(void);
+const char *vxt_vxlan_default(unsigned int i);
 
 /* An empty policy (VXLAN class = the default list, no underlay method). */
 int vxt_policy_new(struct vxt_policy **out);
@@ -513,8 +524,10 @@ int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_pol
  * and every interface) and "checksum" (tx-checksum-ip-generic off on the
  * VXLAN devices).  -EINVAL for another name. */
 int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy **out);
-/* The policy-file text of a preset (static), or NULL; names by index. */
+/* The policy-file text of a preset (static), or NULL. */
 const char *vxt_preset_text(const char *name);
+/* The presets' names, i < vxt_preset_count(); NULL out of range. */
+unsigned int vxt_preset_count(void);
 const char *vxt_preset_name(unsigned int i);
 
 /* Builders.  -EINVAL for a malformed argument, -ENOMEM. */
@@ -538,25 +551,34 @@ unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
  * every feature word.  -EINVAL with a message naming the problem. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
+enum vxt_policy_flags {
+	/* Selectors that are plain interface names must name an existing
+	 * interface (-ENODEV naming it) instead of waiting for it to appear:
+	 * for one-off runs, where a typo should fail rather than do nothing. */
+	VXT_POLICY_NAMES_EXIST = 1 << 9,
+};
+
 /* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  An underlay that
- * cannot be found is a failed entry (object "underlay"), not an error: the
- * rest still applies.  flags: VXT_DRY_RUN. */
+ * features rule by rule, then sysctls; one report.  Named interfaces that
+ * do not exist are skipped (a policy may name devices a CNI creates later)
+ * unless VXT_POLICY_NAMES_EXIST is given.  An underlay that cannot be
+ * found is a failed entry (object "underlay"), not an error: the rest
+ * still applies.  flags: VXT_DRY_RUN, VXT_POLICY_NAMES_EXIST. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 
-/* Snapshot: the current state of everything the policy touches, as JSON
- * text (malloc'd; free() it).  Restore puts a snapshot back (validated
+/* Take a snapshot: the current state of everything the policy touches, as
+ * JSON text (malloc'd; free() it).  Restore puts a snapshot back (validated
  * first; nothing changes if it is malformed), with a report; interfaces
  * that no longer exist are "gone".  flags: VXT_DRY_RUN. */
-int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
+int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **json);
 int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
                          struct vxt_report **report);
 
-/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
- * the policy to every selected interface that appears, is re-created or
- * changes; new interfaces also get the policy's sysctls.  No polling.  On
- * overrun (ENOBUFS) it re-applies everything.  Drive it from your own poll
+/* The watcher: applies the policy to every selected interface that
+ * appears, is re-created or changes, as the kernel announces it (no
+ * polling); new interfaces also get the policy's sysctls.  When
+ * announcements were lost it re-applies everything.  Drive it from your own poll
  * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
  * vxt_watch_run().  The watcher does not apply anything until called: call
  * vxt_watch_resync() first to apply the whole policy. */
@@ -584,7 +606,6 @@ const char *vxt_watch_underlay(const struct vxt_watch *w);
 /* ===================================================================== */
 /* Health checks                                                         */
 /* ===================================================================== */
-/* @@HEALTH@@ */
 
 /* ---- Active probes ---------------------------------------------------
  * One probe sends one request to a peer and waits for the answer until a
@@ -737,7 +758,8 @@ const char *vxt_severity_name(int severity);
  * peers, 1000 ms per probe, the large probe sized to the VXLAN MTU. */
 struct vxt_check_opts;
 int vxt_check_opts_new(struct vxt_check_opts **out);
-struct vxt_check_opts *vxt_check_opts_free(struct vxt_check_opts *o);
+struct vxt_check_opts *vxt_check_opts_ref(struct vxt_check_opts *o);
+struct vxt_check_opts *vxt_check_opts_unref(struct vxt_check_opts *o);
 /* Compare offloads and sysctls with p (a reference is taken; NULL: no
  * policy, those findings are skipped). */
 int vxt_check_opts_set_policy(struct vxt_check_opts *o, struct vxt_policy *p);

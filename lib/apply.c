@@ -48,7 +48,7 @@ static int sysctl_selectors(const struct vxt_policy *p, const char *selector,
 	int rc = vxt_policy_expand(p, selector, underlay[0] ? underlay : NULL, &globs, &ng);
 	for (unsigned int i = 0; rc == 0 && i < ng; i++) {
 		const char *g = globs[i];
-		bool keep = strpbrk(g, "*?[") || !strcmp(g, "all") || !strcmp(g, "default") ||
+		bool keep = vxt_is_glob(g) || !strcmp(g, "all") || !strcmp(g, "default") ||
 		            if_nametoindex(g) > 0;
 		if (keep)
 			rc = vxt_policy_expand(p, g, NULL, v, n);
@@ -85,7 +85,7 @@ static int build_sysctl_req(struct vxt_ctx *ctx, const struct vxt_policy *p, con
 		vxt_strv_free(ifaces);
 	}
 	if (rc < 0) {
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 		return vxt_fail(ctx, rc, "%s: invalid sysctl rule", p->name ? p->name : "policy");
 	}
 	*out = req;
@@ -108,6 +108,31 @@ int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p)
 		if ((rc = vxt_feature_req_check(ctx, p->frules[i].req)) < 0)
 			return policy_fail(ctx, p, rc);
 	return 0;
+}
+
+/* A selector that is a plain name stands for one interface: "underlay",
+ * "vxlan", "all" and "default" are classes, globs match what exists. */
+static bool is_plain_name(const char *selector)
+{
+	return strcmp(selector, "underlay") && strcmp(selector, "vxlan") && strcmp(selector, "all") &&
+	       strcmp(selector, "default") && !vxt_is_glob(selector);
+}
+
+/* VXT_POLICY_NAMES_EXIST: every plain name of the policy exists now. */
+static int check_names_exist(struct vxt_ctx *ctx, const struct vxt_policy *p)
+{
+	const char *missing = NULL;
+	for (unsigned int i = 0; !missing && i < p->nfrules; i++)
+		if (is_plain_name(p->frules[i].selector) && !if_nametoindex(p->frules[i].selector))
+			missing = p->frules[i].selector;
+	for (unsigned int i = 0; !missing && i < p->nsrules; i++)
+		if (p->srules[i].selector && is_plain_name(p->srules[i].selector) &&
+		    !if_nametoindex(p->srules[i].selector))
+			missing = p->srules[i].selector;
+	if (!missing)
+		return 0;
+	return vxt_fail(ctx, ENODEV, "no interface '%s' (see 'ip link show'); use the selector "
+	                "'vxlan' or a glob for devices a CNI creates later", missing);
 }
 
 static int append(struct vxt_report *dst, struct vxt_report *src)
@@ -151,6 +176,8 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 	int rc = vxt_policy_check(ctx, p);
 	if (rc < 0)
 		return rc;
+	if ((flags & VXT_POLICY_NAMES_EXIST) && (rc = check_names_exist(ctx, p)) < 0)
+		return policy_fail(ctx, p, rc);
 	struct vxt_report *r;
 	if ((rc = vxt_report_new_internal(flags & VXT_DRY_RUN, &r)) < 0)
 		return vxt_fail(ctx, rc, "out of memory");
@@ -180,14 +207,14 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 			goto fail;
 	}
 	vxt_sysctl_plan_free(&plan);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_clear_error(ctx);
 	*report = r;
 	return 0;
 fail:
 	rc = policy_fail(ctx, p, rc);
 	vxt_sysctl_plan_free(&plan);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_report_unref(r);
 	return rc;
 }
@@ -224,7 +251,7 @@ int vxt_policy_apply_interface(struct vxt_ctx *ctx, const struct vxt_policy *p, 
 		else if (rc >= 0)
 			rc = append(r, sub);
 	}
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	return rc;
 }
 

@@ -26,24 +26,16 @@ int vxt_ctx_new(struct vxt_ctx **out)
 	return 0;
 }
 
-struct vxt_ctx *vxt_ctx_ref(struct vxt_ctx *ctx)
+static void ctx_destroy(struct vxt_ctx *ctx)
 {
-	if (ctx)
-		ctx->refcount++;
-	return ctx;
-}
-
-struct vxt_ctx *vxt_ctx_unref(struct vxt_ctx *ctx)
-{
-	if (!ctx || --ctx->refcount > 0)
-		return NULL;
 	vxt_ethtool_close(ctx);
 	vxt_route_close(ctx);
 	if (ctx->ioctl_fd >= 0)
 		close(ctx->ioctl_fd);
 	free(ctx);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(ctx, ctx_destroy)
 
 void vxt_ctx_set_log_fn(struct vxt_ctx *ctx, vxt_log_fn fn)
 {

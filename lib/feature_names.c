@@ -34,6 +34,7 @@ struct req_word {
 };
 
 struct vxt_feature_req {
+	int refcount;
 	struct req_word *v;
 	unsigned int n, cap;
 };
@@ -41,19 +42,21 @@ struct vxt_feature_req {
 int vxt_feature_req_new(struct vxt_feature_req **out)
 {
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		return -ENOMEM;
+	(*out)->refcount = 1;
+	return 0;
 }
 
-struct vxt_feature_req *vxt_feature_req_free(struct vxt_feature_req *req)
+static void feature_req_destroy(struct vxt_feature_req *req)
 {
-	if (!req)
-		return NULL;
 	for (unsigned int i = 0; i < req->n; i++)
 		free(req->v[i].word);
 	free(req->v);
 	free(req);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(feature_req, feature_req_destroy)
 
 int vxt_feature_req_add(struct vxt_feature_req *req, const char *word, bool on)
 {

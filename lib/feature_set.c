@@ -119,7 +119,7 @@ static bool plain_names(const char *const *globs)
 	if (!globs || !globs[0])
 		return false;
 	for (size_t i = 0; globs[i]; i++)
-		if (strpbrk(globs[i], "*?["))
+		if (vxt_is_glob(globs[i]))
 			return false;
 	return true;
 }

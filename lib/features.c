@@ -25,22 +25,15 @@ int vxt_strset_new(unsigned int count, struct vxt_strset **out)
 	return 0;
 }
 
-struct vxt_strset *vxt_strset_ref(struct vxt_strset *s)
+static void strset_destroy(struct vxt_strset *s)
 {
-	if (s)
-		s->refcount++;
-	return s;
-}
-
-void vxt_strset_unref(struct vxt_strset *s)
-{
-	if (!s || --s->refcount > 0)
-		return;
 	for (unsigned int i = 0; i < s->count; i++)
 		free(s->names[i]);
 	free(s->names);
 	free(s);
 }
+
+VXT_DEFINE_REFCOUNT(strset, strset_destroy)
 
 int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits, struct vxt_features **out)
 {
@@ -74,24 +67,16 @@ int vxt_features_index(struct vxt_features *f)
 	return 0;
 }
 
-struct vxt_features *vxt_features_ref(struct vxt_features *f)
+static void features_destroy(struct vxt_features *f)
 {
-	if (f)
-		f->refcount++;
-	return f;
-}
-
-struct vxt_features *vxt_features_unref(struct vxt_features *f)
-{
-	if (!f || --f->refcount > 0)
-		return NULL;
 	vxt_strset_unref(f->names);
 	free(f->states);
 	free(f->hw);
 	free(f->bits);
 	free(f);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(features, features_destroy)
 
 const char *vxt_features_ifname(const struct vxt_features *f)
 {
@@ -178,16 +163,15 @@ int vxt_features_list_add(struct vxt_features_list *l, struct vxt_features *f)
 	return 0;
 }
 
-struct vxt_features_list *vxt_features_list_unref(struct vxt_features_list *l)
+static void features_list_destroy(struct vxt_features_list *l)
 {
-	if (!l || --l->refcount > 0)
-		return NULL;
 	for (unsigned int i = 0; i < l->n; i++)
 		vxt_features_unref(l->v[i]);
 	free(l->v);
 	free(l);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(features_list, features_list_destroy)
 
 unsigned int vxt_features_list_count(const struct vxt_features_list *l)
 {

@@ -43,7 +43,7 @@ static inline void vxt_bit_set(uint32_t *w, unsigned int bit, bool on)
 
 /* features.c */
 struct vxt_strset *vxt_strset_ref(struct vxt_strset *s);
-void vxt_strset_unref(struct vxt_strset *s);
+struct vxt_strset *vxt_strset_unref(struct vxt_strset *s);
 int vxt_strset_new(unsigned int count, struct vxt_strset **out);
 /* A features object with nbits zeroed bits, bound to names. */
 int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits,

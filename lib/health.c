@@ -25,6 +25,7 @@ int vxt_check_opts_new(struct vxt_check_opts **out)
 	struct vxt_check_opts *o = calloc(1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
+	o->refcount = 1;
 	o->timeout_ms = 1000;
 	o->responder_port = VXT_RESPONDER_PORT;
 	o->bulk_size = 1u << 20;
@@ -32,18 +33,17 @@ int vxt_check_opts_new(struct vxt_check_opts **out)
 	return 0;
 }
 
-struct vxt_check_opts *vxt_check_opts_free(struct vxt_check_opts *o)
+static void check_opts_destroy(struct vxt_check_opts *o)
 {
-	if (!o)
-		return NULL;
 	vxt_policy_unref(o->policy);
 	strv_free(o->vxlan);
 	strv_free(o->peers);
 	free(o->method);
 	free(o->dns_server);
 	free(o);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(check_opts, check_opts_destroy)
 
 int vxt_check_opts_set_policy(struct vxt_check_opts *o, struct vxt_policy *p)
 {
@@ -281,17 +281,8 @@ int vxt_check_add_evidence(struct vxt_check *c, const char *fmt, ...)
 	return 0;
 }
 
-struct vxt_check *vxt_check_ref(struct vxt_check *c)
+static void check_destroy(struct vxt_check *c)
 {
-	if (c)
-		c->refcount++;
-	return c;
-}
-
-struct vxt_check *vxt_check_unref(struct vxt_check *c)
-{
-	if (!c || --c->refcount > 0)
-		return NULL;
 	for (unsigned int i = 0; i < c->nfindings; i++) {
 		free(c->findings[i].code);
 		free(c->findings[i].object);
@@ -313,8 +304,9 @@ struct vxt_check *vxt_check_unref(struct vxt_check *c)
 	free(c->summary);
 	free(c->remedies);
 	free(c);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(check, check_destroy)
 
 const char *vxt_severity_name(int severity)
 {

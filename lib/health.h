@@ -9,6 +9,7 @@
 #include "internal.h"
 
 struct vxt_check_opts {
+	int refcount;
 	struct vxt_policy *policy;
 	char **vxlan;          /* NULL: the policy's class, else the default */
 	char *method;          /* NULL: the policy's, else default-route */

@@ -14,10 +14,6 @@
 #include "policy.h"
 #include "underlay.h"
 
-static const char *const default_class[] = {
-	"vxlan.calico", "vxlan-v6.calico", "flannel.1", "cilium_vxlan", NULL,
-};
-
 /* The VXLAN devices to look at: positions in l (deduplicated) in vx[].
  * Named devices that are missing, or a class of which none exists, are
  * findings. */
@@ -35,7 +31,7 @@ static int find_vxlan(const struct vxt_check_opts *o, struct vxt_check *c,
 		names = cls;
 	}
 	if (!names)
-		names = default_class;
+		names = vxt_default_vxlan;
 	int *v = calloc(vxt_link_list_count(l) + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -97,12 +97,31 @@ void vxt_route_close(struct vxt_ctx *ctx);   /* nl.c */
 int vxt_nl_errno(int nlerr);
 
 /* ---- small utilities (util.c) ---------------------------------------- */
+/* True when s is an fnmatch(3) pattern rather than a plain name. */
+bool vxt_is_glob(const char *s);
 /* strdup that tolerates NULL (returns NULL for NULL). */
 char *vxt_strdup0(const char *s);
 /* Grow *v (elements of size sz) so that it holds at least want elements. */
 int vxt_grow(void **v, unsigned int *cap, unsigned int want, size_t sz);
 /* Damerau-free Levenshtein distance, capped at limit+1. */
 unsigned int vxt_edit_distance(const char *a, const char *b, unsigned int limit);
+
+/* Defines vxt_NAME_ref() and vxt_NAME_unref() for struct vxt_NAME, which
+ * has an int refcount (1 when created).  Both take NULL; unref returns
+ * NULL and calls destroy(obj) when the last reference goes. */
+#define VXT_DEFINE_REFCOUNT(name, destroy)                                   \
+	struct vxt_##name *vxt_##name##_ref(struct vxt_##name *obj)          \
+	{                                                                    \
+		if (obj)                                                     \
+			obj->refcount++;                                     \
+		return obj;                                                  \
+	}                                                                    \
+	struct vxt_##name *vxt_##name##_unref(struct vxt_##name *obj)        \
+	{                                                                    \
+		if (obj && --obj->refcount <= 0)                             \
+			destroy(obj);                                        \
+		return NULL;                                                 \
+	}
 
 #define VXT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

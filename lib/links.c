@@ -375,19 +375,7 @@ out:
 	return rc;
 }
 
-struct vxt_link_list *vxt_link_list_ref(struct vxt_link_list *l)
-{
-	if (l)
-		l->refcount++;
-	return l;
-}
-
-struct vxt_link_list *vxt_link_list_unref(struct vxt_link_list *l)
-{
-	if (l && --l->refcount <= 0)
-		list_free(l);
-	return NULL;
-}
+VXT_DEFINE_REFCOUNT(link_list, list_free)
 
 unsigned int vxt_link_list_count(const struct vxt_link_list *l)
 {

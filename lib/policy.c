@@ -10,9 +10,19 @@
 
 /* What the CNIs name their VXLAN devices: Calico (IPv4/IPv6), Flannel,
  * Cilium.  The default VXLAN class: whichever of them exist. */
-static const char *const default_vxlan[] = {
+const char *const vxt_default_vxlan[] = {
 	"vxlan.calico", "vxlan-v6.calico", "flannel.1", "cilium_vxlan", NULL,
 };
+
+unsigned int vxt_vxlan_default_count(void)
+{
+	return VXT_ARRAY_SIZE(vxt_default_vxlan) - 1;
+}
+
+const char *vxt_vxlan_default(unsigned int i)
+{
+	return i < vxt_vxlan_default_count() ? vxt_default_vxlan[i] : NULL;
+}
 
 void vxt_strv_free(char **v)
 {
@@ -39,8 +49,8 @@ int vxt_policy_new(struct vxt_policy **out)
 	if (!p)
 		return -ENOMEM;
 	p->refcount = 1;
-	for (size_t i = 0; default_vxlan[i]; i++)
-		if (strv_add(&p->vxlan, &p->nvxlan, default_vxlan[i]) < 0) {
+	for (size_t i = 0; vxt_default_vxlan[i]; i++)
+		if (strv_add(&p->vxlan, &p->nvxlan, vxt_default_vxlan[i]) < 0) {
 			vxt_policy_unref(p);
 			return -ENOMEM;
 		}
@@ -48,23 +58,14 @@ int vxt_policy_new(struct vxt_policy **out)
 	return 0;
 }
 
-struct vxt_policy *vxt_policy_ref(struct vxt_policy *p)
+static void policy_destroy(struct vxt_policy *p)
 {
-	if (p)
-		p->refcount++;
-	return p;
-}
-
-struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
-{
-	if (!p || --p->refcount > 0)
-		return NULL;
 	free(p->name);
 	free(p->underlay_method);
 	vxt_strv_free(p->vxlan);
 	for (unsigned int i = 0; i < p->nfrules; i++) {
 		free(p->frules[i].selector);
-		vxt_feature_req_free(p->frules[i].req);
+		vxt_feature_req_unref(p->frules[i].req);
 	}
 	free(p->frules);
 	for (unsigned int i = 0; i < p->nsrules; i++) {
@@ -74,8 +75,9 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p)
 	}
 	free(p->srules);
 	free(p);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(policy, policy_destroy)
 
 /* A selector is "underlay", "vxlan", "all", "default", an interface name
  * or a glob of one: 1..255 printable bytes without '/' or whitespace. */
@@ -86,7 +88,7 @@ int vxt_policy_selector_valid(const char *s)
 	for (const char *c = s; *c; c++)
 		if (*c == '/' || (unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
 			return -EINVAL;
-	if (!strpbrk(s, "*?[") && strcmp(s, "underlay") && strcmp(s, "vxlan") &&
+	if (!vxt_is_glob(s) && strcmp(s, "underlay") && strcmp(s, "vxlan") &&
 	    vxt_ifname_valid(s) < 0)
 		return -EINVAL;
 	return 0;

@@ -44,6 +44,8 @@ bool vxt_policy_needs_underlay(const struct vxt_policy *p);
 int vxt_policy_expand(const struct vxt_policy *p, const char *selector,
                       const char *underlay, char ***globs, unsigned int *n);
 void vxt_strv_free(char **v);
+/* The default VXLAN class, NULL-terminated (policy.c). */
+extern const char *const vxt_default_vxlan[];
 
 
 

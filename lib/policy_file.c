@@ -347,9 +347,10 @@ static const struct {
 	 "rp_filter = 0\n"},
 	{"checksum",
 	 "# The narrow fix Calico Felix, kOps and Flannel's docs apply: transmit\n"
-	 "# checksum offload off on the VXLAN devices, nothing else.\n"
+	 "# checksum offload off on the VXLAN devices (the default VXLAN class:\n"
+	 "# whichever of vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan\n"
+	 "# exist), nothing else.\n"
 	 "[vxlan]\n"
-	 "interfaces = vxlan.calico vxlan-v6.calico flannel.1 cilium_vxlan\n"
 	 "features = tx-checksum-ip-generic off\n"},
 };
 
@@ -361,6 +362,11 @@ const char *vxt_preset_text(const char *name)
 	return NULL;
 }
 
+unsigned int vxt_preset_count(void)
+{
+	return VXT_ARRAY_SIZE(presets);
+}
+
 const char *vxt_preset_name(unsigned int i)
 {
 	return i < VXT_ARRAY_SIZE(presets) ? presets[i].name : NULL;
@@ -370,8 +376,12 @@ int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy *
 {
 	vxt_clear_error(ctx);
 	const char *text = vxt_preset_text(name);
-	if (!text)
-		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (calico-incident, checksum)",
-		                name ? name : "(null)");
+	if (!text) {
+		char names[128] = "";
+		for (size_t i = 0, used = 0; i < VXT_ARRAY_SIZE(presets) && used < sizeof(names); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+			                         i ? ", " : "", presets[i].name);
+		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (%s)", name ? name : "(null)", names);
+	}
 	return load(ctx, name, text, NULL, out);
 }

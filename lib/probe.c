@@ -20,19 +20,7 @@
 
 /* ---- result object --------------------------------------------------- */
 
-struct vxt_probe *vxt_probe_ref(struct vxt_probe *p)
-{
-	if (p)
-		p->refcount++;
-	return p;
-}
-
-struct vxt_probe *vxt_probe_unref(struct vxt_probe *p)
-{
-	if (p && --p->refcount <= 0)
-		free(p);
-	return NULL;
-}
+VXT_DEFINE_REFCOUNT(probe, free)
 
 int vxt_probe_kind(const struct vxt_probe *p) { return p ? p->kind : -1; }
 int vxt_probe_outcome(const struct vxt_probe *p) { return p ? p->outcome : VXT_PROBE_ERROR; }

@@ -61,25 +61,17 @@ int vxt_report_new_internal(bool dry_run, struct vxt_report **out)
 	return 0;
 }
 
-struct vxt_report *vxt_report_ref(struct vxt_report *r)
+static void report_destroy(struct vxt_report *r)
 {
-	if (r)
-		r->refcount++;
-	return r;
-}
-
-struct vxt_report *vxt_report_unref(struct vxt_report *r)
-{
-	if (!r || --r->refcount > 0)
-		return NULL;
 	for (struct chunk *c = r->chunks, *next; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	free(r->v);
 	free(r);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(report, report_destroy)
 
 int vxt_report_add(struct vxt_report *r, int area, const char *object,
                    const char *key, const char *before, const char *after,

@@ -80,7 +80,7 @@ struct vxt_responder {
  * kernel has to segment them. */
 static const unsigned char fill[16384];
 
-static struct vxt_responder *responder_free(struct vxt_responder *r)
+static void responder_free(struct vxt_responder *r)
 {
 	for (unsigned int i = 0; i < MAX_CONNS; i++)
 		if (r->conns[i].fd >= 0)
@@ -91,7 +91,6 @@ static struct vxt_responder *responder_free(struct vxt_responder *r)
 		close(r->epfd);
 	vxt_ctx_unref(r->ctx);
 	free(r);
-	return NULL;
 }
 
 int vxt_responder_new(struct vxt_ctx *ctx, unsigned int port, struct vxt_responder **out)
@@ -120,19 +119,7 @@ int vxt_responder_new(struct vxt_ctx *ctx, unsigned int port, struct vxt_respond
 	return 0;
 }
 
-struct vxt_responder *vxt_responder_ref(struct vxt_responder *r)
-{
-	if (r)
-		r->refcount++;
-	return r;
-}
-
-struct vxt_responder *vxt_responder_unref(struct vxt_responder *r)
-{
-	if (r && --r->refcount <= 0)
-		responder_free(r);
-	return NULL;
-}
+VXT_DEFINE_REFCOUNT(responder, responder_free)
 
 int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname, const char *address)
 {

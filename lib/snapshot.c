@@ -71,7 +71,7 @@ static int snapshot_sysctl(struct vxt_ctx *ctx, const struct vxt_policy *p, cons
 			unsigned int ng = 0;
 			rc = vxt_policy_expand(p, s->selector, underlay[0] ? underlay : NULL, &globs, &ng);
 			for (unsigned int g = 0; rc == 0 && g < ng; g++)
-				if (strpbrk(globs[g], "*?[") || !strcmp(globs[g], "all") ||
+				if (vxt_is_glob(globs[g]) || !strcmp(globs[g], "all") ||
 				    !strcmp(globs[g], "default") || if_nametoindex(globs[g]))
 					rc = vxt_policy_expand(p, globs[g], NULL, &ifaces, &n);
 			vxt_strv_free(globs);
@@ -91,7 +91,7 @@ static int snapshot_sysctl(struct vxt_ctx *ctx, const struct vxt_policy *p, cons
 	return rc;
 }
 
-int vxt_policy_snapshot(struct vxt_ctx *ctx, const struct vxt_policy *p, char **text)
+int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **text)
 {
 	int rc = vxt_policy_check(ctx, p);
 	if (rc < 0)
@@ -305,9 +305,9 @@ oom:
 	rc = vxt_fail(ctx, ENOMEM, "out of memory");
 out:
 	for (unsigned int i = 0; reqs && i < ndev; i++)
-		vxt_feature_req_free(reqs[i]);
+		vxt_feature_req_unref(reqs[i]);
 	free(reqs);
-	vxt_sysctl_req_free(sreq);
+	vxt_sysctl_req_unref(sreq);
 	vxt_report_unref(r);
 	json_object_put(root);
 	return rc;

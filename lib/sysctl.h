@@ -84,7 +84,6 @@ int vxt_iflist_read(struct vxt_ctx *ctx, int sysfd, const char *family, struct v
 void vxt_iflist_free(struct vxt_iflist *l);
 /* A selector is "all", "default", a valid name, or a glob without '/'. */
 int vxt_sel_check(struct vxt_ctx *ctx, const char *sel);
-bool vxt_sel_is_glob(const char *sel);
 /* The objects sels select from l: all and default first (all_first) or
  * last, interfaces in list order, each once.  Names point into l or sels.
  * need_exist: a named interface must exist (-ENODEV); otherwise it is
@@ -114,6 +113,7 @@ struct vxt_sysctl_item {
 	unsigned int nifaces;
 };
 struct vxt_sysctl_req {
+	int refcount;
 	struct vxt_sysctl_item *v;
 	unsigned int n, cap;
 };

@@ -436,16 +436,11 @@ static bool has_name(const struct vxt_iflist *l, const char *name)
 	return false;
 }
 
-bool vxt_sel_is_glob(const char *sel)
-{
-	return strpbrk(sel, "*?[") != NULL;
-}
-
 int vxt_sel_check(struct vxt_ctx *ctx, const char *sel)
 {
 	if (!sel || !*sel)
 		return vxt_fail(ctx, EINVAL, "empty interface name");
-	if (vxt_sel_is_glob(sel)) {
+	if (vxt_is_glob(sel)) {
 		/* A glob is only ever matched against names, but one with '/'
 		 * cannot match an interface: it is a mistake or an attack. */
 		if (strnlen(sel, VXT_SK_INPUT_MAX + 1) > VXT_SK_INPUT_MAX || strchr(sel, '/'))
@@ -487,8 +482,8 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 			return rc;
 		all |= !strcmp(sel, "all");
 		dflt |= !strcmp(sel, "default");
-		out->globbed |= vxt_sel_is_glob(sel);
-		if (need_exist && !vxt_sel_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
+		out->globbed |= vxt_is_glob(sel);
+		if (need_exist && !vxt_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
 		    !has_name(l, sel))
 			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
 			                "(see 'ip link show')", sel);
@@ -501,7 +496,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 	/* Walk the sorted list once: each interface at most once, in order. */
 	for (unsigned int i = 0; i < l->n; i++)
 		for (unsigned int s = 0; s < nsels; s++)
-			if (vxt_sel_is_glob(sels[s]) ? !fnmatch(sels[s], l->ents[i]->d_name, 0)
+			if (vxt_is_glob(sels[s]) ? !fnmatch(sels[s], l->ents[i]->d_name, 0)
 			                             : !strcmp(sels[s], l->ents[i]->d_name)) {
 				out->v[out->n++] = l->ents[i]->d_name;
 				break;
@@ -509,7 +504,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 	/* Named but absent (render only): as given, once each. */
 	for (unsigned int s = 0; !need_exist && s < nsels; s++) {
 		const char *sel = sels[s];
-		bool skip = vxt_sel_is_glob(sel) || !strcmp(sel, "all") || !strcmp(sel, "default") ||
+		bool skip = vxt_is_glob(sel) || !strcmp(sel, "all") || !strcmp(sel, "default") ||
 		            has_name(l, sel);
 		for (unsigned int t = 0; t < s && !skip; t++)
 			skip = !strcmp(sels[t], sel);

@@ -21,7 +21,10 @@ int vxt_sysctl_req_new(struct vxt_sysctl_req **out)
 	if (!out)
 		return -EINVAL;
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		return -ENOMEM;
+	(*out)->refcount = 1;
+	return 0;
 }
 
 static void item_free(struct vxt_sysctl_item *it)
@@ -33,16 +36,15 @@ static void item_free(struct vxt_sysctl_item *it)
 	free(it->ifaces);
 }
 
-struct vxt_sysctl_req *vxt_sysctl_req_free(struct vxt_sysctl_req *req)
+static void sysctl_req_destroy(struct vxt_sysctl_req *req)
 {
-	if (!req)
-		return NULL;
 	for (unsigned int i = 0; i < req->n; i++)
 		item_free(&req->v[i]);
 	free(req->v);
 	free(req);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(sysctl_req, sysctl_req_destroy)
 
 unsigned int vxt_sysctl_req_count(const struct vxt_sysctl_req *req)
 {

@@ -68,16 +68,15 @@ struct vxt_sysctl_list {
 	unsigned int n, cap;
 };
 
-struct vxt_sysctl_list *vxt_sysctl_list_unref(struct vxt_sysctl_list *l)
+static void sysctl_list_destroy(struct vxt_sysctl_list *l)
 {
-	if (!l || --l->refcount > 0)
-		return NULL;
 	for (unsigned int i = 0; i < l->n; i++)
 		free(l->v[i][0]);
 	free(l->v);
 	free(l);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(sysctl_list, sysctl_list_destroy)
 
 unsigned int vxt_sysctl_list_count(const struct vxt_sysctl_list *l)
 {
@@ -219,7 +218,7 @@ int vxt_sysctl_rp_filter(struct vxt_ctx *ctx, const char *ifname,
                          int *configured, int *effective)
 {
 	vxt_clear_error(ctx);
-	if (!ifname || vxt_sel_is_glob(ifname))
+	if (!ifname || vxt_is_glob(ifname))
 		return vxt_fail(ctx, EINVAL, "vxt_sysctl_rp_filter: give one interface name, "
 		                "not a glob");
 	const char *keys[] = {"rp_filter", NULL}, *sels[] = {ifname, NULL};

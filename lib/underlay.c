@@ -553,22 +553,14 @@ out:
 	return rc;
 }
 
-struct vxt_underlay *vxt_underlay_ref(struct vxt_underlay *u)
+static void underlay_destroy(struct vxt_underlay *u)
 {
-	if (u)
-		u->refcount++;
-	return u;
+	free(u->method);
+	free(u->explanation);
+	free(u);
 }
 
-struct vxt_underlay *vxt_underlay_unref(struct vxt_underlay *u)
-{
-	if (u && --u->refcount <= 0) {
-		free(u->method);
-		free(u->explanation);
-		free(u);
-	}
-	return NULL;
-}
+VXT_DEFINE_REFCOUNT(underlay, underlay_destroy)
 
 const char *vxt_underlay_ifname(const struct vxt_underlay *u) { return u ? u->ifname : NULL; }
 int vxt_underlay_ifindex(const struct vxt_underlay *u) { return u ? u->ifindex : -1; }

@@ -26,6 +26,18 @@ int vxt_ifname_valid(const char *name)
 	return 0;
 }
 
+/* fnmatch(3) treats these as special; a name without them matches only
+ * itself.  The one place that says what a pattern is. */
+bool vxt_is_glob(const char *s)
+{
+	return s && strpbrk(s, "*?[") != NULL;
+}
+
+bool vxt_name_is_pattern(const char *name)
+{
+	return vxt_is_glob(name);
+}
+
 char *vxt_strdup0(const char *s)
 {
 	return s ? strdup(s) : NULL;

@@ -140,17 +140,8 @@ int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
 	return 0;
 }
 
-struct vxt_watch *vxt_watch_ref(struct vxt_watch *w)
+static void watch_destroy(struct vxt_watch *w)
 {
-	if (w)
-		w->refcount++;
-	return w;
-}
-
-struct vxt_watch *vxt_watch_unref(struct vxt_watch *w)
-{
-	if (!w || --w->refcount > 0)
-		return NULL;
 	if (w->sk)
 		nl_socket_free(w->sk);
 	if (w->cb)
@@ -160,8 +151,9 @@ struct vxt_watch *vxt_watch_unref(struct vxt_watch *w)
 	free(w->seen);
 	free(w->pend);
 	free(w);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(watch, watch_destroy)
 
 int vxt_watch_fd(const struct vxt_watch *w)
 {

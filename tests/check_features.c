@@ -17,8 +17,7 @@ static const int backends[] = {VXT_BACKEND_NETLINK, VXT_BACKEND_IOCTL};
 
 static struct vxt_ctx *ctx_for(int loop)
 {
-	struct vxt_ctx *ctx;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	struct vxt_ctx *ctx = nstest_ctx();
 	ck_assert_int_eq(vxt_ctx_set_backend(ctx, backends[loop]), 0);
 	return ctx;
 }
@@ -51,16 +50,8 @@ static int set_words(struct vxt_ctx *ctx, const char *ifname, const char *words,
 {
 	struct vxt_feature_req *req = req_of(words);
 	int rc = vxt_features_set(ctx, ifname, req, flags, r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	return rc;
-}
-
-static int find_entry(const struct vxt_report *r, const char *key)
-{
-	for (unsigned int i = 0; i < vxt_report_count(r); i++)
-		if (!strcmp(vxt_report_key(r, i), key))
-			return (int)i;
-	return -1;
 }
 
 /* Aliases and the ethtool -k group line that summarises their members. */
@@ -196,13 +187,12 @@ START_TEST(dry_run_changes_nothing)
 	ck_assert_int_eq(set_words(ctx, "vxlan.calico", "rx off gro off tx-udp_tnl-segmentation on",
 	                           VXT_DRY_RUN, &r), 0);
 	ck_assert(vxt_report_dry_run(r));
-	int i = find_entry(r, "rx-checksum");
-	ck_assert_int_ge(i, 0);
-	ck_assert_int_eq(vxt_report_status(r, (unsigned int)i), VXT_STATUS_CHANGED);
+	unsigned int i = nstest_find_entry(r, NULL, "rx-checksum");
+	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_CHANGED);
 	ck_assert_str_eq(vxt_report_before(r, (unsigned int)i), "on");
 	ck_assert_str_eq(vxt_report_after(r, (unsigned int)i), "off");
-	i = find_entry(r, "tx-udp_tnl-segmentation");
-	ck_assert_int_eq(vxt_report_status(r, (unsigned int)i), VXT_STATUS_FIXED);
+	i = nstest_find_entry(r, NULL, "tx-udp_tnl-segmentation");
+	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_FIXED);
 	ck_assert_uint_eq(vxt_report_unmet(r), 1);
 	char *after = nstest_capture("ethtool -k vxlan.calico");
 	ck_assert_str_eq(before, after);
@@ -248,14 +238,13 @@ START_TEST(side_effects_reported)
 	struct vxt_report *r;
 	ck_assert_int_eq(nstest_ethtool("vxlan.calico", "tx-tcp-segmentation", NULL), 1);
 	ck_assert_int_eq(set_words(ctx, "vxlan.calico", "tx-checksum-ip-generic off", 0, &r), 0);
-	int i = find_entry(r, "tx-tcp-segmentation");
-	ck_assert_int_ge(i, 0);
-	ck_assert_int_eq(vxt_report_status(r, (unsigned int)i), VXT_STATUS_SIDE_EFFECT);
+	unsigned int i = nstest_find_entry(r, NULL, "tx-tcp-segmentation");
+	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_SIDE_EFFECT);
 	ck_assert_str_eq(vxt_report_after(r, (unsigned int)i), "off");
 	ck_assert_str_eq(vxt_report_via(r, (unsigned int)i), "");
 	ck_assert_int_eq(nstest_ethtool("vxlan.calico", "tx-tcp-segmentation", NULL), 0);
-	i = find_entry(r, "tx-checksum-ip-generic");
-	ck_assert_int_eq(vxt_report_status(r, (unsigned int)i), VXT_STATUS_CHANGED);
+	i = nstest_find_entry(r, NULL, "tx-checksum-ip-generic");
+	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_CHANGED);
 	vxt_report_unref(r);
 	vxt_ctx_unref(ctx);
 }
@@ -291,7 +280,7 @@ START_TEST(unknown_feature_changes_nothing)
 	struct vxt_feature_req *req = req_of("bogusfeature on");
 	ck_assert_int_eq(vxt_feature_req_check(ctx, req), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "'bogusfeature'"));
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -387,7 +376,7 @@ START_TEST(glob_set)
 	ck_assert_int_eq(vxt_features_set_glob(ctx, globs, req, 0, &r), 0);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 0);
 	vxt_report_unref(r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -404,7 +393,7 @@ START_TEST(glob_without_privilege)
 	ck_assert_int_eq(vxt_features_set_glob(ctx, globs, req, 0, &r), -EPERM);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "needs CAP_NET_ADMIN"));
 	ck_assert_int_eq(nstest_ethtool("cali0a", "generic-segmentation-offload", NULL), 1);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -423,8 +412,8 @@ START_TEST(request_validation)
 	ck_assert_uint_eq(vxt_feature_req_count(req), 0);
 	ck_assert_int_eq(vxt_feature_req_add(req, "gro", false), 0);
 	ck_assert_uint_eq(vxt_feature_req_count(req), 1);
-	vxt_feature_req_free(req);
-	ck_assert_ptr_null(vxt_feature_req_free(NULL));
+	vxt_feature_req_unref(req);
+	ck_assert_ptr_null(vxt_feature_req_unref(NULL));
 }
 END_TEST
 
@@ -432,8 +421,7 @@ END_TEST
 START_TEST(auto_backend_is_netlink)
 {
 	nstest_enter();
-	struct vxt_ctx *ctx;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_features *f;
 	ck_assert_int_eq(vxt_features_get(ctx, "lo", &f), 0);
 	ck_assert_int_eq(vxt_ctx_get_backend(ctx), VXT_BACKEND_NETLINK);

@@ -24,13 +24,13 @@ static struct vxt_check_opts *opts;
 
 static void setup(void)
 {
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	ctx = nstest_ctx();
 	ck_assert_int_eq(vxt_check_opts_new(&opts), 0);
 }
 
 static void teardown(void)
 {
-	vxt_check_opts_free(opts);
+	vxt_check_opts_unref(opts);
 	vxt_ctx_unref(ctx);
 }
 

@@ -12,12 +12,6 @@
 #include "nstest.h"
 #include "vxlantune.h"
 
-static struct vxt_ctx *new_ctx(void)
-{
-	struct vxt_ctx *ctx;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
-	return ctx;
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -44,7 +38,7 @@ static const struct {
 
 START_TEST(parse_errors)
 {
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p = NULL;
 	ck_assert_int_eq(vxt_policy_load_string(ctx, bad_configs[_i].text, &p), -EINVAL);
 	ck_assert_ptr_null(p);
@@ -56,7 +50,7 @@ END_TEST
 
 START_TEST(parse_good_and_presets)
 {
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p;
 	ck_assert_int_eq(vxt_policy_load_string(ctx,
 		"[underlay]\nmethod = interface=eth.*\nfeatures = rx off, tx off\n"
@@ -70,10 +64,12 @@ START_TEST(parse_good_and_presets)
 	ck_assert_str_eq(vxt_policy_feature_rule_selector(p, 2), "cali*");
 	ck_assert_uint_eq(vxt_policy_sysctl_rule_count(p), 4);
 	vxt_policy_unref(p);
-	for (unsigned int i = 0; vxt_preset_name(i); i++) {
+	ck_assert_uint_eq(vxt_preset_count(), 2);
+	for (unsigned int i = 0; i < vxt_preset_count(); i++) {
 		ck_assert_int_eq(vxt_policy_preset(ctx, vxt_preset_name(i), &p), 0);
 		vxt_policy_unref(p);
 	}
+	ck_assert_ptr_null(vxt_preset_name(vxt_preset_count()));
 	ck_assert_int_eq(vxt_policy_preset(ctx, "nope", &p), -EINVAL);
 	ck_assert_str_eq(vxt_ctx_errmsg(ctx), "unknown preset 'nope' (calico-incident, checksum)");
 	ck_assert_int_eq(vxt_policy_load_file(ctx, "/nonexistent/vxlantune.conf", &p), -ENOENT);
@@ -152,7 +148,7 @@ static struct vxt_report *apply(struct vxt_ctx *ctx, const char *preset, unsigne
 START_TEST(preset_calico_incident)
 {
 	node();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_report *r = apply(ctx, "calico-incident", 0);
 	ck_assert_uint_eq(vxt_report_unmet(r), 0);
 	ck_assert_uint_gt(vxt_report_count_status(r, VXT_STATUS_CHANGED), 10);
@@ -177,10 +173,63 @@ START_TEST(preset_calico_incident)
 }
 END_TEST
 
+/* The default VXLAN class is what a new policy's "vxlan" selector means. */
+START_TEST(default_vxlan_class)
+{
+	struct vxt_policy *p = NULL;
+	ck_assert_int_eq(vxt_policy_new(&p), 0);
+	ck_assert_uint_eq(vxt_vxlan_default_count(), 4);
+	ck_assert_uint_eq(vxt_policy_vxlan_count(p), vxt_vxlan_default_count());
+	for (unsigned int i = 0; i < vxt_vxlan_default_count(); i++)
+		ck_assert_str_eq(vxt_policy_vxlan(p, i), vxt_vxlan_default(i));
+	ck_assert_str_eq(vxt_vxlan_default(0), "vxlan.calico");
+	ck_assert_ptr_null(vxt_vxlan_default(vxt_vxlan_default_count()));
+	vxt_policy_unref(p);
+}
+END_TEST
+
+/* Named interfaces that do not exist: skipped by default (devices a CNI
+ * creates later), refused up front with VXT_POLICY_NAMES_EXIST. */
+START_TEST(names_must_exist)
+{
+	node();
+	struct vxt_ctx *ctx = nstest_ctx();
+	struct vxt_policy *p = NULL, *s = NULL;
+	ck_assert_int_eq(vxt_policy_new(&p), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "vxlan", "gro", false), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "nope0", "gro", false), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "cali*", "gro", false), 0);
+	struct vxt_report *r = NULL;
+	ck_assert_int_eq(vxt_policy_apply(ctx, p, VXT_POLICY_NAMES_EXIST, &r), -ENODEV);
+	ck_assert_ptr_null(r);
+	ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), "no interface 'nope0'"), "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_int_eq(nstest_ethtool("vxlan.calico", "generic-receive-offload", NULL), 1);
+	ck_assert_int_eq(vxt_policy_apply(ctx, p, 0, &r), 0);
+	ck_assert_int_eq(nstest_ethtool("vxlan.calico", "generic-receive-offload", NULL), 0);
+	for (unsigned int i = 0; i < vxt_report_count(r); i++)
+		ck_assert_str_ne(vxt_report_object(r, i), "nope0");
+	vxt_report_unref(r);
+	/* Sysctl selectors too; all, default and globs are not names. */
+	ck_assert_int_eq(vxt_policy_new(&s), 0);
+	ck_assert_int_eq(vxt_policy_add_sysctl(s, "rp_filter", "2", "all"), 0);
+	ck_assert_int_eq(vxt_policy_add_sysctl(s, "rp_filter", "2", "cali*"), 0);
+	ck_assert_int_eq(vxt_policy_apply(ctx, s, VXT_POLICY_NAMES_EXIST | VXT_DRY_RUN, &r), 0);
+	vxt_report_unref(r);
+	ck_assert_int_eq(vxt_policy_add_sysctl(s, "rp_filter", "2", "nope1"), 0);
+	ck_assert_int_eq(vxt_policy_apply(ctx, s, VXT_POLICY_NAMES_EXIST, &r), -ENODEV);
+	ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), "no interface 'nope1'"), "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_int_eq(proc_int("/proc/sys/net/ipv4/conf/all/rp_filter"), 2);
+	ck_assert_int_eq(proc_int("/proc/sys/net/ipv4/conf/cali1a/rp_filter"), 1);
+	vxt_policy_unref(s);
+	vxt_policy_unref(p);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 START_TEST(preset_checksum)
 {
 	node();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_report *r = apply(ctx, "checksum", 0);
 	ck_assert_uint_eq(vxt_report_unmet(r), 0);
 	vxt_report_unref(r);
@@ -198,7 +247,7 @@ START_TEST(dry_run_changes_nothing)
 	node();
 	char *before = nstest_capture("for d in eth0 vxlan.calico; do ethtool -k $d; done; "
 	                              "cat /proc/sys/net/ipv4/conf/*/rp_filter");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_report *r = apply(ctx, "calico-incident", VXT_DRY_RUN);
 	ck_assert(vxt_report_dry_run(r));
 	ck_assert_uint_gt(vxt_report_count_status(r, VXT_STATUS_CHANGED), 10);
@@ -216,7 +265,7 @@ START_TEST(bad_policy_applies_nothing)
 {
 	node();
 	char *before = nstest_capture("ethtool -k vxlan.calico; cat /proc/sys/net/ipv4/conf/*/rp_filter");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p;
 	/* The first rule is fine; the sysctl value is out of range. */
 	ck_assert_int_eq(vxt_policy_load_string(ctx, "[vxlan]\nfeatures = gro off\n"
@@ -246,11 +295,11 @@ START_TEST(snapshot_apply_restore)
 	const char *state_cmd = "for d in eth0 eth1 vxlan.calico flannel.1 cali1a; do ethtool -k $d; done;"
 	                        " grep . /proc/sys/net/ipv4/conf/*/rp_filter";
 	char *orig = nstest_capture("%s", state_cmd);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p;
 	ck_assert_int_eq(vxt_policy_preset(ctx, "calico-incident", &p), 0);
 	char *snap = NULL;
-	ck_assert_int_eq(vxt_policy_snapshot(ctx, p, &snap), 0);
+	ck_assert_int_eq(vxt_snapshot_take(ctx, p, &snap), 0);
 	ck_assert_ptr_nonnull(strstr(snap, "\"vxlan.calico\""));
 	ck_assert_ptr_nonnull(strstr(snap, "rp_filter"));
 	struct vxt_report *r = NULL;
@@ -299,7 +348,7 @@ START_TEST(restore_rejects_bad_snapshots)
 {
 	node();
 	char *before = nstest_capture("ethtool -k eth0; grep . /proc/sys/net/ipv4/conf/*/rp_filter");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_report *r = NULL;
 	int rc = vxt_snapshot_restore(ctx, bad_snapshots[_i], 0, &r);
 	ck_assert_msg(rc < 0, "snapshot %d accepted", _i);
@@ -319,7 +368,7 @@ END_TEST
 START_TEST(shared_sockets_interleave)
 {
 	node();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	for (int i = 0; i < 3; i++) {
 		struct vxt_underlay *u = NULL;
 		ck_assert_int_eq(vxt_underlay_detect(ctx, "can-reach=198.51.100.50", 0, &u), 0);
@@ -361,7 +410,7 @@ static void wait_applied(struct vxt_watch *w, const char *ifname)
 START_TEST(watch_recreate_100)
 {
 	node();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p;
 	ck_assert_int_eq(vxt_policy_preset(ctx, "calico-incident", &p), 0);
 	struct vxt_watch *w;
@@ -397,7 +446,7 @@ END_TEST
 START_TEST(watch_overrun_resync)
 {
 	nstest_enter();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_policy *p;
 	ck_assert_int_eq(vxt_policy_load_string(ctx, "[interface ov*]\nfeatures = gso off\n", &p), 0);
 	struct vxt_watch *w;
@@ -427,10 +476,12 @@ static Suite *policy_suite(void)
 	tcase_add_loop_test(tc, parse_errors, 0, sizeof(bad_configs) / sizeof(bad_configs[0]));
 	tcase_add_test(tc, parse_good_and_presets);
 	tcase_add_test(tc, builders_validate);
+	tcase_add_test(tc, default_vxlan_class);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_test(tc, preset_calico_incident);
 	tcase_add_test(tc, preset_checksum);
+	tcase_add_test(tc, names_must_exist);
 	tcase_add_test(tc, dry_run_changes_nothing);
 	tcase_add_test(tc, bad_policy_applies_nothing);
 	tcase_add_test(tc, snapshot_apply_restore);

@@ -102,7 +102,7 @@ static void peer_start(const char *peer_cmds, const char *client_cmds)
 static void setup(void)
 {
 	nstest_enter();
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	ctx = nstest_ctx();
 }
 
 static void teardown(void)
@@ -181,24 +181,14 @@ START_TEST(icmp_ping_socket_v4_v6)
 }
 END_TEST
 
-static void set_net_raw(cap_flag_value_t v)
-{
-	cap_t caps = cap_get_proc();
-	ck_assert_ptr_nonnull(caps);
-	cap_value_t c = CAP_NET_RAW;
-	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, v), 0);
-	ck_assert_int_eq(cap_set_proc(caps), 0);
-	cap_free(caps);
-}
-
 START_TEST(icmp_no_privilege)
 {
 	/* Neither a ping socket (gid not in ping_group_range) nor CAP_NET_RAW:
 	 * a result that says EPERM, not a failed call and not a hang. */
-	set_net_raw(CAP_CLEAR);
+	nstest_cap_effective(CAP_NET_RAW, false);
 	struct vxt_probe *p = NULL;
 	int r = vxt_probe_icmp(ctx, PEER4, 300, &p);
-	set_net_raw(CAP_SET);
+	nstest_cap_effective(CAP_NET_RAW, true);
 	ck_assert_int_eq(r, 0);
 	ck_assert_outcome(p, VXT_PROBE_ERROR);
 	ck_assert_int_eq(vxt_probe_errno(p), EPERM);

@@ -42,13 +42,6 @@ static unsigned int grep_rp(const char *glob, int want, unsigned int *matching)
 	return n;
 }
 
-static struct vxt_ctx *new_ctx(void)
-{
-	struct vxt_ctx *ctx = NULL;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
-	return ctx;
-}
-
 static struct vxt_sysctl_req *req1(const char *key, const char *value, ...)
 {
 	struct vxt_sysctl_req *req = NULL;
@@ -65,15 +58,6 @@ static struct vxt_sysctl_req *req1(const char *key, const char *value, ...)
 	return req;
 }
 
-static unsigned int find_entry(const struct vxt_report *r, const char *object)
-{
-	for (unsigned int i = 0; i < vxt_report_count(r); i++)
-		if (!strcmp(vxt_report_object(r, i), object))
-			return i;
-	ck_abort_msg("no report entry for %s", object);
-	return 0;
-}
-
 /* Idempotent: running req again changes nothing (n files, all
  * unchanged).  Frees req and ctx. */
 static void second_run_unchanged(struct vxt_ctx *ctx, struct vxt_sysctl_req *req, unsigned int n)
@@ -83,7 +67,7 @@ static void second_run_unchanged(struct vxt_ctx *ctx, struct vxt_sysctl_req *req
 	ck_assert_uint_eq(vxt_report_count(r), n);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), n);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 
@@ -98,7 +82,7 @@ START_TEST(calico_node_to_zero)
 	nstest_sh("echo 1 > /proc/sys/net/ipv4/conf/vxlan.calico/rp_filter");
 	nstest_sh("echo 2 > /proc/sys/net/ipv4/conf/all/rp_filter; "
 	          "echo 1 > /proc/sys/net/ipv4/conf/default/rp_filter");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "cali*", "vxlan.calico", "all",
 	                                  "default", NULL);
 	struct vxt_report *r = NULL;
@@ -108,12 +92,12 @@ START_TEST(calico_node_to_zero)
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 167);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 336);
 	ck_assert_uint_eq(vxt_report_unmet(r), 0);
-	unsigned int i = find_entry(r, "vxlan.calico");
+	unsigned int i = nstest_find_entry(r, "vxlan.calico", NULL);
 	ck_assert_str_eq(vxt_report_key(r, i), "net/ipv4/conf/vxlan.calico/rp_filter");
 	ck_assert_str_eq(vxt_report_before(r, i), "1");
 	ck_assert_str_eq(vxt_report_after(r, i), "0");
 	ck_assert_str_eq(vxt_report_via(r, i), "rp_filter");
-	i = find_entry(r, "all");
+	i = nstest_find_entry(r, "all", NULL);
 	ck_assert_str_eq(vxt_report_before(r, i), "2");
 	ck_assert_int_eq(vxt_report_area(r, i), VXT_AREA_SYSCTL);
 	/* Independently, with grep and cat. */
@@ -150,7 +134,7 @@ START_TEST(effective_combinations)
 {
 	nstest_enter();
 	nstest_veths("eff", 1);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	const char *sels[] = {"eff0a", NULL};
 	for (int a = 0; a <= 2; a++)
 		for (int f = 0; f <= 2; f++) {
@@ -183,7 +167,7 @@ START_TEST(dotted_names)
 	nstest_enter();
 	nstest_sh("ip link add vxlan.calico type vxlan id 4096 dstport 4789");
 	nstest_sh("ip link add a.b.c type veth peer name d.e");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	static const struct {
 		const char *key, *obj;
 		int value;
@@ -207,7 +191,7 @@ START_TEST(dotted_names)
 		ck_assert_str_eq(vxt_report_key(r, 0), want);
 		ck_assert_int_eq(cat_rp(cases[i].obj), cases[i].value);
 		vxt_report_unref(r);
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 	}
 	/* A glob with a dot matches the dotted name. */
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "vxlan.*", "*.c", NULL);
@@ -218,7 +202,7 @@ START_TEST(dotted_names)
 	ck_assert_int_eq(cat_rp("a.b.c"), 0);
 	ck_assert_int_eq(cat_rp("d.e"), 1);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -258,7 +242,7 @@ START_TEST(refused_nothing_written)
 	nstest_veths("ok", 1);
 	nstest_sh("echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter; "
 	          "echo 0 > /proc/sys/net/ipv4/conf/ok0a/rp_filter");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = NULL;
 	ck_assert_int_eq(vxt_sysctl_req_new(&req), 0);
 	const char *all[] = {"all", "ok0a", NULL};
@@ -277,7 +261,7 @@ START_TEST(refused_nothing_written)
 	ck_assert_int_eq(cat_rp("ok0a"), 0);
 	/* Nothing appeared outside net either. */
 	ck_assert_int_eq(nstest_sh_rc("test ! -e /proc/sys/kernel/rp_filter"), 0);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -285,7 +269,7 @@ END_TEST
 START_TEST(values_checked)
 {
 	nstest_enter();
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	static const struct {
 		const char *key, *value;
 		int err;
@@ -304,7 +288,7 @@ START_TEST(values_checked)
 		int rc = vxt_sysctl_req_check(ctx, req, 0);
 		ck_assert_msg(rc == cases[i].err, "%s=%s: %d (%s)", cases[i].key, cases[i].value,
 		              rc, vxt_ctx_errmsg(ctx));
-		vxt_sysctl_req_free(req);
+		vxt_sysctl_req_unref(req);
 	}
 	/* Two values for one file clash; the same value twice is fine. */
 	nstest_veths("c", 2);
@@ -315,7 +299,7 @@ START_TEST(values_checked)
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "net.ipv4.conf.c1a.rp_filter", "1", NULL), 0);
 	ck_assert_int_eq(vxt_sysctl_req_check(ctx, req, 0), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "conflicting"));
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	/* Assignments. */
 	ck_assert_int_eq(vxt_sysctl_req_new(&req), 0);
 	ck_assert_int_eq(vxt_sysctl_req_add_assignment(req, "net.ipv4.ip_forward = 1", NULL), 0);
@@ -331,7 +315,7 @@ START_TEST(values_checked)
 	ck_assert_int_eq(atoi(v), 1);
 	free(v);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -341,7 +325,7 @@ START_TEST(dry_run_writes_nothing)
 	nstest_enter();
 	nstest_veths("d", 3);
 	nstest_sh("for f in /proc/sys/net/ipv4/conf/d[0-9]*/rp_filter; do echo 2 > $f; done");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "1", "d*", NULL);
 	struct vxt_report *r = NULL;
 	ck_assert_int_eq(vxt_sysctl_set(ctx, req, VXT_DRY_RUN, &r), 0);
@@ -353,7 +337,7 @@ START_TEST(dry_run_writes_nothing)
 	ck_assert_uint_eq(grep_rp("d[0-9]*", 2, &two), 6);
 	ck_assert_uint_eq(two, 6);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -364,7 +348,7 @@ END_TEST
  * (CK_FORK=no under valgrind).  Returns the step that failed, 0 if none. */
 static int privilege_child(void)
 {
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "1", "all", "default", NULL);
 	struct vxt_report *r = NULL;
 	nstest_drop_net_admin();
@@ -391,7 +375,7 @@ static int privilege_child(void)
 	if (vxt_sysctl_show(ctx, NULL, NULL, 0, &l) != 0)
 		return 7;
 	vxt_sysctl_list_unref(l);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return 0;
 }
@@ -410,7 +394,7 @@ END_TEST
  * the hook stays with.  Returns the step that failed, 0 if none. */
 static int vanished_child(void)
 {
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "2", "gone*", NULL);
 	struct vxt_report *r = NULL;
 	/* Under valgrind there is no hook: the same set, every file written. */
@@ -420,13 +404,13 @@ static int vanished_child(void)
 	if (vxt_report_count(r) != 20 || vxt_report_count_status(r, VXT_STATUS_GONE) != gone ||
 	    vxt_report_count_status(r, VXT_STATUS_CHANGED) != 20 - gone || vxt_report_unmet(r))
 		return 2;
-	if (gone && (vxt_report_status(r, find_entry(r, "gone5a")) != VXT_STATUS_GONE ||
-	             vxt_report_status(r, find_entry(r, "gone5b")) != VXT_STATUS_GONE))
+	if (gone && (vxt_report_status(r, nstest_find_entry(r, "gone5a", NULL)) != VXT_STATUS_GONE ||
+	             vxt_report_status(r, nstest_find_entry(r, "gone5b", NULL)) != VXT_STATUS_GONE))
 		return 3;
 	if (!gone)
 		nstest_sh("ip link del gone5a"); /* for the checks after the child */
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return 0;
 }
@@ -455,7 +439,7 @@ START_TEST(default_does_not_leak)
 	char vs[4], ds[4];
 	snprintf(vs, sizeof(vs), "%d", v);
 	snprintf(ds, sizeof(ds), "%d", d);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", vs, "inh0a", NULL);
 	const char *dd[] = {"default", NULL};
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "rp_filter", ds, dd), 0);
@@ -464,9 +448,9 @@ START_TEST(default_does_not_leak)
 	ck_assert_int_eq(cat_rp("default"), d);
 	ck_assert_int_eq(cat_rp("inh0a"), v);
 	ck_assert_int_eq(cat_rp("inh0b"), d); /* not asked for: inherits */
-	ck_assert_int_eq(vxt_report_status(r, find_entry(r, "inh0a")), VXT_STATUS_UNCHANGED);
+	ck_assert_int_eq(vxt_report_status(r, nstest_find_entry(r, "inh0a", NULL)), VXT_STATUS_UNCHANGED);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -480,7 +464,7 @@ START_TEST(render_reproduces)
 	                 "ip link add eth9 type veth peer name eth8";
 	nstest_sh("%s", mk);
 	nstest_sh("for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 1 > $f; done");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "cali*", "vxlan.calico", "all",
 	                                  "default", NULL);
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "net.ipv4.ip_forward", "1", NULL), 0);
@@ -530,7 +514,7 @@ START_TEST(render_reproduces)
 	ck_assert_ptr_nonnull(strstr(text, "cannot express it in dotted form"));
 	free(text);
 	ck_assert_int_eq(vxt_sysctl_render(ctx, req, 7, 0, &text), -EINVAL);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	/* A glob alone brings its default along, after all, before names. */
 	req = req1("rp_filter", "0", "cali*", "all", NULL);
 	ck_assert_int_eq(vxt_sysctl_render(ctx, req, VXT_SYSCTL_FORMAT_SYSCTL_D, 0, &text), 0);
@@ -540,7 +524,7 @@ START_TEST(render_reproduces)
 	                                   "net.ipv4.conf.cali2.rp_filter = 0\n"
 	                                   "net.ipv4.conf.cali3.rp_filter = 0\n"));
 	free(text);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -549,7 +533,7 @@ START_TEST(show_plain_and_ipv6)
 {
 	nstest_enter();
 	nstest_veths("s", 1);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	const char *keys[] = {"net.ipv4.ip_forward", "ipv6.disable_ipv6", "net/ipv4/conf/s0a/rp_filter", NULL};
 	const char *sels[] = {"s0b", NULL};
 	struct vxt_sysctl_list *l = NULL;
@@ -576,32 +560,6 @@ START_TEST(show_plain_and_ipv6)
 END_TEST
 
 /* ---- many interfaces, every key ------------------------------------------ */
-
-/* Every conf file of KEY as grep sees it: "OBJ/KEY:VALUE\n..." */
-static char *grep_key(const char *family, const char *key)
-{
-	return nstest_capture("cd /proc/sys/net/%s/conf && grep -H . */%s", family, key);
-}
-
-/* The value of OBJ/KEY in grep_key output, as a string (static). */
-static const char *grep_value(const char *out, const char *obj, const char *key)
-{
-	static char v[64];
-	char pat[96];
-	snprintf(pat, sizeof(pat), "%s/%s:", obj, key);
-	for (const char *p = out; (p = strstr(p, pat)); p++) {
-		if (p != out && p[-1] != '\n')
-			continue;
-		p += strlen(pat);
-		size_t n = strcspn(p, "\n");
-		ck_assert_uint_lt(n, sizeof(v));
-		memcpy(v, p, n);
-		v[n] = '\0';
-		return v;
-	}
-	ck_abort_msg("no %s in grep output", pat);
-	return NULL;
-}
 
 /* Writable IPv4 conf keys and values to spread over the interfaces: every
  * key gets values that differ from its neighbours' in the IPV4_DEVCONF
@@ -661,19 +619,19 @@ START_TEST(show_agrees_with_proc)
 		keys[nkeys++] = k;
 	keys[nkeys] = NULL;
 	ck_assert_uint_ge(nkeys, 30);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	const char *sels[] = {"dv*", "vxlan.calico", "all", "default", NULL};
 	struct vxt_sysctl_list *l = NULL;
 	ck_assert_msg(vxt_sysctl_show(ctx, keys, sels, 0, &l) == 0, "%s", vxt_ctx_errmsg(ctx));
 	ck_assert_uint_eq(vxt_sysctl_list_count(l), nkeys * 53);
 	for (unsigned int k = 0; k < nkeys; k++) {
-		char *out = grep_key("ipv4", keys[k]);
+		char *out = nstest_grep_key("ipv4", keys[k]);
 		for (unsigned int i = k * 53; i < (k + 1) * 53; i++) {
 			ck_assert_str_eq(vxt_sysctl_list_name(l, i), keys[k]);
 			const char *obj = vxt_sysctl_list_object(l, i);
-			ck_assert_msg(!strcmp(vxt_sysctl_list_value(l, i), grep_value(out, obj, keys[k])),
+			ck_assert_msg(!strcmp(vxt_sysctl_list_value(l, i), nstest_grep_value(out, obj, keys[k])),
 			              "%s on %s: library %s, /proc %s", keys[k], obj,
-			              vxt_sysctl_list_value(l, i), grep_value(out, obj, keys[k]));
+			              vxt_sysctl_list_value(l, i), nstest_grep_value(out, obj, keys[k]));
 		}
 		free(out);
 	}
@@ -701,14 +659,14 @@ START_TEST(show_agrees_with_proc)
 	ck_assert_uint_eq(vxt_report_count(r), sizeof(varied) / sizeof(varied[0]) * 53);
 	for (unsigned int i = 0; i < vxt_report_count(r); i++) {
 		const char *key = vxt_report_via(r, i), *obj = vxt_report_object(r, i);
-		char *out = grep_key("ipv4", key);
-		ck_assert_msg(!strcmp(vxt_report_before(r, i), grep_value(out, obj, key)),
+		char *out = nstest_grep_key("ipv4", key);
+		ck_assert_msg(!strcmp(vxt_report_before(r, i), nstest_grep_value(out, obj, key)),
 		              "dry run %s on %s: before %s, /proc %s", key, obj,
-		              vxt_report_before(r, i), grep_value(out, obj, key));
+		              vxt_report_before(r, i), nstest_grep_value(out, obj, key));
 		free(out);
 	}
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	ck_assert_int_eq(cat_rp("all"), 2); /* nothing written */
 	free(names);
 	vxt_ctx_unref(ctx);
@@ -726,7 +684,7 @@ START_TEST(set_converged)
 	/* A few that differ, scattered after the sample. */
 	nstest_sh("cd /proc/sys/net/ipv4/conf && echo 2 > cv77a/rp_filter && "
 	          "echo 1 > cv90b/rp_filter && echo 5 > cv99a/arp_ignore");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "cv*", NULL);
 	const char *cv[] = {"cv*", NULL};
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "arp_ignore", "1", cv), 0);
@@ -740,7 +698,7 @@ START_TEST(set_converged)
 	ck_assert_uint_eq(vxt_report_count(r), 400);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 3);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_UNCHANGED), 397);
-	unsigned int i = find_entry(r, "cv77a");
+	unsigned int i = nstest_find_entry(r, "cv77a", NULL);
 	ck_assert_str_eq(vxt_report_before(r, i), "2");
 	ck_assert_str_eq(vxt_report_after(r, i), "0");
 	ck_assert_int_eq(vxt_report_status(r, i), VXT_STATUS_CHANGED);
@@ -748,12 +706,12 @@ START_TEST(set_converged)
 	unsigned int zero;
 	ck_assert_uint_eq(grep_rp("cv*", 0, &zero), 200);
 	ck_assert_uint_eq(zero, 200);
-	char *out = grep_key("ipv4", "arp_ignore");
-	ck_assert_str_eq(grep_value(out, "cv99a", "arp_ignore"), "1");
+	char *out = nstest_grep_key("ipv4", "arp_ignore");
+	ck_assert_str_eq(nstest_grep_value(out, "cv99a", "arp_ignore"), "1");
 	free(out);
 	/* Every file differs. */
 	nstest_sh("for f in /proc/sys/net/ipv4/conf/cv*/rp_filter; do echo 2 > $f; done");
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	req = req1("rp_filter", "1", "cv*", NULL);
 	ck_assert_int_eq(vxt_sysctl_set(ctx, req, 0, &r), 0);
 	ck_assert_uint_eq(vxt_report_count_status(r, VXT_STATUS_CHANGED), 200);
@@ -761,7 +719,7 @@ START_TEST(set_converged)
 	ck_assert_uint_eq(grep_rp("cv*", 1, &zero), 200);
 	ck_assert_uint_eq(zero, 200);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -773,16 +731,16 @@ START_TEST(ipv6_keys)
 	nstest_veths("six", 25);
 	nstest_sh("i=0; for d in /proc/sys/net/ipv6/conf/six*; do echo $((i %% 3)) > $d/accept_ra; "
 	          "i=$((i + 1)); done");
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	const char *sels[] = {"six*", NULL};
 	const char *keys6[] = {"ipv6.accept_ra", "ipv6.disable_ipv6", NULL};
 	struct vxt_sysctl_list *l = NULL;
 	ck_assert_msg(vxt_sysctl_show(ctx, keys6, sels, 0, &l) == 0, "%s", vxt_ctx_errmsg(ctx));
 	ck_assert_uint_eq(vxt_sysctl_list_count(l), 100);
-	char *out6 = grep_key("ipv6", "accept_ra");
+	char *out6 = nstest_grep_key("ipv6", "accept_ra");
 	for (unsigned int i = 0; i < 50; i++)
 		ck_assert_str_eq(vxt_sysctl_list_value(l, i),
-		                 grep_value(out6, vxt_sysctl_list_object(l, i), "accept_ra"));
+		                 nstest_grep_value(out6, vxt_sysctl_list_object(l, i), "accept_ra"));
 	vxt_sysctl_list_unref(l);
 	/* Mixed: key by key, each from its own family's files. */
 	const char *mixed[] = {"rp_filter", "ipv6.accept_ra", NULL};
@@ -792,7 +750,7 @@ START_TEST(ipv6_keys)
 	ck_assert_str_eq(vxt_sysctl_list_name(l, 50), "ipv6.accept_ra");
 	for (unsigned int i = 50; i < 100; i++)
 		ck_assert_str_eq(vxt_sysctl_list_value(l, i),
-		                 grep_value(out6, vxt_sysctl_list_object(l, i), "accept_ra"));
+		                 nstest_grep_value(out6, vxt_sysctl_list_object(l, i), "accept_ra"));
 	vxt_sysctl_list_unref(l);
 	free(out6);
 	/* set of an IPv6 key over every interface. */
@@ -805,7 +763,7 @@ START_TEST(ipv6_keys)
 	ck_assert_int_eq(atoi(bad), 0);
 	free(bad);
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -827,7 +785,7 @@ START_TEST(big_set_order)
 	free(n1);
 	ck_assert_uint_gt(same, 400);
 	ck_assert_uint_lt(same, 600);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "tw*", "all", "default", NULL);
 	const char *tw[] = {"tw*", NULL};
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "arp_ignore", "1", tw), 0);
@@ -867,7 +825,7 @@ START_TEST(forced_before_default)
 	char vs[4], ds[4];
 	snprintf(vs, sizeof(vs), "%d", v);
 	snprintf(ds, sizeof(ds), "%d", (v + 1) % 3);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", vs, "to*", NULL);
 	const char *dd[] = {"default", NULL};
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "rp_filter", ds, dd), 0);
@@ -882,7 +840,7 @@ START_TEST(forced_before_default)
 	ck_assert_int_eq(cat_rp("default"), (v + 1) % 3);
 	nstest_sh("ip link add tonew type veth peer name tonewp");
 	ck_assert_int_eq(cat_rp("tonew"), (v + 1) % 3); /* default reaches new ones */
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -896,7 +854,7 @@ START_TEST(read_only_key)
 	nstest_sh("echo 1 > /proc/sys/net/ipv4/conf/ro0a/rp_filter");
 	ck_assert_int_eq(nstest_sh_rc("stat -c %%a /proc/sys/net/ipv4/conf/ro0a/mc_forwarding | "
 	                              "grep -qx 444"), 0);
-	struct vxt_ctx *ctx = new_ctx();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = req1("rp_filter", "0", "ro0a", NULL);
 	const char *ro[] = {"ro0a", NULL};
 	ck_assert_int_eq(vxt_sysctl_req_add(req, "mc_forwarding", "0", ro), 0);
@@ -908,7 +866,7 @@ START_TEST(read_only_key)
 		ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "read-only"));
 		ck_assert_int_eq(cat_rp("ro0a"), 1);
 	}
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST

@@ -48,8 +48,7 @@ START_TEST(execute_then_rollback)
 	          "&& echo 0 > pl0a/rp_filter && echo 1 > pl0b/rp_filter && echo 2 > pl1a/rp_filter "
 	          "&& echo 0 > pl1b/rp_filter && echo 1 > pl2a/rp_filter && echo 2 > pl2b/rp_filter");
 	char *before = rp_all(), *ai = nstest_capture("cat /proc/sys/net/ipv4/conf/pl1a/arp_ignore");
-	struct vxt_ctx *ctx = NULL;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_sysctl_req *req = request("1");
 	struct vxt_sysctl_plan p;
 	ck_assert_msg(vxt_sysctl_plan_build(ctx, req, 0, VXT_PLAN_SET, &p) == 0, "%s",
@@ -93,7 +92,7 @@ START_TEST(execute_then_rollback)
 	free(ai);
 	free(ai2);
 	vxt_sysctl_plan_free(&p);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 }
 END_TEST
@@ -117,7 +116,7 @@ static int readonly_child(void)
 	    !strstr(vxt_ctx_errmsg(ctx), "not links"))
 		return 3;
 	vxt_sysctl_plan_free(&p);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	req = NULL;
 	const char *sels[] = {"pl*", NULL};
 	if (vxt_sysctl_req_new(&req) || vxt_sysctl_req_add(req, "rp_filter", "2", sels))
@@ -140,7 +139,7 @@ static int readonly_child(void)
 		return 9; /* pl1a was 2 already */
 	vxt_report_unref(r);
 	vxt_sysctl_plan_free(&p);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return 0;
 }

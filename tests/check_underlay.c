@@ -68,13 +68,6 @@ static void setup_node(void)
 	free(path);
 }
 
-static struct vxt_ctx *ctx_new(void)
-{
-	struct vxt_ctx *ctx = NULL;
-	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
-	return ctx;
-}
-
 /* First word after `key` on the one-line output of a command. */
 static char *field_after(const char *out, const char *key)
 {
@@ -122,7 +115,7 @@ static const char *state_differs(const struct vxt_link_list *l)
 START_TEST(links_match_ip)
 {
 	setup_node();
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_link_list *l = NULL;
 	/* Operational state settles asynchronously (linkwatch, bridge
 	 * carrier): retake the snapshot until it agrees with a fresh `ip`. */
@@ -222,7 +215,7 @@ END_TEST
 START_TEST(links_vxlan_details)
 {
 	setup_node();
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_link_list *l = NULL;
 	ck_assert_int_eq(vxt_links_get(ctx, &l), 0);
 	int eth0 = vxt_link_ifindex(l, vxt_link_list_find(l, "eth0"));
@@ -334,7 +327,7 @@ static const struct {
 START_TEST(method_picks)
 {
 	setup_node();
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	const char *m = cases[_i].method;
 	int rc = vxt_underlay_detect(ctx, m, cases[_i].family, &u);
@@ -375,7 +368,7 @@ static const char *const dests[] = {
 START_TEST(can_reach_agrees_with_ip_route_get)
 {
 	setup_node();
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	char method[128], *dev, *src;
 	snprintf(method, sizeof(method), "can-reach=%s", dests[_i]);
@@ -393,7 +386,7 @@ END_TEST
 START_TEST(default_route_agrees_with_ip_route_get)
 {
 	setup_node();
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	char *dev, *src;
 	/* Addresses no connected route covers: the default route decides. */
@@ -434,7 +427,7 @@ START_TEST(default_route_tie)
 	nstest_sh("ip link add eth2 type veth peer name eth2p && ip link set eth2 up && ip link set eth2p up && "
 	          "ip addr add 198.51.100.20/24 dev eth2 && "
 	          "ip route append default via 198.51.100.2 dev eth2 metric 100");
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	ck_assert_int_eq(vxt_underlay_detect(ctx, "default-route", AF_INET, &u), -ENOTUNIQ);
 	ck_assert_ptr_null(u);
@@ -454,7 +447,7 @@ START_TEST(no_default_route)
 	nstest_enter();
 	nstest_sh("ip link add eth0 type veth peer name eth0p && ip link set eth0 up && "
 	          "ip addr add 192.0.2.10/24 dev eth0");
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	ck_assert_int_eq(vxt_underlay_detect(ctx, NULL, AF_UNSPEC, &u), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(vxt_ctx_errmsg(ctx), "no IPv4 or IPv6 default route"));
@@ -477,7 +470,7 @@ START_TEST(ipv6_only)
 	          "ip addr add 2001:db8:1::10/64 dev eth0 nodad && "
 	          "ip -6 route add default via 2001:db8:1::1 dev eth0 metric 1024 && "
 	          "ip link add vxlan-v6.calico type vxlan id 4097 dstport 4789 local 2001:db8:1::10");
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	char *dev, *src;
 	/* No family given: no IPv4 default route, so IPv6. */
@@ -519,7 +512,7 @@ START_TEST(dotted_names)
 	          "ip addr add 198.51.100.10/24 dev vxlanXcalico && "
 	          "ip link add vxlan.calico type vxlan id 4096 dstport 4789 dev bond0.100 && "
 	          "ip addr add 203.0.113.1/32 dev vxlan.calico");
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = NULL;
 	ck_assert_int_eq(vxt_underlay_detect(ctx, "interface=^bond0\\.100$", AF_INET, &u), 0);
 	ck_assert_str_eq(vxt_underlay_ifname(u), "bond0.100");
@@ -565,7 +558,7 @@ START_TEST(vxlan_link_other_netns)
 	nstest_sh("ip netns del %s", ns);
 	ck_assert_int_eq(rc, 0);
 
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_link_list *l = NULL;
 	ck_assert_int_eq(vxt_links_get(ctx, &l), 0);
 	int v = vxt_link_list_find(l, "vxt0");
@@ -633,7 +626,7 @@ static const struct {
 
 START_TEST(malformed)
 {
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	struct vxt_underlay *u = (struct vxt_underlay *)1;
 	ck_assert_msg(vxt_underlay_method_check(ctx, bad[_i].method) == -EINVAL, "'%s' accepted", bad[_i].method);
 	ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), bad[_i].why), "'%s': '%s' lacks '%s'", bad[_i].method,
@@ -654,7 +647,7 @@ START_TEST(wellformed)
 		"can-reach=[2001:db8::1]", "can-reach=node-1.example.org", "address=2001:db8::10",
 		"vxlan=vxlan.calico", "vxlan=flannel.1",
 	};
-	struct vxt_ctx *ctx = ctx_new();
+	struct vxt_ctx *ctx = nstest_ctx();
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		ck_assert_msg(vxt_underlay_method_check(ctx, good[i]) == 0, "'%s': %s", good[i] ? good[i] : "(null)",
 		              vxt_ctx_errmsg(ctx));

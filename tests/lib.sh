@@ -47,6 +47,8 @@ t_netns() {
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # feature NS IF NAME: on/off as ethtool -k shows it.
 feature() { ip netns exec "$1" ethtool -k "$2" | awk -v f="$3" '{ sub(/^[ \t]+/, "") } $1 == f ":" { print $2; exit }'; }
+# rp_filter NS OBJ: net.ipv4.conf.OBJ.rp_filter as /proc has it.
+rp_filter() { ip netns exec "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter"; }
 t_done() {
 	echo "# shell: $T_PASSED passed, $T_FAILED failed"
 	[ "$T_FAILED" -eq 0 ]

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "nstest.h"
+#include "vxlantune.h"
 
 static char *vformat(const char *fmt, va_list ap)
 {
@@ -125,14 +126,19 @@ int nstest_ethtool(const char *ifname, const char *feature, bool *fixed)
 	return state;
 }
 
-void nstest_drop_net_admin(void)
+void nstest_cap_effective(int cap, bool on)
 {
 	cap_t caps = cap_get_proc();
 	ck_assert_ptr_nonnull(caps);
-	cap_value_t v = CAP_NET_ADMIN;
-	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_CLEAR), 0);
+	cap_value_t v = cap;
+	ck_assert_int_eq(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, on ? CAP_SET : CAP_CLEAR), 0);
 	ck_assert_int_eq(cap_set_proc(caps), 0);
 	cap_free(caps);
+}
+
+void nstest_drop_net_admin(void)
+{
+	nstest_cap_effective(CAP_NET_ADMIN, false);
 }
 
 void nstest_veths(const char *prefix, unsigned int n)
@@ -147,6 +153,47 @@ void nstest_veths(const char *prefix, unsigned int n)
 	fclose(f);
 	nstest_sh("ip -batch %s", path);
 	unlink(path);
+}
+
+struct vxt_ctx *nstest_ctx(void)
+{
+	struct vxt_ctx *ctx = NULL;
+	ck_assert_int_eq(vxt_ctx_new(&ctx), 0);
+	return ctx;
+}
+
+unsigned int nstest_find_entry(const struct vxt_report *r, const char *object, const char *key)
+{
+	for (unsigned int i = 0; i < vxt_report_count(r); i++)
+		if ((!object || !strcmp(vxt_report_object(r, i), object)) &&
+		    (!key || !strcmp(vxt_report_key(r, i), key)))
+			return i;
+	ck_abort_msg("no report entry for %s %s", object ? object : "*", key ? key : "*");
+	return 0;
+}
+
+char *nstest_grep_key(const char *family, const char *key)
+{
+	return nstest_capture("cd /proc/sys/net/%s/conf && grep -H . */%s", family, key);
+}
+
+const char *nstest_grep_value(const char *out, const char *obj, const char *key)
+{
+	static char v[64];
+	char pat[96];
+	snprintf(pat, sizeof(pat), "%s/%s:", obj, key);
+	for (const char *p = out; (p = strstr(p, pat)); p++) {
+		if (p != out && p[-1] != '\n')
+			continue;
+		p += strlen(pat);
+		size_t n = strcspn(p, "\n");
+		ck_assert_uint_lt(n, sizeof(v));
+		memcpy(v, p, n);
+		v[n] = '\0';
+		return v;
+	}
+	ck_abort_msg("no %s in grep output", pat);
+	return NULL;
 }
 
 /* ---- a hook before the first write ------------------------------------ */

@@ -59,7 +59,7 @@ t_check "json: findings schema" jqe '.findings|length > 0 and all(
 	(keys == ["code","message","object","remedies","severity"]) and
 	(.severity|IN("ok","info","warning","error")) and (.code|test("^[a-z][a-z0-9-]*$")))' "$OUT/out"
 t_check "json: probes schema" jqe '(.probes|length) == 4 and (.probes|all(
-	(keys == ["bytes","detail","errno","kind","method","ok","outcome","path","peer","port","rtt_us","size"]) and
+	(keys == ["bytes","detail","errno","kind","method","mtu","ok","outcome","path","peer","port","rcode","reporter","rtt_us","size"]) and
 	(.kind|IN("icmp","tcp","udp","dns","large")) and (.ok|type) == "boolean" and
 	(.rtt_us|type|IN("number","null")) and .peer == "203.0.113.2"))' "$OUT/out"
 t_check "json: counters schema" jqe '.counters|length == 6 and all(

@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 V=$VXLANTUNE
 ns=$(t_netns sysctl)
-rp() { in_ns "$ns" cat "/proc/sys/net/ipv4/conf/$1/rp_filter"; }
+rp() { rp_filter "$ns" "$1"; }
 
 in_ns "$ns" sh -c 'for i in $(seq 0 49); do echo "link add cali${i}a type veth peer name cali${i}b"; done > /tmp/vxt-sysctl-batch.$$ && ip -batch /tmp/vxt-sysctl-batch.$$; rm -f /tmp/vxt-sysctl-batch.$$'
 in_ns "$ns" ip link add vxlan.calico type vxlan id 4096 dstport 4789

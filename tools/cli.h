@@ -33,6 +33,8 @@ int cli_fail(struct vxt_ctx *ctx, int rc);
 int cli_ctx_new(struct vxt_ctx **ctx);
 /* Print a JSON object to stdout (pretty), then free it. */
 void cli_print_json(json_object *obj);
+/* The library's preset names, "calico-incident, checksum" (static). */
+const char *cli_preset_names(void);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 

@@ -92,3 +92,14 @@ bool cli_parse_onoff(const char *s, bool *on)
 	}
 	return false;
 }
+
+const char *cli_preset_names(void)
+{
+	static char names[256];
+	size_t used = 0;
+	names[0] = '\0';
+	for (unsigned int i = 0; i < vxt_preset_count() && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+		                         vxt_preset_name(i));
+	return names;
+}

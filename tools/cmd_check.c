@@ -241,6 +241,9 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(j, "rtt_us", rtt >= 0 ? json_object_new_int64(rtt) : NULL);
 		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
 		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
+		json_object_object_add(j, "rcode", json_object_new_int(vxt_probe_rcode(p)));
+		json_object_object_add(j, "mtu", json_object_new_int((int)vxt_probe_mtu(p)));
+		json_object_object_add(j, "reporter", jstr(vxt_probe_reporter(p)));
 		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
 		json_object_object_add(j, "path", jstr(vxt_check_probe_underlay(c, i) ? "underlay" : "overlay"));
 		json_object_object_add(j, "bytes", json_object_new_int64((int64_t)vxt_probe_bytes(p)));
@@ -460,7 +463,7 @@ static int check_main(int argc, char **argv, bool *ran)
 			                         "with a numeric address", dns);
 	}
 	if (ret != EXIT_DONE) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return ret;
 	}
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
@@ -475,7 +478,7 @@ static int check_main(int argc, char **argv, bool *ran)
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_check_opts_free(o);
+		vxt_check_opts_unref(o);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_policy *p = NULL;
@@ -503,7 +506,7 @@ static int check_main(int argc, char **argv, bool *ran)
 	}
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);
-	vxt_check_opts_free(o);
+	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

@@ -99,11 +99,6 @@ static json_object *features_json(const struct vxt_features *f)
 	return o;
 }
 
-static bool is_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 static int show(int argc, char **argv)
 {
 	bool json = false;
@@ -125,7 +120,7 @@ static int show(int argc, char **argv)
 	bool all = optind >= argc;
 	bool globs = false;
 	for (int i = optind; i < argc; i++) {
-		if (is_glob(argv[i]))
+		if (vxt_name_is_pattern(argv[i]))
 			globs = true;
 		else if (vxt_ifname_valid(argv[i]) < 0) {
 			ret = cli_usage("offloads", "invalid interface name '%s'", argv[i]);
@@ -220,7 +215,7 @@ static int set(int argc, char **argv)
 		if (optind >= argc)
 			return cli_usage("offloads", "set: missing interface (or --all)");
 		target = argv[optind++];
-		if (!is_glob(target) && vxt_ifname_valid(target) < 0)
+		if (!vxt_name_is_pattern(target) && vxt_ifname_valid(target) < 0)
 			return cli_usage("offloads", "invalid interface name '%s'", target);
 	}
 	if (optind >= argc)
@@ -234,24 +229,24 @@ static int set(int argc, char **argv)
 	for (int i = optind; i < argc; i += 2) {
 		bool on;
 		if (!cli_parse_onoff(argv[i + 1], &on)) {
-			vxt_feature_req_free(req);
+			vxt_feature_req_unref(req);
 			return cli_usage("offloads", "'%s %s': the value must be 'on' or 'off'", argv[i], argv[i + 1]);
 		}
 		if (vxt_feature_req_add(req, argv[i], on) < 0) {
-			vxt_feature_req_free(req);
+			vxt_feature_req_unref(req);
 			return cli_usage("offloads", "invalid feature name '%s'", argv[i]);
 		}
 	}
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
-		vxt_feature_req_free(req);
+		vxt_feature_req_unref(req);
 		return EXIT_SYSTEM;
 	}
 	struct vxt_report *r = NULL;
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	int rc;
-	if (target && !is_glob(target)) {
+	if (target && !vxt_name_is_pattern(target)) {
 		rc = vxt_features_set(ctx, target, req, flags, &r);
 	} else {
 		const char *globs[] = {target, NULL};
@@ -262,13 +257,13 @@ static int set(int argc, char **argv)
 		ret = cli_fail(ctx, rc);
 	} else {
 		ret = report_emit(r, json, all_entries);
-		if (target && is_glob(target) && vxt_report_count(r) == 0) {
+		if (target && vxt_name_is_pattern(target) && vxt_report_count(r) == 0) {
 			cli_error("no interface matches '%s'", target);
 			ret = EXIT_NOTFOUND;
 		}
 	}
 	vxt_report_unref(r);
-	vxt_feature_req_free(req);
+	vxt_feature_req_unref(req);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

@@ -72,7 +72,7 @@ int cmd_apply(int argc, char **argv)
 	if (show) {
 		const char *text = vxt_preset_text(po.preset);
 		if (!text)
-			return cli_usage("apply", "--show-policy needs --preset NAME (calico-incident, checksum)");
+			return cli_usage("apply", "--show-policy needs --preset NAME (%s)", cli_preset_names());
 		fputs(text, stdout);
 		return EXIT_DONE;
 	}
@@ -136,7 +136,7 @@ int cmd_snapshot(int argc, char **argv)
 	int ret = policy_opts_load(ctx, &po, "snapshot", &p);
 	char *text = NULL;
 	if (ret == EXIT_DONE) {
-		int rc = vxt_policy_snapshot(ctx, p, &text);
+		int rc = vxt_snapshot_take(ctx, p, &text);
 		if (rc < 0)
 			ret = cli_fail(ctx, rc);
 	}

@@ -264,7 +264,7 @@ static int do_set(struct vxt_ctx *ctx, struct opts *o)
 	ex = report_emit(r, o->json, cli_verbose > 0);
 out:
 	vxt_report_unref(r);
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	return ex;
 }
 
@@ -291,7 +291,7 @@ static int do_render(struct vxt_ctx *ctx, struct opts *o)
 			ex = EXIT_DONE;
 		}
 	}
-	vxt_sysctl_req_free(req);
+	vxt_sysctl_req_unref(req);
 	return ex;
 }
 

@@ -31,7 +31,6 @@ static const struct command commands[] = {
 	{"check", cmd_check, "health check: local findings, probes to peers, a verdict"},
 	{"diagnose", cmd_diagnose, "find the smallest offload/rp_filter change that fixes the probes, undo the rest"},
 	{"responder", cmd_responder, "answer the check's probes from other nodes (read-only)"},
-	/* @@COMMANDS@@ */
 	{"version", cmd_version, "print the version"},
 };
 

@@ -21,8 +21,8 @@ int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const cha
 	else if (access(DEFAULT_CONFIG, R_OK) == 0)
 		rc = vxt_policy_load_file(ctx, DEFAULT_CONFIG, out);
 	else
-		return cli_usage(cmd, "no policy: use --config FILE or --preset NAME "
-		                      "(calico-incident, checksum), or create " DEFAULT_CONFIG);
+		return cli_usage(cmd, "no policy: use --config FILE or --preset NAME (%s), or create "
+		                 DEFAULT_CONFIG, cli_preset_names());
 	if (rc < 0) {
 		int ex = cli_fail(ctx, rc);
 		/* A policy that cannot be read is bad input: nothing was done. */

@@ -40,7 +40,6 @@ VXT_OUT(struct vxt_probe)
 VXT_OUT(struct vxt_check_opts)
 VXT_OUT(struct vxt_check)
 VXT_OUT(struct vxt_diagnose)
-/* @@SWIG_OUT@@ */
 
 /* malloc'd text out-parameters become str (and are freed). */
 %typemap(in, numinputs=0) char **text (char *tmp = NULL), char **json (char *tmp = NULL) { $1 = &tmp; }
@@ -121,7 +120,7 @@ VXT_OUT(struct vxt_diagnose)
 %thread vxt_sysctl_render;
 %thread vxt_policy_check;
 %thread vxt_policy_apply;
-%thread vxt_policy_snapshot;
+%thread vxt_snapshot_take;
 %thread vxt_snapshot_restore;
 %thread vxt_watch_new;
 %thread vxt_watch_resync;
@@ -136,6 +135,5 @@ VXT_OUT(struct vxt_diagnose)
 %thread vxt_probe_large;
 %thread vxt_check_run;
 %thread vxt_diagnose_run;
-/* @@SWIG_THREAD@@ */
 
 %include "vxlantune.h"

@@ -3,6 +3,7 @@ of its own.  The test thread enters it with setns(2), so the library's
 sockets and the independent tools (ethtool, ip) run there; the namespace
 is removed afterwards.  Nothing touches the host's interfaces."""
 
+import contextlib
 import ctypes
 import os
 import subprocess
@@ -18,6 +19,26 @@ def _setns(fd: int) -> None:
     if _libc.setns(fd, CLONE_NEWNET) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"setns: {os.strerror(err)} (tests must run as root)")
+
+
+@contextlib.contextmanager
+def entered(name: str):
+    """Run the body in network namespace NAME (/run/netns/NAME), then go back."""
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    try:
+        _setns(target)
+        yield name
+    finally:
+        _setns(home)
+        os.close(home)
+        os.close(target)
+
+
+def proc(path: str) -> str:
+    """A /proc/sys value as the kernel prints it, e.g. proc("net/ipv4/ip_forward")."""
+    with open(f"/proc/sys/{path}") as f:
+        return f.read().strip()
 
 
 def sh(cmd: str) -> str:
@@ -39,16 +60,11 @@ def netns():
     """A fresh namespace with lo up; the test runs inside it."""
     name = f"vxtpy-{uuid.uuid4().hex[:10]}"
     subprocess.run(["ip", "netns", "add", name], check=True)
-    home = os.open("/proc/self/ns/net", os.O_RDONLY)
-    target = os.open(f"/run/netns/{name}", os.O_RDONLY)
     try:
-        _setns(target)
-        sh("ip link set lo up")
-        yield name
+        with entered(name):
+            sh("ip link set lo up")
+            yield name
     finally:
-        _setns(home)
-        os.close(home)
-        os.close(target)
         subprocess.run(["ip", "netns", "del", name], check=False)
 
 

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 import vxlantune
+from conftest import entered
 
 TOP = os.environ.get("top_srcdir", ".")
 LAB = os.path.join(TOP, "tests", "lab", "lab.sh")
@@ -24,26 +25,11 @@ def lab():
         subprocess.run(["bash", LAB, "-p", prefix, "down"], check=False, env=env, capture_output=True)
 
 
-def in_ns(name: str):
-    """Enter a lab namespace for the rest of the test (conftest's helper)."""
-    from conftest import _setns
-    fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
-    try:
-        _setns(fd)
-    finally:
-        os.close(fd)
-
 
 @pytest.fixture
 def node2(lab):
-    home = os.open("/proc/self/ns/net", os.O_RDONLY)
-    try:
-        in_ns(f"{lab}-n2")
+    with entered(f"{lab}-n2"):
         yield lab
-    finally:
-        from conftest import _setns
-        _setns(home)
-        os.close(home)
 
 
 def test_local_only(node2):

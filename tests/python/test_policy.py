@@ -69,6 +69,26 @@ def test_apply_snapshot_restore(node):
     assert sh(state) == orig
 
 
+def test_default_vxlan_and_patterns():
+    assert vxlantune.default_vxlan() == vxlantune.Policy().vxlan_interfaces
+    assert vxlantune.default_vxlan()[0] == "vxlan.calico" and len(vxlantune.default_vxlan()) == 4
+    assert [vxlantune.name_is_pattern(n) for n in ("cali*", "eth[01]", "eth0", "vxlan.calico")] == [
+        True, True, False, False]
+
+
+def test_apply_names_exist(node):
+    before = sh("ethtool -k vxlan.calico")
+    with vxlantune.Context() as ctx:
+        p = vxlantune.Policy().add_feature("vxlan", "gro", False).add_feature("nope0", "gro", False)
+        with pytest.raises(vxlantune.Error) as ei:
+            ctx.apply(p, names_exist=True)
+        assert ei.value.errno == errno.ENODEV and "no interface 'nope0'" in str(ei.value)
+        assert sh("ethtool -k vxlan.calico") == before
+        rep = ctx.apply(p)
+        assert {e.object for e in rep} == {"vxlan.calico"}
+    assert ethtool("vxlan.calico", "generic-receive-offload")[0] is False
+
+
 def test_policy_builders_and_errors(node):
     with vxlantune.Context() as ctx:
         p = vxlantune.Policy().set_vxlan_interfaces(["vxlan.*"]).add_feature("vxlan", "gro", False)

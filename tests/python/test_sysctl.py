@@ -5,12 +5,7 @@ import errno
 import pytest
 
 import vxlantune
-from conftest import sh
-
-
-def proc(path: str) -> str:
-    with open(f"/proc/sys/{path}") as f:
-        return f.read().strip()
+from conftest import proc, sh
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ options:
       - Interfaces to change. Each item is an interface name, a glob over the node's
         interfaces (C(cali*), C(eth[01])), or one of the keywords C(vxlan) (whichever of
         I(vxlan_interfaces) exist) and C(underlay) (the underlay NIC, found with
-        I(underlay_method); needs libvxlantune's underlay detection).
+        I(underlay_method)). libvxlantune expands them, as C(vxlantune apply) does.
       - A plain name that does not exist fails the task; a glob or C(vxlan) that
         matches nothing changes nothing and warns.
     type: list
@@ -69,9 +69,10 @@ options:
     description:
       - What the keyword C(vxlan) stands for (names or globs); only those that exist
         are used.
+      - Omitted, the library's default VXLAN class applies (C(vxlan.calico),
+        C(vxlan-v6.calico), C(flannel.1), C(cilium_vxlan)).
     type: list
     elements: str
-    default: [vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan]
   state:
     description:
       - C(present) makes the features have the requested values. Restoring earlier
@@ -176,17 +177,17 @@ unmet:
   returned: always
   type: int
 underlay:
-  description: The detected underlay (name, address, method, explanation...) when C(underlay) was used.
+  description: The detected underlay as libvxlantune's C(Underlay) gives it (ifname, ifindex, address, prefixlen, family, mtu, kind, method, explanation) when C(underlay) was used.
   returned: when I(interfaces) contains C(underlay)
   type: dict
-  sample: {name: eth0, address: 192.0.2.10, method: default-route}
+  sample: {ifname: eth0, address: 192.0.2.10, method: default-route}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common import (
-    SELECTOR_ARGS, failed_entries, fail_error, live_interfaces, report_changed, report_diff,
-    require_bindings, resolve)
+    SELECTOR_ARGS, apply_policy, failed_entries, fail_error, new_policy, report_diff,
+    require_bindings, underlay_info)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
 
@@ -212,31 +213,32 @@ def main():
         module.fail_json(msg="features: nothing requested")
 
     result = dict(changed=False, interfaces=[], report=[], fixed=[], unmet=0)
+    what = "offload %s" % ', '.join(p['interfaces'])
     try:
         with vc.vxlantune.Context() as ctx:
-            ctx.check_features(features)  # unknown words fail before any change
-            live = live_interfaces(module, ctx)
-            ifaces, underlay = resolve(module, ctx, p['interfaces'], live=live)
+            policy = new_policy(module)
+            for selector in p['interfaces']:
+                for word, on in features.items():
+                    policy.add_feature(selector, word, on)
+            underlay = underlay_info(module, ctx, p['interfaces'])
             if underlay:
                 result['underlay'] = underlay
-            if ifaces:
-                report = ctx.set_features(ifaces, features, dry_run=module.check_mode)
-                result['report'] = report.to_dicts()
-                result['unmet'] = report.unmet
+            report = apply_policy(module, ctx, policy, what, result)
     except vc.vxlantune.Error as e:
-        fail_error(module, e, "offload %s" % ', '.join(p['interfaces']), **result)
+        fail_error(module, e, what, **result)
 
-    entries = result['report']
-    result['interfaces'] = sorted({e['object'] for e in entries})
-    result['changed'] = report_changed(entries)
-    result['fixed'] = ["%s %s (wanted %s, stays %s)" % (e['object'], e['key'], e['requested'], e['after'])
-                       for e in entries if e['status'] == 'fixed']
+    result['report'] = report.to_dicts()
+    result['unmet'] = report.unmet
+    result['interfaces'] = sorted({e.object for e in report})
+    result['changed'] = report.changed
+    result['fixed'] = ["%s %s (wanted %s, stays %s)" % (e.object, e.key, e.requested, e.after)
+                       for e in report if e.status == 'fixed']
     if module._diff:
-        result['diff'] = report_diff(entries)
-    if not entries:
+        result['diff'] = report_diff(report)
+    if not len(report):
         module.warn("offload: no interface matched %s" % ', '.join(p['interfaces']))
 
-    failed = failed_entries(entries)
+    failed = failed_entries(report)
     if failed:
         module.fail_json(msg="offload: could not set %s" % '; '.join(failed), **result)
     if result['fixed'] and p['fail_on_fixed']:

@@ -17,8 +17,10 @@ description:
     one fully spelled key and cannot glob over interfaces.
   - Interface names with dots (C(vxlan.calico)) are handled in slash notation
     (C(net/ipv4/conf/vxlan.calico/rp_filter)), which is what C(/etc/sysctl.d) needs.
-  - Several I(rules) may overlap (C("*") then C(cali*)); the last rule wins for a key, and
-    the module writes only the final values, so reruns report C(changed=false).
+  - Selectors are expanded by libvxlantune, as C(vxlantune apply) does. Rules may
+    overlap only where they agree - two values for one key (C("*") = 0 and C(cali*) = 1)
+    fail the task with the library's message before anything is written. Reruns report
+    C(changed=false).
   - Optionally writes the same settings as a C(/etc/sysctl.d) drop-in (I(file)), beside
     Kubespray's C(sysctl_file_path), and returns them in Kubespray's
     C(additional_sysctl) shape.
@@ -48,8 +50,8 @@ options:
     type: dict
   rules:
     description:
-      - Several I(interfaces)/I(settings) pairs applied as one; later rules override
-        earlier ones for the same key. Use instead of I(interfaces) and I(settings).
+      - Several I(interfaces)/I(settings) pairs applied as one policy; two rules that give
+        one key different values fail the task. Use instead of I(interfaces) and I(settings).
     type: list
     elements: dict
     suboptions:
@@ -84,18 +86,21 @@ options:
         (see M(vxlantune.node.offload)).
     type: str
   vxlan_interfaces:
-    description: What the keyword C(vxlan) stands for; only those that exist are used.
+    description:
+      - What the keyword C(vxlan) stands for; only those that exist are used.
+      - Omitted, the library's default VXLAN class applies (C(vxlan.calico),
+        C(vxlan-v6.calico), C(flannel.1), C(cilium_vxlan)).
     type: list
     elements: str
-    default: [vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan]
 notes:
   - Supports check mode and diff mode.
   - Effective rp_filter is max(C(all), interface); setting an interface to 0 while
     C(all) is 1 or 2 leaves the stricter value in force. Calico sets rp_filter=1 on
     C(cali*) on purpose (anti-spoofing); think twice before loosening it.
-  - Globs are expanded to the interfaces that exist when the module plans. If one of
-    them is deleted before its value is written (a CNI re-creating devices), the module
-    plans again, up to 3 times, and only then fails with the library's error.
+  - Globs are expanded to the interfaces that exist when the module runs. One that is
+    deleted before its value is written (a CNI re-creating devices) is reported with
+    status C(gone) and left out of I(settings) and the drop-in.
+  - A plain interface name that does not exist fails the task.
 seealso:
   - module: vxlantune.node.offload
   - name: ansible.posix.sysctl
@@ -111,11 +116,11 @@ EXAMPLES = r'''
       rp_filter: 2
     file: /etc/sysctl.d/99-vxlantune.conf
 
-- name: The incident runbook, but keep Calico's strict mode on the pods' veths
+- name: Loose mode on the overlay and underlay, Calico's strict mode on the pods' veths
   vxlantune.node.sysctl_iface:
     rules:
-      - interfaces: [all, default, "*"]
-        settings: {rp_filter: 0}
+      - interfaces: [vxlan, underlay]
+        settings: {rp_filter: 2}
       - interfaces: ["cali*"]
         settings: {rp_filter: 1}
   register: sysctls
@@ -159,13 +164,13 @@ report:
       description: "The key as requested."
       type: str
     status:
-      description: "C(changed), C(unchanged), C(gone), C(failed)."
+      description: "C(changed), C(unchanged), C(fixed), C(gone), C(failed)."
       type: str
     error:
       description: "errno of a C(failed) entry, else 0."
       type: int
 settings:
-  description: The final full keys and values after expanding globs and keywords (later rules win).
+  description: The full keys and values after expanding globs and keywords.
   returned: always
   type: dict
   sample: {"net.ipv4.conf.all.rp_filter": "0", "net/ipv4/conf/vxlan.calico/rp_filter": "2"}
@@ -190,53 +195,36 @@ file:
   type: str
 '''
 
-import errno
 import os
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common import (
-    SELECTOR_ARGS, failed_entries, fail_error, report_changed, report_diff, require_bindings,
-    resolve)
+    SELECTOR_ARGS, apply_policy, failed_entries, fail_error, new_policy, report_diff,
+    require_bindings)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
-RETRIES = 3
 FILE_HEADER = "# Managed by Ansible (vxlantune.node.sysctl_iface): local edits are overwritten.\n"
 
 
-def _value(v):
-    if isinstance(v, bool):
-        return str(int(v))
-    return str(v)
-
-
-def plan(module, ctx, rules):
-    """Expand every rule through a dry run; later rules win per key."""
-    final = {}
+def build_policy(module, rules):
+    """One policy holding every rule; the library expands the selectors and
+    refuses a key that two rules give different values."""
+    policy = new_policy(module)
     for i, rule in enumerate(rules):
-        settings = {str(k): _value(v) for k, v in (rule.get('settings') or {}).items()}
-        if not settings:
+        if not rule.get('settings'):
             module.fail_json(msg="rules[%d]: settings: nothing requested" % i)
-        sel = rule.get('interfaces')
-        ifaces = None
-        if sel:
-            ifaces, _ = resolve(module, ctx, sel, allow_conf=True)
-            if not ifaces:
-                module.warn("sysctl_iface: no interface matched %s" % ', '.join(sel))
-                continue
-        try:
-            rep = ctx.sysctl_set(settings, ifaces, dry_run=True)
-        except vc.vxlantune.Error as e:
-            fail_error(module, e, "sysctl %s" % ', '.join(sel or ['(plain keys)']))
-        for e in rep:
-            final.pop(e.key, None)  # keep the order of the last rule that set it
-            final[e.key] = e.requested
-    return final
+        for key, value in rule['settings'].items():
+            for selector in rule.get('interfaces') or [None]:
+                policy.add_sysctl(str(key), value, selector)
+    return policy
 
 
 def write_file(module, path, content, result):
-    """Replace the drop-in if its content differs; returns whether it did."""
+    """Replace the drop-in if its content differs (a temporary file in the
+    same directory, synced, then Ansible's atomic_move); returns whether it
+    changed."""
     before = ''
     if os.path.exists(path):
         with open(path, 'rb') as f:
@@ -249,10 +237,10 @@ def write_file(module, path, content, result):
         if not os.path.isdir(d):
             module.fail_json(msg="file: directory %s does not exist (create it first)" % d, **result)
         fd, tmp = tempfile.mkstemp(prefix='.vxlantune-', dir=d)
-        try:
-            os.write(fd, to_bytes(content))
-        finally:
-            os.close(fd)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(to_bytes(content))
+            f.flush()
+            os.fsync(f.fileno())
         module.atomic_move(tmp, path)
     if not module.check_mode and os.path.exists(path):
         changed = module.set_mode_if_different(path, module.params['mode'], changed)
@@ -280,29 +268,27 @@ def main():
 
     result = dict(changed=False, report=[], settings={}, additional_sysctl=[], sysctl_d_only=[],
                   diff=[])
-    # Globs are expanded when planning; an interface the CNI deletes before
-    # the write (ENODEV) makes the module plan again, up to RETRIES times.
-    for attempt in range(RETRIES):
-        try:
-            with vc.vxlantune.Context() as ctx:
-                final = plan(module, ctx, rules)
-                result['settings'] = final
-                if final and p['apply']:
-                    rep = ctx.sysctl_set(final, None, dry_run=module.check_mode)
-                    result['report'] = rep.to_dicts()
-                content = None
-                if p['file']:
-                    content = FILE_HEADER + (ctx.sysctl_render(final, None, format='sysctl.d') if final else '')
-            break
-        except vc.vxlantune.Error as e:
-            if e.errno == errno.ENODEV and attempt + 1 < RETRIES:
-                continue
-            fail_error(module, e, "sysctl", **result)
+    content = None
+    try:
+        with vc.vxlantune.Context() as ctx:
+            report = apply_policy(module, ctx, build_policy(module, rules), "sysctl", result,
+                                  dry_run=not p['apply'])
+            # What the node should hold: every file the plan touched, except
+            # interfaces that vanished meanwhile.
+            final = dict((e.key, e.requested) for e in report if e.status != 'gone')
+            if p['file']:
+                content = FILE_HEADER + (ctx.sysctl_render(final, None, format='sysctl.d') if final else '')
+    except vc.vxlantune.Error as e:
+        fail_error(module, e, "sysctl", **result)
 
-    entries = result['report']
-    if module._diff:
-        result['diff'] = report_diff(entries, fmt="%s = %s")
-    changed = report_changed(entries)
+    result['settings'] = final
+    if p['apply']:
+        result['report'] = report.to_dicts()
+    if not len(report):
+        module.warn("sysctl_iface: no interface matched")
+    if module._diff and p['apply']:
+        result['diff'] = report_diff(report, fmt="%s = %s")
+    changed = p['apply'] and report.changed
     if p['file']:
         result['file'] = p['file']
         changed = write_file(module, p['file'], content, result) or changed
@@ -315,7 +301,7 @@ def main():
     if not module._diff:
         del result['diff']
 
-    failed = failed_entries(entries)
+    failed = failed_entries(report)
     if failed:
         module.fail_json(msg="sysctl: could not set %s" % '; '.join(failed), **result)
     module.exit_json(**result)

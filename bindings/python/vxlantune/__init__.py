@@ -17,26 +17,38 @@ fix.  No function returns an error code.
 from ._core import Error
 from ._report import Report, ReportEntry
 from ._context import Context, Feature
-from ._health import CheckResult, Finding, Remedy
+from ._health import CheckResult, Counter, Finding, Localization, Remedy
 from ._diagnose import Candidate, DiagnoseResult, candidate_policy, candidates, role_vars
 from ._links import Address, Link, Underlay, VxlanInfo
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
 from ._sysctl import SysctlValue
 
-__all__ = ["Address", "Candidate", "DiagnoseResult", "candidate_policy", "candidates", "role_vars", "CheckResult", "Finding", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
+__all__ = ["Address", "Candidate", "DiagnoseResult", "candidate_policy", "candidates", "role_vars", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
-           "presets"]
+           "presets", "default_vxlan", "name_is_pattern"]
 
 
 def presets() -> "list[str]":
     """The names of the built-in policy presets."""
     from . import _core
-    out, i = [], 0
-    while _core.raw.vxt_preset_name(i):
-        out.append(_core.raw.vxt_preset_name(i))
-        i += 1
-    return out
+    raw = _core.raw
+    return [raw.vxt_preset_name(i) for i in range(raw.vxt_preset_count())]
+
+
+def default_vxlan() -> "list[str]":
+    """The default VXLAN class: the device names the CNIs use (a policy's
+    "vxlan" selector matches whichever of them exist)."""
+    from . import _core
+    raw = _core.raw
+    return [raw.vxt_vxlan_default(i) for i in range(raw.vxt_vxlan_default_count())]
+
+
+def name_is_pattern(name: str) -> bool:
+    """True when ``name`` is an fnmatch pattern ("cali*") that selects the
+    live interfaces it matches, False for a plain interface name."""
+    from . import _core
+    return _core.raw.vxt_name_is_pattern(name)
 
 
 def version() -> str:

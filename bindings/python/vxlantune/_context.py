@@ -5,7 +5,7 @@ from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
 from ._core import Error, check, raw
-from ._report import Report
+from ._report import Report, take
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
@@ -42,10 +42,6 @@ def _names(ptr) -> "Tuple[str, ...]":
 
 def _features_dict(ptr) -> Dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
-
-
-def _is_glob(name: str) -> bool:
-    return any(c in name for c in "*?[")
 
 
 class Context:
@@ -124,10 +120,10 @@ class Context:
             raise Error(-rc, "out of memory")
         for word, on in features.items():
             if not isinstance(on, bool):
-                raw.vxt_feature_req_free(req)
+                raw.vxt_feature_req_unref(req)
                 raise Error(22, f"feature '{word}': value must be True or False, not {on!r}")
             if raw.vxt_feature_req_add(req, word, on) < 0:
-                raw.vxt_feature_req_free(req)
+                raw.vxt_feature_req_unref(req)
                 raise Error(22, f"invalid feature name {word!r}")
         return req
 
@@ -143,19 +139,15 @@ class Context:
         req = self._request(features)
         flags = raw.VXT_DRY_RUN if dry_run else 0
         try:
-            if isinstance(interfaces, str) and not _is_glob(interfaces):
+            if isinstance(interfaces, str) and not raw.vxt_name_is_pattern(interfaces):
                 rc, rep = raw.vxt_features_set(self._p, interfaces, req, flags)
             else:
                 globs = [interfaces] if isinstance(interfaces, str) else (
                     list(interfaces) if interfaces is not None else None)
                 rc, rep = raw.vxt_features_set_glob(self._p, globs, req, flags)
-            check(self._p, rc)
-            try:
-                return Report._from_raw(rep)
-            finally:
-                raw.vxt_report_unref(rep)
+            return take(self._p, rc, rep)
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     def check_features(self, features: Iterable[str]) -> None:
         """Raise Error(EINVAL) naming the first word the kernel does not know."""
@@ -163,7 +155,7 @@ class Context:
         try:
             check(self._p, raw.vxt_feature_req_check(self._p, req))
         finally:
-            raw.vxt_feature_req_free(req)
+            raw.vxt_feature_req_unref(req)
 
     # -- sysctl -----------------------------------------------------------
     def sysctl_show(self, keys: Union[str, Iterable[str], None] = None,
@@ -220,9 +212,11 @@ class Context:
         p = self._as_policy(policy)
         check(self._p, raw.vxt_policy_check(self._p, p._ptr))
 
-    def apply(self, policy, dry_run: bool = False) -> Report:
-        """Apply a Policy (or a preset name): features, then sysctls."""
-        return _policy.apply(self._p, self._as_policy(policy), dry_run)
+    def apply(self, policy, dry_run: bool = False, names_exist: bool = False) -> Report:
+        """Apply a Policy (or a preset name): features, then sysctls.  With
+        names_exist, a selector naming an interface that does not exist
+        raises Error(ENODEV) instead of waiting for the device to appear."""
+        return _policy.apply(self._p, self._as_policy(policy), dry_run, names_exist)
 
     def snapshot(self, policy) -> str:
         """JSON text of everything the policy touches, as it is now."""
@@ -272,12 +266,17 @@ class Context:
               udp_port: Optional[int] = None, dns: Optional[str] = None,
               timeout: Optional[float] = None, policy=None,
               vxlan: Union[str, Iterable[str], None] = None,
-              underlay_method: Optional[str] = None, large_size: Optional[int] = None) -> CheckResult:
+              underlay_method: Optional[str] = None, large_size: Optional[int] = None,
+              responder_port: Optional[int] = None, bulk_size: Optional[int] = None) -> CheckResult:
         """Health check: local findings (VXLAN devices, underlay, MTU, the
         policy's offloads and rp_filter, forwarding, UDP checksum errors) and,
         with peers, ICMP/TCP/UDP/DNS/large probes, then a verdict.  timeout in
         seconds per probe; policy a Policy or a preset name; dns "SERVER[:PORT]".
-        Changes nothing.  ``result.status``: 0 healthy, 1 warnings, 2 unhealthy."""
+        Without tcp_port/udp_port each peer's vxlantune responder is probed
+        (responder_port, default 9475; 0: none) and the result localizes the
+        fault (``result.localization``).  Changes nothing.  ``result.status``:
+        0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; ``result.to_dict()`` is the
+        document of doc/check-schema.json, as ``vxlantune check --json``."""
         pol = self._as_policy(policy) if policy is not None else None
         return _health.run(self._p, pol, peers, tcp_port, udp_port, dns, timeout, vxlan,
-                           underlay_method, large_size)
+                           underlay_method, large_size, responder_port, bulk_size)

@@ -43,16 +43,51 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Counter:
+    name: str                #: "Udp:InCsumErrors", "Tcp:InCsumErrors", ...
+    before: Optional[int]    #: None when the kernel (or the peer) lacks it
+    after: Optional[int]
+
+    def to_dict(self) -> Dict[str, object]:
+        d = asdict(self)
+        d["delta"] = None if self.before is None or self.after is None else self.after - self.before
+        return d
+
+
+@dataclass(frozen=True)
+class Localization:
+    """Which node's transmit path breaks one peer's packets."""
+    peer: str
+    responder: bool          #: its vxlantune responder answered
+    underlay: Optional[str]  #: what the responder reported
+    out: str                 #: this -> peer: unknown, ok, checksum, segmentation, fails
+    in_: str                 #: peer -> this (``in`` in to_dict)
+    fault: str               #: unknown, none, this, peer, both
+    explanation: str
+    counters: List[Counter] = field(default_factory=list)  #: the peer's
+
+    def to_dict(self) -> Dict[str, object]:
+        return {"peer": self.peer, "responder": self.responder, "underlay": self.underlay,
+                "out": self.out, "in": self.in_, "fault": self.fault,
+                "explanation": self.explanation, "counters": [c.to_dict() for c in self.counters]}
+
+
+SCHEMA = "vxlantune-check/2"
+
+
+@dataclass(frozen=True)
 class CheckResult:
-    verdict: str                 #: healthy, overlay-data-path, mtu, ... (vxt_verdict_name)
+    verdict: str                 #: healthy, overlay-data-path, segmentation, ... (vxt_verdict_name)
     status: int                  #: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the CLI's exit code)
+    status_name: str             #: OK, WARNING, CRITICAL, UNKNOWN
     summary: str
     remedies: List[Remedy]       #: what the verdict recommends, in order
     underlay: str
     evidence: List[str] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
     probes: List[ProbeResult] = field(default_factory=list)
-    counters: Dict[str, Tuple[int, int]] = field(default_factory=dict)  #: name: (before, after)
+    counters: List[Counter] = field(default_factory=list)
+    localization: List[Localization] = field(default_factory=list)
     duration_us: int = 0
     prometheus: str = ""         #: node_exporter textfile-collector text
 
@@ -61,19 +96,33 @@ class CheckResult:
         return self.status == 0
 
     def to_dict(self) -> Dict[str, object]:
-        d = asdict(self)
-        d.pop("prometheus")
-        return d
+        """The result as doc/check-schema.json has it: the same document as
+        ``vxlantune check --json`` and Ansible's health_info."""
+        return {
+            "schema": SCHEMA, "verdict": self.verdict, "status": self.status,
+            "status_name": self.status_name, "summary": self.summary,
+            "remedies": [r.to_dict() for r in self.remedies], "evidence": list(self.evidence),
+            "underlay": self.underlay or None, "duration_us": self.duration_us,
+            "findings": [f.to_dict() for f in self.findings],
+            "probes": [p.to_dict() for p in self.probes],
+            "counters": [c.to_dict() for c in self.counters],
+            "localization": [l.to_dict() for l in self.localization],
+        }
 
 
-def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size):
+def _value(v: int) -> Optional[int]:
+    return v if v >= 0 else None
+
+
+def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size,
+          responder_port, bulk_size):
     rc, o = raw.vxt_check_opts_new()
     if rc < 0:
         raise Error(-rc, "out of memory")
 
     def ok(rc: int, what: str) -> None:
         if rc < 0:
-            raw.vxt_check_opts_free(o)
+            raw.vxt_check_opts_unref(o)
             raise Error(-rc, f"check: invalid {what}")
 
     if isinstance(peers, str):
@@ -98,17 +147,22 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
         ok(raw.vxt_check_opts_set_underlay_method(o, underlay_method), f"underlay method {underlay_method!r}")
     if large_size:
         ok(raw.vxt_check_opts_set_large_size(o, int(large_size)), f"large size {large_size!r}")
+    if responder_port is not None:
+        ok(raw.vxt_check_opts_set_responder_port(o, int(responder_port)), f"responder port {responder_port!r}")
+    if bulk_size is not None:
+        ok(raw.vxt_check_opts_set_bulk_size(o, int(bulk_size)), f"bulk size {bulk_size!r}")
     return o
 
 
 def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underlay_method,
-        large_size) -> CheckResult:
-    o = _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size)
+        large_size, responder_port=None, bulk_size=None) -> CheckResult:
+    o = _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size,
+              responder_port, bulk_size)
     try:
         rc, c = raw.vxt_check_run(ctx_ptr, o)
         check(ctx_ptr, rc)
     finally:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
     try:
         findings = [Finding(raw.vxt_check_finding_code(c, i),
                             raw.vxt_severity_name(raw.vxt_check_finding_severity(c, i)),
@@ -118,15 +172,32 @@ def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underla
                              for j in range(raw.vxt_check_finding_remedy_count(c, i))])
                     for i in range(raw.vxt_check_finding_count(c))]
         remedies = [_remedy(raw.vxt_check_remedy(c, i)) for i in range(raw.vxt_check_remedy_count(c))]
-        probes = [_probe.from_ptr(raw.vxt_check_probe(c, i)) for i in range(raw.vxt_check_probe_count(c))]
-        counters = {raw.vxt_check_counter_name(c, i): (raw.vxt_check_counter_before(c, i),
-                                                       raw.vxt_check_counter_after(c, i))
-                    for i in range(raw.vxt_check_counter_count(c))}
+        probes = [_probe.from_ptr(raw.vxt_check_probe(c, i),
+                                  "underlay" if raw.vxt_check_probe_underlay(c, i) else "overlay")
+                  for i in range(raw.vxt_check_probe_count(c))]
+        ncounters = raw.vxt_check_counter_count(c)
+        names = [raw.vxt_check_counter_name(c, i) for i in range(ncounters)]
+        counters = [Counter(names[i], _value(raw.vxt_check_counter_before(c, i)),
+                            _value(raw.vxt_check_counter_after(c, i))) for i in range(ncounters)]
+        located = []
+        for k in range(raw.vxt_check_peer_count(c)):
+            answered = bool(raw.vxt_check_peer_responder(c, k))
+            peer_counters = [Counter(names[i], _value(raw.vxt_check_peer_counter_before(c, k, i)),
+                                     _value(raw.vxt_check_peer_counter_after(c, k, i)))
+                             for i in range(ncounters)] if answered else []
+            located.append(Localization(raw.vxt_check_peer_address(c, k), answered,
+                                        raw.vxt_check_peer_underlay(c, k) or None,
+                                        raw.vxt_path_state_name(raw.vxt_check_peer_out(c, k)),
+                                        raw.vxt_path_state_name(raw.vxt_check_peer_in(c, k)),
+                                        raw.vxt_fault_name(raw.vxt_check_peer_fault(c, k)),
+                                        raw.vxt_check_peer_explanation(c, k) or "", peer_counters))
         evidence = [raw.vxt_check_evidence(c, i) for i in range(raw.vxt_check_evidence_count(c))]
         rc, prom = raw.vxt_check_prometheus(c)
-        return CheckResult(raw.vxt_verdict_name(raw.vxt_check_verdict(c)), raw.vxt_check_status(c),
-                           raw.vxt_check_summary(c) or "", remedies,
-                           raw.vxt_check_underlay(c) or "", evidence, findings, probes, counters,
-                           raw.vxt_check_duration_us(c), prom if rc >= 0 and prom else "")
+        status = raw.vxt_check_status(c)
+        return CheckResult(raw.vxt_verdict_name(raw.vxt_check_verdict(c)), status,
+                           raw.vxt_check_status_name(status), raw.vxt_check_summary(c) or "",
+                           remedies, raw.vxt_check_underlay(c) or "", evidence, findings, probes,
+                           counters, located, raw.vxt_check_duration_us(c),
+                           prom if rc >= 0 and prom else "")
     finally:
         raw.vxt_check_unref(c)

@@ -3,7 +3,7 @@
 from typing import Iterable, Optional
 
 from ._core import Error, check, raw
-from ._report import Report
+from ._report import Report, take as _report
 
 
 class Policy:
@@ -41,11 +41,18 @@ class Policy:
     def add_feature(self, selector: str, word: str, on: bool) -> "Policy":
         """``selector``: "underlay", "vxlan", a name or a glob."""
         return self._ok(raw.vxt_policy_add_feature(self._ptr, selector, word, bool(on)),
-                        f"feature {selector}: {word}")
+                        f"feature rule {selector!r}: {word!r} (selectors: underlay, vxlan, "
+                        "an interface name or a glob)")
 
     def add_sysctl(self, key: str, value, selector: Optional[str] = None) -> "Policy":
+        """``selector``: "all", "default", "underlay", "vxlan", a name or a
+        glob, with a short key ("rp_filter"); None for full keys.  True and
+        False are written as 1 and 0."""
+        if isinstance(value, bool):
+            value = int(value)
         return self._ok(raw.vxt_policy_add_sysctl(self._ptr, key, str(value), selector),
-                        f"sysctl {key}={value!r} for {selector!r}")
+                        f"sysctl rule {key}={value!r} for {selector!r} (selectors: all, default, "
+                        "underlay, vxlan, an interface name or a glob)")
 
     @property
     def underlay_method(self) -> Optional[str]:
@@ -70,21 +77,14 @@ def load(ctx_ptr, preset=None, file=None, text=None) -> Policy:
     return Policy(p)
 
 
-def _report(ctx_ptr, rc, rep) -> Report:
-    check(ctx_ptr, rc)
-    try:
-        return Report._from_raw(rep)
-    finally:
-        raw.vxt_report_unref(rep)
-
-
-def apply(ctx_ptr, policy: Policy, dry_run: bool) -> Report:
-    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._ptr, raw.VXT_DRY_RUN if dry_run else 0)
+def apply(ctx_ptr, policy: Policy, dry_run: bool, names_exist: bool = False) -> Report:
+    flags = (raw.VXT_DRY_RUN if dry_run else 0) | (raw.VXT_POLICY_NAMES_EXIST if names_exist else 0)
+    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._ptr, flags)
     return _report(ctx_ptr, rc, rep)
 
 
 def snapshot(ctx_ptr, policy: Policy) -> str:
-    rc, text = raw.vxt_policy_snapshot(ctx_ptr, policy._ptr)
+    rc, text = raw.vxt_snapshot_take(ctx_ptr, policy._ptr)
     check(ctx_ptr, rc)
     return text
 

@@ -1,6 +1,7 @@
 """Active probes: ICMP, TCP connect, UDP echo, DNS, large ICMP (DF)."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Dict
 
 from ._core import check, raw
 
@@ -20,20 +21,29 @@ class ProbeResult:
     mtu: int
     reporter: str
     detail: str
+    bytes: int = 0           #: bulk probes: bytes that got across
+    path: str = "overlay"    #: in a check: "underlay" for plain TCP to the peer's underlay
 
     @property
     def rtt_seconds(self) -> float:
         return self.rtt_us / 1e6
 
+    def to_dict(self) -> Dict[str, object]:
+        """As in the check result's JSON (doc/check-schema.json)."""
+        d = asdict(self)
+        d["rtt_us"] = self.rtt_us if self.rtt_us >= 0 else None
+        return d
 
-def from_ptr(p) -> ProbeResult:
+
+def from_ptr(p, path: str = "overlay") -> ProbeResult:
     """A ProbeResult from a C probe (borrowed: not released here)."""
     return ProbeResult(raw.vxt_probe_kind_name(raw.vxt_probe_get_kind(p)),
                        raw.vxt_probe_outcome_name(raw.vxt_probe_get_outcome(p)),
                        bool(raw.vxt_probe_ok(p)), raw.vxt_probe_errno(p), raw.vxt_probe_rtt_us(p),
                        raw.vxt_probe_peer(p) or "", raw.vxt_probe_port(p), raw.vxt_probe_size(p),
                        raw.vxt_probe_method(p) or "", raw.vxt_probe_rcode(p), raw.vxt_probe_mtu(p),
-                       raw.vxt_probe_reporter(p) or "", raw.vxt_probe_detail(p) or "")
+                       raw.vxt_probe_reporter(p) or "", raw.vxt_probe_detail(p) or "",
+                       raw.vxt_probe_bytes(p), path)
 
 
 def _result(ctx_ptr, rc, p) -> ProbeResult:

@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 from typing import Dict, Iterator, List, Optional
 
-from ._core import raw
+from ._core import check, raw
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,13 @@ class Report:
         for e in self.entries:
             counts[e.status] = counts.get(e.status, 0) + 1
         return f"<Report dry_run={self.dry_run} unmet={self.unmet} {counts}>"
+
+
+def take(ctx_ptr, rc: int, ptr) -> Report:
+    """The Report of a call that returned rc and the C report ptr: raises
+    Error for a failed call, and releases the C report either way."""
+    try:
+        check(ctx_ptr, rc)
+        return Report._from_raw(ptr)
+    finally:
+        raw.vxt_report_unref(ptr)

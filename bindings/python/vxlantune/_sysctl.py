@@ -3,7 +3,7 @@
 from typing import Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ._core import Error, check, raw
-from ._report import Report
+from ._report import Report, take
 
 Settings = Union[Mapping[str, object], Iterable[Tuple[str, object]]]
 
@@ -59,7 +59,7 @@ def _request(settings: Settings, ifaces):
             if raw.vxt_sysctl_req_add(req, key, value, sel) < 0:
                 raise Error(22, f"invalid sysctl setting {key}={value!r}")
     except Exception:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
         raise
     return req
 
@@ -69,13 +69,9 @@ def set_(ctx_ptr, settings: Settings, ifaces, dry_run: bool, any_key: bool) -> R
     flags = (raw.VXT_DRY_RUN if dry_run else 0) | (raw.VXT_SYSCTL_ANY_KEY if any_key else 0)
     try:
         rc, rep = raw.vxt_sysctl_set(ctx_ptr, req, flags)
-        check(ctx_ptr, rc)
-        try:
-            return Report._from_raw(rep)
-        finally:
-            raw.vxt_report_unref(rep)
+        return take(ctx_ptr, rc, rep)
     finally:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
 
 
 def render(ctx_ptr, settings: Settings, ifaces, fmt: str, any_key: bool) -> str:
@@ -89,7 +85,7 @@ def render(ctx_ptr, settings: Settings, ifaces, fmt: str, any_key: bool) -> str:
         check(ctx_ptr, rc)
         return text
     finally:
-        raw.vxt_sysctl_req_free(req)
+        raw.vxt_sysctl_req_unref(req)
 
 
 def rp_filter(ctx_ptr, ifname: str) -> Tuple[int, int]:
