@@ -430,6 +430,26 @@ lab_ping() { lab_exec client ping -n -q -c1 -W1 "${1:-$LAB_SERVER_IP}" >/dev/nul
 lab_ping_size() { lab_exec client ping -n -q -c1 -W1 -M do -s $(($1 - 28)) "${2:-$LAB_SERVER_IP}" >/dev/null 2>&1; }
 lab_tcp() { lab_exec client "$LABSRV" tcp "${1:-$LAB_SERVER_IP}" "$LAB_TCP_PORT" "${2:-1000}" >/dev/null 2>&1; }
 lab_udp() { lab_exec client "$LABSRV" udp "${1:-$LAB_SERVER_IP}" "$LAB_UDP_PORT" "${2:-1000}" >/dev/null 2>&1; }
+# lab_bulk get|put [BYTES] [TIMEOUT_S]: one bulk TCP transfer (default
+# 4 MiB, 2 s) between the client pod and the server pod by curl: get
+# downloads from the server (node 2 sends the data), put uploads to it
+# (node 1 sends).  Succeeds when every byte arrived in time.
+lab_bulk() {
+	local dir=$1 bytes=${2:-4194304} t=${3:-2} url="http://$LAB_SERVER_IP:$LAB_TCP_PORT" got
+	case "$dir" in
+	get)
+		got=$(lab_exec client curl -s -o /dev/null -m "$t" -w '%{size_download}' "$url/bytes/$bytes")
+		[ "$got" = "$bytes" ]
+		;;
+	put)
+		[ -s "$LAB_STATE/bulk.$bytes" ] || head -c "$bytes" /dev/urandom >"$LAB_STATE/bulk.$bytes"
+		# Expect: curl would wait for a 100 Continue labsrv never sends.
+		got=$(lab_exec client curl -s -m "$t" -H 'Expect:' -T "$LAB_STATE/bulk.$bytes" "$url/sink")
+		[ "$got" = "received $bytes" ]
+		;;
+	*) _lab_err "lab_bulk: say get or put"; return 2 ;;
+	esac
+}
 # lab_snmp NODE PROTO FIELD: a counter from the node's /proc/net/snmp
 # (e.g. lab_snmp n2 Udp InCsumErrors) or /proc/net/netstat (TcpExt ...).
 lab_snmp() {
