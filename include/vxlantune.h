@@ -1066,7 +1066,7 @@ void vxt_diagnose_cancel(struct vxt_diagnose *d);
 int vxt_diagnose_outcome(const struct vxt_diagnose *d);
 /* One sentence for a person (what was found, what is left). */
 const char *vxt_diagnose_summary(const struct vxt_diagnose *d);
-/* The snapshot taken first (JSON, as vxt_policy_snapshot), or NULL. */
+/* The snapshot taken first (JSON, as vxt_snapshot_take), or NULL. */
 const char *vxt_diagnose_snapshot(const struct vxt_diagnose *d);
 /* The candidates in the order planned (evidence first). */
 unsigned int vxt_diagnose_plan_count(const struct vxt_diagnose *d);

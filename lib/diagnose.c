@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "internal.h"
 #include "probe.h"
 
 #define MAXC 16 /* candidates fit a bit mask */
@@ -57,13 +58,6 @@ int vxt_diagnose_new(struct vxt_ctx *ctx, struct vxt_diagnose **out)
 	return 0;
 }
 
-struct vxt_diagnose *vxt_diagnose_ref(struct vxt_diagnose *d)
-{
-	if (d)
-		d->refcount++;
-	return d;
-}
-
 static void reset(struct vxt_diagnose *d)
 {
 	for (unsigned int t = 0; t < d->ntrials; t++) {
@@ -82,15 +76,14 @@ static void reset(struct vxt_diagnose *d)
 	d->summary[0] = 0;
 }
 
-struct vxt_diagnose *vxt_diagnose_unref(struct vxt_diagnose *d)
+static void diagnose_destroy(struct vxt_diagnose *d)
 {
-	if (!d || --d->refcount > 0)
-		return NULL;
 	reset(d);
 	vxt_ctx_unref(d->ctx);
 	free(d);
-	return NULL;
 }
+
+VXT_DEFINE_REFCOUNT(diagnose, diagnose_destroy)
 
 void vxt_diagnose_cancel(struct vxt_diagnose *d)
 {
@@ -310,7 +303,7 @@ static int take_snapshot(struct vxt_diagnose *d)
 	struct vxt_policy *p = NULL;
 	int rc = load_set(d, d->avail, &p);
 	if (rc == 0)
-		rc = vxt_policy_snapshot(d->ctx, p, &d->snapshot);
+		rc = vxt_snapshot_take(d->ctx, p, &d->snapshot);
 	vxt_policy_unref(p);
 	return rc;
 }

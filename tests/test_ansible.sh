@@ -87,15 +87,15 @@ feat() { feature "$PREFIX-$1" "$2" "$3"; }
 
 # ------------------------------------------------------------ static checks
 t_check "py_compile plugins" "${CTRL_PY[@]}" -m py_compile "$COLL"/plugins/modules/*.py "$COLL"/plugins/module_utils/*.py
-for m in offload sysctl_iface health_info; do
+for m in offload sysctl_iface health_info diagnose_step diagnose_plan health_matrix; do
 	if ansible-doc "vxlantune.node.$m" >"$TMP/doc-$m.out" 2>&1 &&
 	   grep -q "^OPTIONS" "$TMP/doc-$m.out" && grep -q "^EXAMPLES" "$TMP/doc-$m.out" &&
 	   grep -q "^RETURN VALUES" "$TMP/doc-$m.out" && ! grep -q "^\[WARNING\]\|^ERROR" "$TMP/doc-$m.out"; then
 		t_ok "ansible-doc vxlantune.node.$m"
 	else t_fail "ansible-doc vxlantune.node.$m"; sed 's/^/  /' "$TMP/doc-$m.out" | head -20; fi
 done
-t_check "ansible-doc lists the three modules" sh -c \
-	"ansible-doc -l vxlantune.node 2>&1 | grep -c '^vxlantune.node\.' | grep -qx 3"
+t_check "ansible-doc lists the six modules" sh -c \
+	"ansible-doc -l vxlantune.node 2>&1 | grep -c '^vxlantune.node\.' | grep -qx 6"
 for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
 	t_check "syntax-check ${pb#"$SRC"/}" sh -c \
 		"cd '$TMP' && ansible-playbook -i '$COLL/tests/inventory.yml' --syntax-check '$pb' >/dev/null 2>&1"

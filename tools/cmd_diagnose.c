@@ -388,7 +388,7 @@ int cmd_diagnose(int argc, char **argv)
 			ret = 128 + caught;
 	}
 	vxt_diagnose_unref(d);
-	vxt_check_opts_free(o);
+	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
 }

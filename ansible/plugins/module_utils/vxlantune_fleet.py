@@ -17,13 +17,22 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+def _paths(r):
+    """(address, out, back, fault) per peer, from a diagnose_step probe
+    (peers: address/out/back) or a check result (schema vxlantune-check/2,
+    localization: peer/out/in)."""
+    for p in r.get('peers') or []:
+        yield p.get('address'), p.get('out'), p.get('back'), p.get('fault')
+    for p in r.get('localization') or []:
+        yield p.get('peer'), p.get('out'), p.get('in'), p.get('fault')
+
+
 def _bad(results):
     """How broken the mesh is: failed hosts plus directions not ok."""
     n = 0
     for r in results.values():
         n += 0 if r.get('passed') else 1
-        for p in r.get('peers', []):
-            n += sum(1 for k in ('out', 'back') if p.get(k) not in ('ok', 'unknown'))
+        n += sum(1 for _a, out, back, _f in _paths(r) for s in (out, back) if s not in ('ok', 'unknown'))
     return n
 
 
@@ -52,15 +61,15 @@ def matrix(results, addresses):
     rows, blamed = {}, set()
     for host, r in sorted(results.items()):
         row = rows.setdefault(host, {})
-        for p in r.get('peers', []):
-            peer = owner.get(p.get('address'), p.get('address'))
-            row[peer] = {'out': p.get('out'), 'back': p.get('back'), 'fault': p.get('fault')}
-            if p.get('fault') in ('this', 'both'):
+        for addr, out, back, fault in _paths(r):
+            peer = owner.get(addr, addr)
+            row[peer] = {'out': out, 'back': back, 'fault': fault}
+            if fault in ('this', 'both'):
                 blamed.add(host)
-            if p.get('fault') in ('peer', 'both'):
+            if fault in ('peer', 'both'):
                 blamed.add(peer)
     failing = sorted('%s -> %s' % (h, peer) for h, row in rows.items() for peer, v in row.items()
-                     if v['out'] not in ('ok',) or v['back'] not in ('ok',))
+                     if v['out'] != 'ok' or v['back'] != 'ok')
     return {'rows': rows, 'failing_pairs': failing, 'blamed_transmit_paths': sorted(blamed)}
 
 

@@ -89,14 +89,13 @@ class Probe:
 
 def probe(ctx_ptr, peers, timeout: Optional[float] = None, vxlan=None, underlay_method=None,
           bulk_size: Optional[int] = None) -> Probe:
-    o = _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan, underlay_method, None)
+    o = _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan, underlay_method, None, None,
+                      bulk_size)
     try:
-        if bulk_size is not None:
-            check(ctx_ptr, raw.vxt_check_opts_set_bulk_size(o, int(bulk_size)))
         rc, c = raw.vxt_check_run(ctx_ptr, o)
         check(ctx_ptr, rc)
     finally:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
     try:
         paths = []
         for k in range(raw.vxt_check_peer_count(c)):
@@ -143,14 +142,13 @@ class DiagnoseResult:
 
 def run(ctx_ptr, peers, timeout=None, vxlan=None, underlay_method=None, bulk_size=None,
         dry_run: bool = False) -> DiagnoseResult:
-    o = _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan, underlay_method, None)
+    o = _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan, underlay_method, None, None,
+                      bulk_size)
     rc, d = raw.vxt_diagnose_new(ctx_ptr)
     if rc < 0:
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
         check(ctx_ptr, rc)
     try:
-        if bulk_size is not None:
-            check(ctx_ptr, raw.vxt_check_opts_set_bulk_size(o, int(bulk_size)))
         rc = raw.vxt_diagnose_run(d, o, raw.VXT_DRY_RUN if dry_run else 0)
         if rc < 0 and raw.vxt_diagnose_baseline(d) is None:
             check(ctx_ptr, rc)
@@ -170,4 +168,4 @@ def run(ctx_ptr, peers, timeout=None, vxlan=None, underlay_method=None, bulk_siz
                               policy if prc >= 0 and policy else "", raw.vxt_diagnose_duration_us(d))
     finally:
         raw.vxt_diagnose_unref(d)
-        raw.vxt_check_opts_free(o)
+        raw.vxt_check_opts_unref(o)
