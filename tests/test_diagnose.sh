@@ -2,7 +2,7 @@
 # vxlantune diagnose on one node of the emulated-NIC lab (tests/lab), with
 # a responder on each node.  Every outcome is checked against the node's
 # state as ethtool -k and /proc/sys show it, not against diagnose's report:
-#   healthy lab: nothing changes, exit 0
+#   healthy lab: nothing changes, exit 0; check with two peers: the mesh table
 #   encap-csum on node 2's NIC only: fixed on node 2 by exactly one
 #     transmit checksum off (plus what the kernel drops with it)
 #   encap-csum on both: no local change suffices, names the peer's transmit
@@ -75,6 +75,14 @@ t_check "healthy: exit 0" [ "$rc" -eq 0 ]
 t_check "healthy: says so" grep -q '^DIAGNOSE: healthy' "$OUT/out"
 state n2 >"$OUT/n2.1"
 t_check "healthy: node 2 unchanged (ethtool -k, /proc/sys)" same "$OUT/n2.0" "$OUT/n2.1"
+
+# ---- mesh health: check with two peers, one table (a row per peer)
+rc=0; lab_exec n2 "$V" check --peer $N1_TUN --peer "$LAB_CLIENT_IP" --timeout 400 --bulk-size 262144 >"$OUT/mesh" 2>&1 || rc=$?
+t_check "mesh: a MESH table" grep -q '^MESH' "$OUT/mesh"
+t_check "mesh: node 1's row: probes ok, both directions ok, fault none" \
+	grep -Eq "^  $N1_TUN +ok +ok .* ok +ok +none$" "$OUT/mesh"
+t_check "mesh: the client pod's row (no responder there: its TCP refused)" \
+	grep -Eq "^  $LAB_CLIENT_IP +ok +refused " "$OUT/mesh"
 
 # ---- node 2's NIC breaks encapsulated checksums: fixed on node 2
 lab_nic encap-csum n2 >/dev/null

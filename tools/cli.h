@@ -81,6 +81,8 @@ int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+/* check with several peers: the mesh as one table (check_matrix.c). */
+void check_print_matrix(const struct vxt_check *c);
 int cmd_responder(int argc, char **argv);
 
 #endif

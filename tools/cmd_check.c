@@ -325,6 +325,7 @@ static void print_text(const struct vxt_check *c, bool all)
 		printf("\nLOCALIZATION\n");
 		for (unsigned int k = 0; k < npeer; k++)
 			printf("  %s\n", vxt_check_peer_explanation(c, k));
+		check_print_matrix(c);
 	}
 	if (np) {
 		printf("\nPROBES\n");
