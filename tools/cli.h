@@ -35,6 +35,8 @@ int cli_ctx_new(struct vxt_ctx **ctx);
 void cli_print_json(json_object *obj);
 /* The library's preset names, "calico-incident, checksum" (static). */
 const char *cli_preset_names(void);
+/* A decimal integer in min..max (whole string); sets *out. */
+bool cli_parse_long(const char *s, long min, long max, long *out);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 

@@ -103,3 +103,14 @@ const char *cli_preset_names(void)
 		                         vxt_preset_name(i));
 	return names;
 }
+
+bool cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}

@@ -135,17 +135,6 @@ static const struct option opts[] = {
 	{0},
 };
 
-static bool parse_uint(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* SERVER, SERVER:PORT (IPv4) or [SERVER]:PORT; a bare IPv6 address has no port. */
 static bool parse_dns(const char *arg, char *server, size_t len, long *port)
 {
@@ -156,13 +145,13 @@ static bool parse_dns(const char *arg, char *server, size_t len, long *port)
 		if (!close || (size_t)(close - arg - 1) >= len)
 			return false;
 		snprintf(server, len, "%.*s", (int)(close - arg - 1), arg + 1);
-		return !close[1] || (close[1] == ':' && parse_uint(close + 2, 1, 65535, port));
+		return !close[1] || (close[1] == ':' && cli_parse_long(close + 2, 1, 65535, port));
 	}
 	if (colon && strchr(arg, ':') == colon) {
 		if ((size_t)(colon - arg) >= len)
 			return false;
 		snprintf(server, len, "%.*s", (int)(colon - arg), arg);
-		return parse_uint(colon + 1, 1, 65535, port);
+		return cli_parse_long(colon + 1, 1, 65535, port);
 	}
 	if (strlen(arg) >= len)
 		return false;
@@ -409,25 +398,25 @@ static int check_main(int argc, char **argv, bool *ran)
 			peers[npeers++] = optarg;
 			break;
 		case 'T':
-			if (!parse_uint(optarg, 1, 65535, &tcp))
+			if (!cli_parse_long(optarg, 1, 65535, &tcp))
 				return cli_usage("check", "--tcp-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'U':
-			if (!parse_uint(optarg, 1, 65535, &udp))
+			if (!cli_parse_long(optarg, 1, 65535, &udp))
 				return cli_usage("check", "--udp-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'D': dns = optarg; break;
 		case 't':
-			if (!parse_uint(optarg, 1, 600000, &timeout))
+			if (!cli_parse_long(optarg, 1, 600000, &timeout))
 				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
 			break;
 		case 'R':
-			if (!parse_uint(optarg, 1, 65535, &rport))
+			if (!cli_parse_long(optarg, 1, 65535, &rport))
 				return cli_usage("check", "--responder-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'N': rport = 0; break;
 		case 'B':
-			if (!parse_uint(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
+			if (!cli_parse_long(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
 				return cli_usage("check", "--bulk-size '%s': give bytes 0..%u", optarg,
 				                 VXT_RESPONDER_MAX_BULK);
 			break;

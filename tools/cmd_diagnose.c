@@ -103,17 +103,6 @@ static void install_handlers(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static bool parse_uint(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* mkstemp in the target's directory, write, fsync, rename, fsync the
  * directory: a reader (watch, Ansible) never sees half a policy. */
 static int write_policy(const char *path, const char *text)
@@ -315,7 +304,7 @@ int cmd_diagnose(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'w': policy_file = optarg; break;
 		case 't':
-			if (!parse_uint(optarg, 1, 600000, &timeout))
+			if (!cli_parse_long(optarg, 1, 600000, &timeout))
 				return cli_usage("diagnose", "--timeout '%s': give milliseconds 1..600000", optarg), DIAG_UNKNOWN;
 			break;
 		case 'x':
@@ -326,11 +315,11 @@ int cmd_diagnose(int argc, char **argv)
 			break;
 		case 'm': method = optarg; break;
 		case 'R':
-			if (!parse_uint(optarg, 1, 65535, &rport))
+			if (!cli_parse_long(optarg, 1, 65535, &rport))
 				return cli_usage("diagnose", "--responder-port '%s': give a port 1..65535", optarg), DIAG_UNKNOWN;
 			break;
 		case 'B':
-			if (!parse_uint(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
+			if (!cli_parse_long(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
 				return cli_usage("diagnose", "--bulk-size '%s': give bytes 0..%u", optarg, VXT_RESPONDER_MAX_BULK),
 				       DIAG_UNKNOWN;
 			break;
