@@ -61,7 +61,8 @@ set_config() {
 
 lab_exec server iperf3 -s -D -B "$LAB_SERVER_IP" --pidfile "$LAB_STATE/iperf3.pid" >/dev/null
 sleep 0.3
-trap 'kill "$(cat "$LAB_STATE/iperf3.pid" 2>/dev/null)" 2>/dev/null || true; lab_down' EXIT
+cleanup() { kill "$(cat "$LAB_STATE/iperf3.pid" 2>/dev/null)" 2>/dev/null || true; lab_down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
 res=$(mktemp)
 for r in $(seq "$rounds"); do
 	for c in $configs; do
@@ -88,3 +89,6 @@ if med.get("seed"):
     print(f"diagnose's choice ({chosen}) vs the seed's fix: {med[chosen] / med['seed']:.2f}x")
 PY
 rm -f "$res"
+trap - EXIT
+cleanup
+exit 0
