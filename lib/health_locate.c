@@ -199,6 +199,20 @@ static const char *dir_text(int state)
 	}
 }
 
+/* One direction: counted = its receiver counted checksum errors; oneway
+ * and bulk as in struct seen.  A passing one-way test outweighs a count
+ * (that is other traffic). */
+static int direction(bool counted, int oneway, int bulk, bool round_trip)
+{
+	if (counted && oneway != 1)
+		return VXT_PATH_CHECKSUM;
+	if (oneway == 0)
+		return VXT_PATH_FAILS;
+	if (bulk == 2)
+		return VXT_PATH_SEGMENTATION;
+	return oneway == 1 || round_trip ? VXT_PATH_OK : VXT_PATH_UNKNOWN;
+}
+
 static int locate_peer(struct vxt_check *c, unsigned int k)
 {
 	struct vxt_peer_state *ps = &c->peers[k];
@@ -212,30 +226,8 @@ static int locate_peer(struct vxt_check *c, unsigned int k)
 	bool outer = (s.icmp == 0 && (lc > 0 || pc > 0)) || s.ul_tcp == 0;
 	bool round_trip = s.udp == 1 || s.tcp == 1;
 
-	if (pc > 0)
-		ps->out = VXT_PATH_CHECKSUM;
-	else if (s.out == 0)
-		ps->out = VXT_PATH_FAILS;
-	else if (s.bulk_out == 2)
-		ps->out = VXT_PATH_SEGMENTATION;
-	else if (s.out == 1 || round_trip)
-		ps->out = VXT_PATH_OK;
-	else
-		ps->out = VXT_PATH_UNKNOWN;
-	if (lc > 0 && s.in != 1)
-		ps->in = VXT_PATH_CHECKSUM;
-	else if (s.in == 0)
-		ps->in = VXT_PATH_FAILS;
-	else if (s.bulk_in == 2)
-		ps->in = VXT_PATH_SEGMENTATION;
-	else if (s.in == 1 || round_trip)
-		ps->in = VXT_PATH_OK;
-	else
-		ps->in = VXT_PATH_UNKNOWN;
-	/* A checksum count on the other side while this direction's one-way
-	 * test passed is other traffic: the one-way test is the better witness. */
-	if (ps->out == VXT_PATH_CHECKSUM && s.out == 1 && s.bulk_out != 2 && s.tcp != 0)
-		ps->out = VXT_PATH_OK;
+	ps->out = direction(pc > 0, s.out, s.bulk_out, round_trip);
+	ps->in = direction(lc > 0, s.in, s.bulk_in, round_trip);
 
 	bool ob = bad(ps->out), ib = bad(ps->in);
 	ps->fault = ob && ib ? VXT_FAULT_BOTH : ob ? VXT_FAULT_THIS : ib ? VXT_FAULT_PEER

@@ -345,39 +345,43 @@ int vxt_probe_tcp(struct vxt_ctx *ctx, const char *peer, unsigned int port,
 	if (r < 0)
 		return r;
 	p->method = "tcp";
-	long long t0 = vxt_mono_us(), deadline = t0 + (long long)timeout_ms * 1000;
-	int fd = socket(pp.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		vxt_probe_finish_setup(p, errno);
-		*out = p;
-		return 0;
+	long long t0 = vxt_mono_us();
+	int fd, err = vxt_probe_connect(p, &pp, t0 + (long long)timeout_ms * 1000, &fd);
+	if (fd >= 0) {
+		long long rtt = vxt_mono_us() - t0;
+		close(fd);
+		vxt_probe_finish(p, err, rtt);
+	}
+	*out = p;
+	return 0;
+}
+
+int vxt_probe_connect(struct vxt_probe *p, const struct vxt_peer *pp, long long deadline, int *fd)
+{
+	*fd = socket(pp->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0) {
+		int err = errno;
+		vxt_probe_finish_setup(p, err);
+		return err;
 	}
 	/* With IP_RECVERR the ICMP error that kills the SYN is queued too, so
 	 * we can say which router reported it. */
-	vxt_probe_recverr(fd, pp.family);
+	vxt_probe_recverr(*fd, pp->family);
 	int err = 0;
-	if (connect(fd, (struct sockaddr *)&pp.sa, pp.len) < 0) {
-		err = errno;
-		if (err == EINPROGRESS) {
-			int ev = vxt_wait_fd(fd, POLLOUT, deadline);
-			if (ev == 0) {
-				err = ETIMEDOUT;
-			} else if (ev < 0) {
-				err = -ev;
-			} else {
-				socklen_t el = sizeof(err);
-				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-					err = errno;
-			}
-		}
+	if (connect(*fd, (const struct sockaddr *)&pp->sa, pp->len) < 0 &&
+	    (err = errno) == EINPROGRESS) {
+		int ev = vxt_wait_fd(*fd, POLLOUT, deadline);
+		socklen_t el = sizeof(err);
+		if (ev == 0)
+			err = ETIMEDOUT;
+		else if (ev < 0)
+			err = -ev;
+		else if (getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+			err = errno;
 	}
-	long long rtt = vxt_mono_us() - t0;
 	if (err && err != ETIMEDOUT)
-		vxt_probe_read_errqueue(fd, p);
-	close(fd);
-	vxt_probe_finish(p, err, rtt);
-	*out = p;
-	return 0;
+		vxt_probe_read_errqueue(*fd, p);
+	return err;
 }
 
 /* ---- UDP request/response --------------------------------------------- */

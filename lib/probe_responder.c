@@ -123,34 +123,17 @@ int vxt_probe_bulk(struct vxt_ctx *ctx, const char *peer, unsigned int port, boo
 		return r;
 	p->method = "tcp";
 	p->size = bytes;
-	long long t0 = vxt_mono_us(), deadline = t0 + (long long)timeout_ms * 1000;
-	int fd = socket(pp.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		vxt_probe_finish_setup(p, errno);
-		*out_probe = p;
-		return 0;
+	long long t0 = vxt_mono_us();
+	int fd, err = vxt_probe_connect(p, &pp, t0 + (long long)timeout_ms * 1000, &fd);
+	if (fd >= 0) {
+		if (!err) {
+			p->handshake = true;
+			err = transfer(p, fd, out, bytes);
+		}
+		long long rtt = vxt_mono_us() - t0;
+		close(fd);
+		vxt_probe_finish(p, err, rtt);
 	}
-	vxt_probe_recverr(fd, pp.family);
-	int err = 0;
-	if (connect(fd, (struct sockaddr *)&pp.sa, pp.len) < 0 && (err = errno) == EINPROGRESS) {
-		int ev = vxt_wait_fd(fd, POLLOUT, deadline);
-		socklen_t el = sizeof(err);
-		if (ev == 0)
-			err = ETIMEDOUT;
-		else if (ev < 0)
-			err = -ev;
-		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-			err = errno;
-	}
-	if (!err) {
-		p->handshake = true;
-		err = transfer(p, fd, out, bytes);
-	} else if (err != ETIMEDOUT) {
-		vxt_probe_read_errqueue(fd, p);
-	}
-	long long rtt = vxt_mono_us() - t0;
-	close(fd);
-	vxt_probe_finish(p, err, rtt);
 	*out_probe = p;
 	return 0;
 }
@@ -198,11 +181,14 @@ static void token(char *buf, size_t len)
 static void exchange(struct vxt_probe *p, const struct vxt_peer *pp, const char *op,
                      bool tx_nocheck, char *reply, size_t rlen)
 {
-	char req[80], tok[24];
+	char req[300], tok[24];
 	token(tok, sizeof(tok));
 	struct line_match m;
 	snprintf(m.want, sizeof(m.want), "VXT1 %s %s", op, tok);
-	snprintf(req, sizeof(req), "%s\n", m.want);
+	/* COUNTERS is padded to 256 bytes: the responder's answer is never
+	 * longer than the request (doc/responder.md). */
+	int pad = !strcmp(op, "COUNTERS") ? 256 - 1 : 0;
+	snprintf(req, sizeof(req), "%-*s\n", pad, m.want);
 	long long t0 = vxt_mono_us(), deadline = t0 + (long long)p->timeout_ms * 1000;
 	p->method = "udp";
 	p->size = (unsigned int)strlen(req);

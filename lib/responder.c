@@ -34,6 +34,7 @@
 #define RATE_BURST 100.0
 #define IDLE_US (5 * 1000000LL)
 #define HDR_MAX 64
+#define VXT1_COUNTERS_MIN 256 /* bytes of a COUNTERS request */
 
 enum { L_UDP, L_TCP };
 enum { C_HEADER, C_PUT, C_GET, C_REPLY };
@@ -310,8 +311,13 @@ static const char *parse_udp(const char *msg, size_t n, char *token)
 			continue;
 		const char *t = msg + 5 + ol + 1;
 		size_t tl = n - (size_t)(t - msg);
-		if (tl && t[tl - 1] == '\n')
+		/* Padding (spaces) and the newline after the token. */
+		while (tl && (t[tl - 1] == '\n' || t[tl - 1] == ' '))
 			tl--;
+		/* No amplification: the counters answer is never longer than
+		 * the request, which the prober pads to VXT1_COUNTERS_MIN. */
+		if (!strcmp(ops[k], "COUNTERS") && n < VXT1_COUNTERS_MIN)
+			return NULL;
 		if (tl < 8 || tl > 32)
 			return NULL;
 		for (size_t i = 0; i < tl; i++)
@@ -418,11 +424,12 @@ static void on_udp(struct vxt_responder *r, int fd)
 		const char *op = n < (ssize_t)sizeof(msg) ? parse_udp(msg, (size_t)n, token) : NULL;
 		if (!op) {
 			malformed(r, c, "UDP", n >= (ssize_t)sizeof(msg) ? "longer than 512 bytes"
-			                                                 : "not VXT1 OUT/IN/COUNTERS TOKEN");
+			                       : "not VXT1 OUT/IN/COUNTERS TOKEN (COUNTERS padded to 256 bytes)");
 			continue;
 		}
 		snprintf(reply, sizeof(reply), "VXT1 %s %s", op, token);
-		if (!strcmp(op, "COUNTERS") && counters_text(r, reply, sizeof(reply) - 1) < 0)
+		if (!strcmp(op, "COUNTERS") &&
+		    counters_text(r, reply, (size_t)n < sizeof(reply) ? (size_t)n : sizeof(reply) - 1) < 0)
 			continue;
 		strcat(reply, "\n");
 		/* OUT tested the way here: answer without a checksum.  IN tests
@@ -523,10 +530,9 @@ static void on_conn(struct vxt_responder *r, struct conn *k, uint32_t ev)
 			ssize_t n = recv(k->fd, k->state == C_HEADER ? k->hdr + k->nhdr : buf, want,
 			                 MSG_DONTWAIT | (k->state == C_HEADER ? MSG_PEEK : 0));
 			if (n == 0) {
+				/* A bulk flow the prober gave up on is not malformed. */
 				if (k->state == C_HEADER && k->nhdr)
 					malformed(r, k->cl, "TCP", "closed inside the request line");
-				else if (k->state == C_PUT)
-					r->dropped++;
 				conn_close(r, k);
 				return;
 			}
@@ -634,10 +640,7 @@ int vxt_responder_dispatch(struct vxt_responder *r)
 	/* Idle connections: a client that stopped sending or reading. */
 	long long now = vxt_mono_us();
 	for (unsigned int i = 0; i < MAX_CONNS; i++)
-		if (r->conns[i].fd >= 0 && now - r->conns[i].last_us >= IDLE_US) {
-			if (r->conns[i].state != C_HEADER || r->conns[i].nhdr)
-				r->dropped++;
+		if (r->conns[i].fd >= 0 && now - r->conns[i].last_us >= IDLE_US)
 			conn_close(r, &r->conns[i]);
-		}
 	return 0;
 }

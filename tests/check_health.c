@@ -386,6 +386,7 @@ END_TEST
 START_TEST(peer_without_route)
 {
 	nstest_enter(); /* no route at all: the kernel says so at once */
+	nstest_sh("echo 1 > /proc/sys/net/ipv4/ip_forward"); /* one local error only */
 	vxt_check_opts_add_peer(opts, "192.0.2.99");
 	vxt_check_opts_set_tcp_port(opts, 80);
 	vxt_check_opts_set_udp_port(opts, 53);

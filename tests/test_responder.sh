@@ -67,8 +67,11 @@ def tcp(req, src="192.0.2.2", data=b""):
 '
 t_check "udp echo of the check's token" py "$HEAD"'
 m = b"VXTPROBE" + bytes(range(16)); sys.exit(udp(m) != m)'
-t_check "counters: Udp/Tcp InCsumErrors and InErrors, = /proc/net/snmp" py "$HEAD"'
-r = udp(b"VXT1 COUNTERS 0123456789abcdef").decode().split()
+t_check "counters: Udp/Tcp InCsumErrors and InErrors, answer no longer than the padded request" py "$HEAD"'
+req = b"VXT1 COUNTERS 0123456789abcdef".ljust(255) + b"\n"
+raw = udp(req); assert len(raw) <= len(req), (len(raw), len(req))   # no amplification
+assert udp(b"VXT1 COUNTERS 0123456789abcdef", src="192.0.2.7") is None   # unpadded: dropped
+r = raw.decode().split()
 assert r[:3] == ["VXT1", "COUNTERS", "0123456789abcdef"], r
 kv = dict(x.split("=") for x in r[3:])
 snmp = open("/dev/stdin").read().split("\n")
@@ -77,7 +80,7 @@ for k in ("Udp:InCsumErrors", "Udp:InErrors", "Tcp:InCsumErrors", "Tcp:InErrs"):
 ' <<<"" 
 t_check "counters agree with the responder node's own /proc/net/snmp" eval '
 	want=$(in_ns "$S" awk "\$1==\"Tcp:\" && !h {split(\$0,n); h=1; next} \$1==\"Tcp:\" {for(i=2;i<=NF;i++) if(n[i]==\"InCsumErrors\") print \$i}" /proc/net/snmp)
-	got=$(py "$HEAD"'"'"'print(dict(x.split("=") for x in udp(b"VXT1 COUNTERS 00000000").decode().split()[3:])["Tcp:InCsumErrors"])'"'"')
+	got=$(py "$HEAD"'"'"'print(dict(x.split("=") for x in udp(b"VXT1 COUNTERS 00000000".ljust(256)).decode().split()[3:])["Tcp:InCsumErrors"])'"'"')
 	[ -n "$want" ] && [ "$want" = "$got" ]'
 t_check "one-way tests IN and OUT answered" py "$HEAD"'
 sys.exit(udp(b"VXT1 IN 0badcafe") != b"VXT1 IN 0badcafe\n" or udp(b"VXT1 OUT 0badcafe") != b"VXT1 OUT 0badcafe\n")'
@@ -159,7 +162,13 @@ t_check "/proc/net/snmp: Ip forwarding/TTL and every Udp error counter unchanged
 # ---- usage and errors
 t_expect_rc 2 "usage: bad port" "$V" responder --port 0
 t_expect_rc 2 "usage: a name, not an address" in_ns "$S" "$V" responder --listen node1.example
-in_ns "$S" sh -c 'exec 3<>/dev/null; python3 -c "
-import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"192.0.2.1\", 9475)); s.listen(); time.sleep(3)" & sleep 0.3; '"$V"' responder --listen 192.0.2.1 2>'"$OUT/busy"'; echo $? >'"$OUT/busy.rc"
+# another responder on the port: the second one fails at once (timeout:
+# a test that cannot hang)
+ip netns exec "$S" "$V" responder --listen 192.0.2.200 >/dev/null 2>&1 &
+RPID=$!
+for _ in $(seq 50); do in_ns "$S" ss -ltn | grep -q '192.0.2.200:9475' && break; sleep 0.1; done
+rc=0; in_ns "$S" timeout 5 "$V" responder --listen 192.0.2.200 2>"$OUT/busy" >/dev/null || rc=$?
+echo $rc >"$OUT/busy.rc"
+stop_responder
 t_check "port in use: exit 5 and the message names the port and --port" eval '[ "$(cat "$OUT/busy.rc")" = 5 ] && grep -q "9475.*--port" "$OUT/busy"'
 t_done

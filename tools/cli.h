@@ -37,6 +37,11 @@ void cli_print_json(json_object *obj);
 const char *cli_preset_names(void);
 /* A decimal integer in min..max (whole string); sets *out. */
 bool cli_parse_long(const char *s, long min, long max, long *out);
+/* A port 1..65535 (sets *port). */
+bool cli_parse_port(const char *s, long *port);
+/* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
+ * after printing why. */
+int cli_signalfd(const char *cmd, bool hup);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <syslog.h>
 
 #include "cli.h"
@@ -114,4 +116,21 @@ bool cli_parse_long(const char *s, long min, long max, long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+bool cli_parse_port(const char *s, long *port) { return cli_parse_long(s, 1, 65535, port); }
+
+int cli_signalfd(const char *cmd, bool hup)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (hup)
+		sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (fd < 0)
+		cli_error("%s: signalfd: %s", cmd, strerror(errno));
+	return fd;
 }

@@ -315,7 +315,7 @@ int cmd_diagnose(int argc, char **argv)
 			break;
 		case 'm': method = optarg; break;
 		case 'R':
-			if (!cli_parse_long(optarg, 1, 65535, &rport))
+			if (!cli_parse_port(optarg, &rport))
 				return cli_usage("diagnose", "--responder-port '%s': give a port 1..65535", optarg), DIAG_UNKNOWN;
 			break;
 		case 'B':

@@ -67,14 +67,10 @@ int cmd_responder(int argc, char **argv)
 				return cli_usage("responder", "at most 16 --listen addresses");
 			addrs[n++] = optarg;
 			break;
-		case 'P': {
-			char *end;
-			errno = 0;
-			port = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || port < 1 || port > 65535)
+		case 'P':
+			if (!cli_parse_port(optarg, &port))
 				return cli_usage("responder", "--port '%s': give a port 1..65535", optarg);
 			break;
-		}
 		case 'm': method = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("responder", "invalid option");
@@ -83,16 +79,9 @@ int cmd_responder(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("responder", "unexpected argument '%s'", argv[optind]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		cli_error("responder: signalfd: %s", strerror(errno));
+	int sfd = cli_signalfd("responder", false);
+	if (sfd < 0)
 		return EXIT_SYSTEM;
-	}
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
 		close(sfd);

@@ -183,14 +183,10 @@ int cmd_watch(int argc, char **argv)
 			if (optarg)
 				raddrs[nraddrs++] = optarg;
 			break;
-		case 'P': {
-			char *end;
-			errno = 0;
-			rport = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || rport < 1 || rport > 65535)
+		case 'P':
+			if (!cli_parse_port(optarg, &rport))
 				return cli_usage("watch", "--responder-port '%s': give a port 1..65535", optarg);
 			break;
-		}
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("watch", "invalid option");
 		}
@@ -199,17 +195,9 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage("watch", "unexpected argument '%s'", argv[optind]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		cli_error("watch: signalfd: %s", strerror(errno));
+	int sfd = cli_signalfd("watch", true);
+	if (sfd < 0)
 		return EXIT_SYSTEM;
-	}
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
 		close(sfd);
