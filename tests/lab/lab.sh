@@ -46,7 +46,8 @@
 #             rises).  rp_filter=0 on all and vxlan.calico fixes it.
 #   mtu       u2's MTU drops to 1400 under an overlay sized for 1500
 #             (vxlan.calico 1450): full-size frames from node 1 are dropped
-#             by node 2's NIC; small packets pass.
+#             by node 2's NIC; small packets pass.  (nic underlay: nicemu
+#             drops them, with node 1's NIC in drop-over=1400 meanwhile.)
 #
 # CLI:  lab.sh [-p PREFIX] [--nic] [--noudpcsum] up | run [CMD...]
 #       lab.sh [-p PREFIX] down | status | env | exec NODE CMD... |
@@ -379,10 +380,22 @@ _lab_fault_rpfilter() {
 	esac
 }
 
+# A tap accepts frames larger than its MTU, a NIC does not: in the nic lab
+# the frames node 1 sends over 1400 bytes are lost too (node 1's NIC mode
+# is kept and restored).
 _lab_fault_mtu() {
 	case "$1" in
-	on) _n n2 link set u2 mtu 1400 ;;
-	off) _n n2 link set u2 mtu 1500 ;;
+	on)
+		_n n2 link set u2 mtu 1400 || return 1
+		[ "$LAB_UNDERLAY" = nic ] || return 0
+		[ -f "$LAB_STATE/mtu.n1" ] || cp "$LAB_STATE/nic.n1" "$LAB_STATE/mtu.n1"
+		lab_nic drop-over=1400 n1
+		;;
+	off)
+		_n n2 link set u2 mtu 1500 || return 1
+		[ -f "$LAB_STATE/mtu.n1" ] || return 0
+		lab_nic "$(cat "$LAB_STATE/mtu.n1")" n1 && rm -f "$LAB_STATE/mtu.n1"
+		;;
 	status) _n n2 link show u2 | grep -q "mtu 1400 " ;;
 	esac
 }
