@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Data-path cost of each change diagnose can make: TCP throughput (iperf3,
 # one flow, client pod on node 1 -> server pod on node 2) across the veth
 # lab's VXLAN overlay, with the change made on both nodes.  The veth lab,

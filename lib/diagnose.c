@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxt_diagnose_run: the smallest set of candidate changes that makes
  * every probe pass.  Snapshot first; each trial starts from the snapshot
  * (restore, then apply the set), so a trial never inherits another's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The candidate changes diagnose tries, in order of increasing cost to
  * the data path (bench/bench_datapath.sh, veth lab, both nodes), and the
  * policy-file text that makes a set of them.  One table: the search, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune diagnose on one node of the emulated-NIC lab (tests/lab), with
 # a responder on each node.  Every outcome is checked against the node's
 # state as ethtool -k and /proc/sys show it, not against diagnose's report:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The fleet diagnosis (role vxlantune.node.diagnose) on the emulated-NIC
 # lab, the two node namespaces as Ansible hosts (connection local, an
 # interpreter wrapper that runs python3 under `ip netns exec NODE`).  Each

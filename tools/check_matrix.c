@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check with several peers: the mesh as one table, a row per
  * peer, a column per probe kind (overlay probes only), then the paths'
  * states and whose transmit path is at fault.  Kept apart from

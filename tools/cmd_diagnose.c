@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune diagnose: find the smallest change that makes every probe to
  * the peers pass, keep it, undo everything else (lib/diagnose.c). */
 #include "config.h"

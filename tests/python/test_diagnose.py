@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Diagnose from Python: the candidates, their policy text (checked by
 loading it into the library and applying it in a namespace, read back with
 ethtool -k), the role variables, and the fleet search's decisions."""

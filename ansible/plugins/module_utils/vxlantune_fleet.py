@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -*- coding: utf-8 -*-
 # The fleet diagnosis's search, as pure functions over the hosts' probe
 # results (no bindings, no I/O): the role vxlantune.node.diagnose runs one

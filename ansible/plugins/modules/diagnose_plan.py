@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -*- coding: utf-8 -*-
 # The fleet diagnosis's decisions: from every host's probe, the next trial.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -*- coding: utf-8 -*-
 # The mesh's health: health_info results of every host as one node x node matrix.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Diagnose (lib/diagnose.c): the smallest change that makes every probe
 pass, and the pieces the fleet diagnosis (Ansible) runs step by step:
 the candidates, their policy text, and a probe that says which candidates
