@@ -60,10 +60,9 @@ options:
     description: How the underlay is found (Calico's syntax); default default-route.
     type: str
   vxlan_interfaces:
-    description: The VXLAN devices.
+    description: The VXLAN devices (default the library's VXLAN class - vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan).
     type: list
     elements: str
-    default: [vxlan.calico, vxlan-v6.calico, flannel.1, cilium_vxlan]
 notes:
   - Check mode - C(info) and C(snapshot) run (they only read and probe); the other
     actions change nothing and report what they would make.
@@ -157,8 +156,7 @@ def main():
         snapshot=dict(type='raw'),
         timeout=dict(type='float', default=0.5),
         bulk_size=dict(type='int', default=262144),
-        underlay_method=dict(type='str'),
-        vxlan_interfaces=dict(type='list', elements='str', default=list(vc.DEFAULT_VXLAN)),
+        **vc.SELECTOR_ARGS
     ), supports_check_mode=True)
     vc.require_bindings(module)
     v = vc.vxlantune
@@ -167,7 +165,7 @@ def main():
     try:
         with v.Context() as ctx:
             if act == 'info':
-                addrs = _addresses(ctx, p['vxlan_interfaces'])
+                addrs = _addresses(ctx, p['vxlan_interfaces'] or v.default_vxlan())
                 up = bool(addrs) and ctx.probe_tcp(addrs[0], 9475, 300).ok
                 module.exit_json(changed=False, addresses=addrs, responder=up)
             if act == 'snapshot':
