@@ -669,7 +669,7 @@ int vxt_probe_large(struct vxt_ctx *ctx, const char *peer, unsigned int size,
 /* Against a vxlantune responder on port (0: VXT_RESPONDER_PORT): */
 /* One TCP flow of bytes (1..VXT_RESPONDER_MAX_BULK) to (out) or from the
  * peer; the timeout is the longest time without progress after the
- * handshake (a stall), the whole transfer may take 10 times as long. */
+ * handshake (a stall), the whole transfer at most 3 times as long. */
 int vxt_probe_bulk(struct vxt_ctx *ctx, const char *peer, unsigned int port, bool out,
                    unsigned int bytes, int timeout_ms, struct vxt_probe **out_probe);
 /* One-way UDP tests (VXT_PROBE_UDP_OUT when out, else VXT_PROBE_UDP_IN). */

@@ -37,7 +37,9 @@ static int transfer(struct vxt_probe *p, int fd, bool out, unsigned long long to
 	size_t hsent = 0, rlen = 0;
 	unsigned long long sent = 0, got = 0, base = acked(fd);
 	long long now = vxt_mono_us(), last = now, step = (long long)p->timeout_ms * 1000;
-	long long end = now + 10 * step;
+	/* A flow that trickles (single-segment retransmits getting through
+	 * while every full-size frame is lost) is a stall too. */
+	long long end = now + 3 * step;
 	for (;;) {
 		unsigned long long progress = out ? acked(fd) - base : got;
 		if (progress > p->bytes) {

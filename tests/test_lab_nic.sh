@@ -292,7 +292,7 @@ t_check "cli: ethtool -K on u1 survives a mode switch" \
 t_check "cli: ... and still repairs the upload in tnl-gso mode" lab_bulk put
 relay=$(cat "$LAB_STATE/nicemu.pid")
 t_check "cli: down" bash "$L" -p "$Q" down
-t_check "cli: nicemu stopped" eval '! _lab_alive "$relay"'
+t_check "cli: nicemu stopped" eval "! _lab_alive $relay"
 t_check "cli: no namespace left" eval '! ip netns list | grep -q "^$Q-"'
 LAB_UNDERLAY=veth bash "$L" -p "$V" up >/dev/null
 t_expect_rc 2 "cli: a veth lab has no NIC modes" bash "$L" -p "$V" nic good 2>/dev/null

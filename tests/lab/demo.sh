@@ -34,7 +34,7 @@ TMP=$(mktemp -d)
 SUMMARY=""
 RESPONDER=""
 
-if [ -t 1 ]; then B=$'\e[1m'; G=$'\e[32m'; Y=$'\e[33m'; R=$'\e[31m'; N=$'\e[0m'; else B= G= Y= R= N=; fi
+if [ -t 1 ]; then B=$'\e[1m'; G=$'\e[32m'; Y=$'\e[33m'; R=$'\e[31m'; N=$'\e[0m'; else B='' G='' Y='' R='' N=''; fi
 # feature NS IF NAME: on/off as ethtool -k shows it.
 feature() { ip netns exec "$1" ethtool -k "$2" | awk -v f="$3" '{ sub(/^[ \t]+/, "") } $1 == f ":" { print $2; exit }'; }
 heading() { echo; echo "${B}== $*${N}"; }
@@ -89,7 +89,8 @@ clients() {
 	fi
 	# shellcheck disable=SC2086
 	wait $pids
-	local line="client pod -> server pod: ping $(cat "$TMP/c.ping"), HTTP (curl) $(cat "$TMP/c.http"), UDP echo $(cat "$TMP/c.udp")"
+	local line
+	line="client pod -> server pod: ping $(cat "$TMP/c.ping"), HTTP (curl) $(cat "$TMP/c.http"), UDP echo $(cat "$TMP/c.udp")"
 	if [ -n "${1:-}" ]; then
 		local got
 		got=$(cat "$TMP/c.bulk")
@@ -112,7 +113,7 @@ say "own interfaces and sysctls are never touched."
 lab_up "vxtlab-demo-$$" >/dev/null || { echo "demo: could not build the lab" >&2; exit 1; }
 lab_exec n1 "$V" responder --listen "$LAB_N1_TUN" --listen "$LAB_U1_IP" >"$TMP/responder.log" 2>&1 &
 RESPONDER=$!
-for i in $(seq 50); do lab_exec n1 ss -ltn | grep -q "$LAB_N1_TUN:9475" && break; sleep 0.05; done
+for _ in $(seq 50); do lab_exec n1 ss -ltn | grep -q "$LAB_N1_TUN:9475" && break; sleep 0.05; done
 say "lab up: node 1 $LAB_N1, node 2 $LAB_N2, client pod $LAB_CLIENT_IP (node 1), server pod $LAB_SERVER_IP (node 2)"
 say "vxlantune responder runs on node 1 ($LAB_N1_TUN and $LAB_U1_IP, port 9475);"
 say "vxlantune check runs on node 2."
@@ -147,7 +148,7 @@ lab_nic tnl-gso both
 for n in n1 n2; do lab_exec "$n" "$V" offloads set vxlan.calico tx-checksum-ip-generic on tso on >/dev/null; done
 run "lab.sh nic tnl-gso both; vxlantune offloads set vxlan.calico tx-checksum-ip-generic on tso on   (both nodes)"
 clients bulk
-CHECK_TIMEOUT=300 check "tunnel segmentation lost"
+check "tunnel segmentation lost"
 on n2 offloads set u2 tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off
 on n1 offloads set u1 tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off
 clients bulk
@@ -181,7 +182,7 @@ lab_vxlan_add n2 "$LAB_N2_VXMAC" "$LAB_U2_IP" u2
 ip -n "$LAB_N2" addr add "$LAB_N2_TUN/32" dev vxlan.calico
 ip -n "$LAB_N2" link set vxlan.calico up
 _lab_peer_route n2 "$LAB_N1_BLOCK" "$LAB_N1_TUN" "$LAB_N1_VXMAC" "$LAB_U1_IP"
-for i in $(seq 200); do
+for _ in $(seq 200); do
 	[ "$(feature "$LAB_N2" vxlan.calico tx-checksum-ip-generic)" = off ] && break
 	sleep 0.01
 done
