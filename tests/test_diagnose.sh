@@ -115,6 +115,20 @@ t_check "encap-csum both: names the peer's transmit path" grep -q "the peer's tr
 state n2 >"$OUT/n2.4"
 t_check "encap-csum both: node 2 exactly as before (ethtool -k, /proc/sys)" same "$OUT/n2.3" "$OUT/n2.4"
 
+# ---- the same through Python (Context.diagnose)
+pydiag() { # NODE PEER: outcome and fix as Python sees them
+	lab_exec "$1" env PYTHONPATH="$top_builddir/bindings/python/.libs:$top_srcdir/bindings/python" \
+		LD_LIBRARY_PATH="$top_builddir/lib/.libs" ${PYTHON:-/usr/bin/python3} -c '
+import sys, vxlantune
+with vxlantune.Context() as ctx:
+    r = ctx.diagnose([sys.argv[1]], timeout=0.4, bulk_size=262144)
+print(r.outcome, "+".join(r.fix), len(r.trials), "peer" if "the peer" in r.summary else "-")' "$2"
+}
+t_check "python: encap-csum both: no-local-fix, the peer named ($(pydiag n2 $N1_TUN))" \
+	eval '[ "$(pydiag n2 $N1_TUN | cut -d" " -f1,4)" = "no-local-fix peer" ]'
+state n2 >"$OUT/n2.4p"
+t_check "python: node 2 exactly as before" same "$OUT/n2.3" "$OUT/n2.4p"
+
 # ---- --dry-run: a plan, nothing changes
 diag n2 $N1_TUN --dry-run
 t_check "dry-run: exit 0, a plan" eval '[ "$rc" -eq 0 ] && grep -q "^PLAN" "$OUT/out" && ! grep -q "^TRIALS" "$OUT/out"'

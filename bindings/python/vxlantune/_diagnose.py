@@ -161,7 +161,7 @@ def run(ctx_ptr, peers, timeout=None, vxlan=None, underlay_method=None, bulk_siz
                                 raw.vxt_diagnose_trial_duration_us(d, t)))
         base = raw.vxt_diagnose_baseline(d)
         prc, policy = raw.vxt_diagnose_policy_text(d)
-        return DiagnoseResult(raw.vxt_diagnose_outcome_name(raw.vxt_diagnose_outcome(d)),
+        return DiagnoseResult(raw.vxt_diagnose_outcome_name(raw.vxt_diagnose_get_outcome(d)),
                               raw.vxt_diagnose_summary(d) or "",
                               raw.vxt_verdict_name(raw.vxt_check_verdict(base)) if base else "",
                               [raw.vxt_diagnose_plan(d, i) for i in range(raw.vxt_diagnose_plan_count(d))],
