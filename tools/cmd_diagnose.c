@@ -178,8 +178,14 @@ static void print_text(const struct vxt_diagnose *d, bool dry_run)
 		printf("\nPLAN (each trial starts from the snapshot)\n");
 		for (unsigned int i = 0; i < vxt_diagnose_plan_count(d); i++) {
 			const char *n = vxt_diagnose_plan(d, i);
-			printf("  %u. %-17s %-10s %s\n", i + 1, n, plan_reason(d, n),
-			       vxt_candidate_description((unsigned int)vxt_candidate_find(n)));
+			unsigned int k = (unsigned int)vxt_candidate_find(n);
+			printf("  %u. %-17s %-10s %s\n", i + 1, n, plan_reason(d, n), vxt_candidate_description(k));
+			if (vxt_candidate_underlay_words(k))
+				printf("       underlay: %s\n", vxt_candidate_underlay_words(k));
+			if (vxt_candidate_vxlan_words(k))
+				printf("       vxlan:    %s\n", vxt_candidate_vxlan_words(k));
+			if (vxt_candidate_rp_filter(k))
+				printf("       rp_filter = %s on the VXLAN devices and all\n", vxt_candidate_rp_filter(k));
 		}
 	}
 	if (vxt_diagnose_trial_count(d)) {
