@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmark: vxlantune vs the tools operators use today, on 1,000 veth
 # pairs (2,000 links) in a throw-away network namespace.
 #   read: `vxlantune offloads show` (one dump)  vs  `ethtool -k` per link

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Python bindings' cost: Context.features_all() over 2,000 links (one
 # netlink dump, one dict per device) vs the C CLI reading the same links
 # (`vxlantune offloads show`), in a throw-away namespace.  Target: within

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmark: rp_filter=0 on all, default and every interface of a namespace
 # with 1,000 veth pairs (2,003 files), `vxlantune sysctl set` (full report)
 # against the runbook's loop run by sh:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmarks of the policy/watch issue, in throw-away namespaces:
 #  1. re-apply latency of `vxlantune watch`: RTM_NEWLINK -> offloads off,
 #     measured outside the watcher (bench/watch_latency: p50 <= 5 ms,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Re-apply latency of a running `vxlantune watch`, measured from outside:
  * delete and re-create vxlan.calico N times (rtnetlink, no processes) and
  * poll its features over ethtool netlink until rx, tx, tso, gso and gro

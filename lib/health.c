@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The health check: options, the result object and its accessors, and
  * vxt_check_run(), which runs the steps in order: local findings, counters,
  * probes, counters again, verdict. */
@@ -40,6 +41,7 @@ static void check_opts_destroy(struct vxt_check_opts *o)
 	strv_free(o->peers);
 	free(o->method);
 	free(o->dns_server);
+	free(o->watch_state);
 	free(o);
 }
 
@@ -689,6 +691,8 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 	}
 	if (rc >= 0)
 		rc = vxt_check_counter_findings(c);
+	if (rc >= 0)
+		rc = vxt_check_watch_findings(c, o);
 	if (rc >= 0)
 		rc = vxt_check_locate(c, o);
 	if (rc >= 0)

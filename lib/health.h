@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal: the health-check objects and the steps vxt_check_run() takes
  * (health_local.c, health_counters.c, health_verdict.c, health_prom.c). */
 #ifndef VXT_HEALTH_H
@@ -23,6 +24,7 @@ struct vxt_check_opts {
 	unsigned int responder_port; /* probed when no tcp/udp port is given */
 	bool no_responder;
 	unsigned int bulk_size;
+	char *watch_state;     /* the watcher's state (JSON), or NULL */
 };
 
 /* A remedy: one change on one node (this one, or the peer probed). */
@@ -145,4 +147,6 @@ long long vxt_csum_delta(const long long *before, const long long *after);
 /* health_verdict.c: verdict, summary, remedy and evidence. */
 int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o);
 
+/* watch_state.c: findings from the watcher's state (watch-backoff). */
+int vxt_check_watch_findings(struct vxt_check *c, const struct vxt_check_opts *o);
 #endif

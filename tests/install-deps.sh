@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install everything libvxlantune needs to build, test and run its demo on
 # Debian 12 (as root).  Safe to run again.
 set -eu
@@ -10,6 +11,7 @@ iproute2 ethtool nftables iputils-ping procps jq util-linux curl
 swig python3 python3-dev python3-pytest python3-jsonschema
 ansible-core
 clang libclang-rt-14-dev clang-tools cppcheck bc
+systemd
 iperf3
 "
 missing=""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shared declarations of the vxlantune command-line tool. */
 #ifndef VXT_CLI_H
 #define VXT_CLI_H
@@ -21,10 +22,16 @@ enum {
 
 extern int cli_verbose;
 
+/* Where `watch` keeps its state for `check` (watch --state, check --watch-state). */
+#define WATCH_STATE_DEFAULT "/run/vxlantune/watch.json"
+
 /* "vxlantune: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as it may be shown on a terminal: itself, or (control characters,
+ * bytes that are not UTF-8) an escaped copy that *tofree owns. */
+const char *cli_text(const char *s, char **tofree);
 /* Exit code for a negative errno. */
 int cli_exit_for(int err);
 /* Print the context's message for a failed call; returns its exit code. */
@@ -71,6 +78,7 @@ extern const char *responder_opts_help;
 struct policy_opts {
 	const char *config;
 	const char *preset;
+	bool strict_modes; /* refuse a file another user could change (watch) */
 };
 /* Load the policy; EXIT_DONE or the exit code after printing the error. */
 int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const char *cmd,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check: local findings, active probes to peers, a verdict;
  * text for a person, JSON for programs, a textfile-collector file for
  * Prometheus.  Schema and codes: doc/check.md. */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -82,8 +84,15 @@ static void usage(FILE *out)
 "  --json                the result as JSON (schema \"vxlantune-check/2\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
-"                        collector, atomically (FILE.tmp, then rename)\n"
+"                        collector, atomically (a new file, then rename;\n"
+"                        nothing planted in the directory is followed); when\n"
+"                        the check cannot run, FILE says so\n"
+"                        (vxlantune_check_success 0)\n"
 "  --all                 list passed checks too\n"
+"  --watch-state FILE    the state 'vxlantune watch' keeps (default\n"
+"                        " WATCH_STATE_DEFAULT " when it exists): every\n"
+"                        device the watcher backs off from (something keeps\n"
+"                        changing it back) is a watch-backoff warning\n"
 "  -h, --help            this help\n"
 "\n"
 "JSON (schema \"vxlantune-check/2\", the same from Python's CheckResult.to_dict()\n"
@@ -92,11 +101,12 @@ static void usage(FILE *out)
 "value), probes, counters; durations in microseconds (*_us).\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
-"Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
+"Prometheus: vxlantune_check_success (1 ran, 0 could not run),\n"
+"vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
 "vxlantune_check_verdict{verdict} (the exit status), vxlantune_probe_success\n"
 "{peer,probe}, vxlantune_probe_rtt_seconds{peer,probe},\n"
 "vxlantune_udp_in_csum_errors_total, vxlantune_udp_rcvbuf_errors_total,\n"
-"vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
+"vxlantune_ip_reverse_path_filter_drops_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
 "Exit status, as monitoring plugins (Nagios, Icinga, Sensu) read it:\n"
@@ -115,6 +125,26 @@ static void usage(FILE *out)
 		VXT_RESPONDER_PORT, VXT_RESPONDER_PORT, VXT_RESPONDER_PORT);
 }
 
+/* The watcher's state: an explicit file must be there, the default one
+ * only counts when a watcher runs (it removes it when it stops). */
+static int load_watch_state(struct vxt_ctx *ctx, struct vxt_check_opts *o, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = vxt_file_read(ctx, path ? path : WATCH_STATE_DEFAULT, 1u << 20, 0, &text, &len);
+	if (rc == -ENOENT && !path)
+		return EXIT_DONE;
+	if (rc < 0)
+		return cli_fail(ctx, rc);
+	rc = vxt_check_opts_set_watch_state(o, text);
+	free(text);
+	if (rc < 0) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	return EXIT_DONE;
+}
+
 static const struct option opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"preset", required_argument, NULL, 'p'},
@@ -131,33 +161,10 @@ static const struct option opts[] = {
 	{"json", no_argument, NULL, 'j'},
 	{"prometheus", required_argument, NULL, 'M'},
 	{"all", no_argument, NULL, 'a'},
+	{"watch-state", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
-
-/* SERVER, SERVER:PORT (IPv4) or [SERVER]:PORT; a bare IPv6 address has no port. */
-static bool parse_dns(const char *arg, char *server, size_t len, long *port)
-{
-	*port = 0;
-	const char *colon = strrchr(arg, ':');
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (!close || (size_t)(close - arg - 1) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(close - arg - 1), arg + 1);
-		return !close[1] || (close[1] == ':' && cli_parse_long(close + 2, 1, 65535, port));
-	}
-	if (colon && strchr(arg, ':') == colon) {
-		if ((size_t)(colon - arg) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(colon - arg), arg);
-		return cli_parse_long(colon + 1, 1, 65535, port);
-	}
-	if (strlen(arg) >= len)
-		return false;
-	snprintf(server, len, "%s", arg);
-	return true;
-}
 
 static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
 
@@ -339,9 +346,20 @@ static void print_text(const struct vxt_check *c, bool all)
 	}
 }
 
-/* Write FILE.tmp in FILE's directory, then rename: the collector never
- * reads half a file. */
-static int write_prometheus(const struct vxt_check *c, const char *path)
+/* The textfile, replaced atomically (vxt_file_write_atomic: a temporary
+ * made exclusively next to FILE, renamed over it): the collector never
+ * reads half a file, and nothing planted in the directory is followed. */
+static int write_textfile(struct vxt_ctx *ctx, const char *path, const char *text)
+{
+	int rc = vxt_file_write_atomic(ctx, path, text, strlen(text), 0644);
+	if (rc < 0) {
+		cli_error("--prometheus: %s", vxt_ctx_errmsg(ctx));
+		return cli_exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, const char *path)
 {
 	char *text = NULL;
 	int rc = vxt_check_prometheus(c, &text);
@@ -349,23 +367,25 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
 		return EXIT_SYSTEM;
 	}
-	char tmp[PATH_MAX];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
-	int ok = f && fchmod(fileno(f), 0644) == 0 && fputs(text, f) >= 0;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	int err = errno;
+	rc = write_textfile(ctx, path, text);
 	free(text);
-	if (!ok) {
-		cli_error("%s: cannot write the Prometheus file: %s", path, strerror(err));
-		if (f)
-			unlink(tmp);
-		return cli_exit_for(err);
-	}
-	return EXIT_DONE;
+	return rc;
+}
+
+/* The check did not run: say so instead of leaving the last result to
+ * look current.  The names are those of vxt_check_prometheus(). */
+static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+	         "# HELP vxlantune_check_success 1 if the check ran, 0 if it could not (bad policy, no permission: see the log).\n"
+	         "# TYPE vxlantune_check_success gauge\n"
+	         "vxlantune_check_success 0\n"
+	         "# HELP vxlantune_check_timestamp_seconds When the check finished (Unix time): tells a stale file.\n"
+	         "# TYPE vxlantune_check_timestamp_seconds gauge\n"
+	         "vxlantune_check_timestamp_seconds %lld\n",
+	         (long long)time(NULL));
+	return write_textfile(ctx, path, text);
 }
 
 /* Returns the check's status, or a CLI exit code with *ran false when the
@@ -373,7 +393,7 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 static int check_main(int argc, char **argv, bool *ran)
 {
 	struct policy_opts po = {0};
-	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
+	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL, *watch_state = NULL;
 	const char *peers[65] = {0};
 	unsigned int nvx = 0, npeers = 0;
 	long tcp = 0, udp = 0, timeout = 1000, rport = VXT_RESPONDER_PORT, bulk = 1 << 20;
@@ -421,8 +441,13 @@ static int check_main(int argc, char **argv, bool *ran)
 				                 VXT_RESPONDER_MAX_BULK);
 			break;
 		case 'j': json = true; break;
-		case 'M': prom = optarg; break;
+		case 'M':
+			if (!*optarg)
+				return cli_usage("check", "--prometheus '': give a file name");
+			prom = optarg;
+			break;
 		case 'a': all = true; break;
+		case 'W': watch_state = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("check", "invalid option");
 		}
@@ -445,10 +470,7 @@ static int check_main(int argc, char **argv, bool *ran)
 			ret = cli_usage("check", "--peer '%s': give a numeric IPv4 or IPv6 address "
 			                         "(no names: nothing is looked up)", peers[i]);
 	if (ret == EXIT_DONE && dns) {
-		char server[128];
-		long port = 0;
-		if (!parse_dns(dns, server, sizeof(server), &port) ||
-		    vxt_check_opts_set_dns(o, server, (unsigned int)port) < 0)
+		if (vxt_check_opts_set_dns_spec(o, dns) < 0)
 			ret = cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
 			                         "with a numeric address", dns);
 	}
@@ -477,6 +499,8 @@ static int check_main(int argc, char **argv, bool *ran)
 	if (po.config || po.preset || access(DEFAULT_CONFIG, R_OK) == 0)
 		ret = policy_opts_load(ctx, &po, "check", &p);
 	struct vxt_check *chk = NULL;
+	if (ret == EXIT_DONE)
+		ret = load_watch_state(ctx, o, watch_state);
 	if (ret == EXIT_DONE) {
 		vxt_check_opts_set_policy(o, p);
 		int rc = vxt_check_run(ctx, o, &chk);
@@ -489,10 +513,16 @@ static int check_main(int argc, char **argv, bool *ran)
 				print_text(chk, all);
 			ret = vxt_check_status(chk);
 			*ran = true;
-			/* A monitor that reads the file would see a stale result. */
-			if (prom && write_prometheus(chk, prom) != EXIT_DONE)
+			/* A failed write is never hidden behind a verdict: the
+			 * monitoring would go on reading the old file. */
+			if (prom && write_prometheus(ctx, chk, prom) != EXIT_DONE)
 				ret = CHECK_UNKNOWN;
 		}
+	}
+	if (prom && !chk) {
+		int w = write_prometheus_failed(ctx, prom);
+		if (w != EXIT_DONE)
+			ret = w;
 	}
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Printing struct vxt_report as text (what an operator reads) and JSON
  * (what scripts and Ansible read). */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -30,7 +32,7 @@ json_object *report_to_json(const struct vxt_report *r)
 		json_object_array_add(arr, e);
 	}
 	json_object *sum = json_object_new_object();
-	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_FAILED; st++)
+	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_ROLLED_BACK; st++)
 		json_object_object_add(sum, vxt_status_name(st),
 		                       json_object_new_int((int)vxt_report_count_status(r, st)));
 	json_object_object_add(root, "dry_run", json_object_new_boolean(vxt_report_dry_run(r)));
@@ -55,11 +57,13 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 		if (st == VXT_STATUS_UNCHANGED && !show_all)
 			continue;
 		const char *obj = vxt_report_object(r, i);
+		char *o_esc = NULL, *k_esc; /* interface names are bytes: shown escaped */
 		if (!last || strcmp(last, obj)) {
-			printf("%s%s:\n", obj[0] ? obj : "(global)", dry ? " (dry run)" : "");
+			printf("%s%s:\n", obj[0] ? cli_text(obj, &o_esc) : "(global)", dry ? " (dry run)" : "");
+			free(o_esc);
 			last = obj;
 		}
-		const char *key = vxt_report_key(r, i);
+		const char *key = cli_text(vxt_report_key(r, i), &k_esc);
 		const char *before = vxt_report_before(r, i), *after = vxt_report_after(r, i);
 		switch (st) {
 		case VXT_STATUS_CHANGED:
@@ -85,9 +89,23 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 			printf("\t%s: interface vanished meanwhile\n", key);
 			break;
 		case VXT_STATUS_FAILED:
-			printf("\t%s: failed: %s\n", key, strerror(vxt_report_error(r, i)));
+			if (!strcmp(vxt_report_via(r, i), "rollback"))
+				printf("\t%s: could not be put back to %s: %s\n", key,
+				       vxt_report_requested(r, i), strerror(vxt_report_error(r, i)));
+			else
+				printf("\t%s: failed: %s\n", key, strerror(vxt_report_error(r, i)));
+			break;
+		case VXT_STATUS_ROLLED_BACK: {
+			/* A side effect requested nothing: it had flipped. */
+			const char *mid = vxt_report_requested(r, i);
+			if (!mid[0])
+				mid = strcmp(before, "on") ? "on" : "off";
+			printf("\t%s: %s -> %s, rolled back to %s (another write failed)\n", key, before,
+			       mid, after);
 			break;
 		}
+		}
+		free(k_esc);
 	}
 	funlockfile(stdout);
 	unsigned int changed = vxt_report_count_status(r, VXT_STATUS_CHANGED);
@@ -95,9 +113,13 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 	unsigned int fixed = vxt_report_count_status(r, VXT_STATUS_FIXED);
 	unsigned int gone = vxt_report_count_status(r, VXT_STATUS_GONE);
 	unsigned int failed = vxt_report_count_status(r, VXT_STATUS_FAILED);
-	printf("%s%u %s, %u unchanged, %u side effects, %u fixed, %u gone, %u failed\n",
-	       dry ? "dry run: " : "", changed, dry ? "would change" : "changed",
-	       vxt_report_count_status(r, VXT_STATUS_UNCHANGED), side, fixed, gone, failed);
+	unsigned int rolled = vxt_report_count_status(r, VXT_STATUS_ROLLED_BACK);
+	printf("%s%u %s, %u unchanged, %u side effects, %u fixed, %u gone, %u failed", dry ? "dry run: " : "",
+	       changed, dry ? "would change" : "changed", vxt_report_count_status(r, VXT_STATUS_UNCHANGED),
+	       side, fixed, gone, failed);
+	if (rolled)
+		printf(", %u rolled back (a write failed; see the failed entries)", rolled);
+	putchar('\n');
 }
 
 int report_emit(const struct vxt_report *r, bool json, bool show_all)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The libvxlantune demo (the README's first command: tests/quickstart.sh
 # demo).  Builds the two-node lab (tests/lab/lab.sh) on its emulated-NIC
 # underlay (tests/lab/README.md) and replays the incident as it happened:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The two-node VXLAN lab: a Calico-like overlay between two network
 # namespaces, with faults that can be injected and removed.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* labsrv: the lab's tiny servers and clients.
  *
  *   labsrv serve [--tcp PORT] [--udp PORT] [--bind ADDR]
