@@ -24,21 +24,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vxt_policy *p;
 	if (!p && vxt_policy_load_string(fuzz_ctx(), policy_text, &p) < 0)
 		abort();
-	struct vxt_watch w = {.refcount = 1, .ctx = fuzz_ctx(), .policy = p};
+	struct vxt_watch w = {.refcount = 1, .ctx = fuzz_ctx(), .policy = p, .routes = true,
+	                      .default_only = true};
 	snprintf(w.underlay, sizeof(w.underlay), "eth0");
-	/* Some devices were already handled: DELLINK must forget them. */
-	for (int i = 1; i <= 8; i++)
-		if (vxt_grow((void **)&w.seen, &w.capseen, w.nseen + 1, sizeof(*w.seen)) == 0)
-			w.seen[w.nseen++] = i;
-	fuzz_deliver(data, size, NETLINK_ROUTE, on_event, NULL, &w);
-	FUZZ_ASSERT(w.npend <= w.cappend && w.nseen <= 8);
-	for (unsigned int i = 0; i < w.npend; i++) {
-		FUZZ_ASSERT(vxt_ifname_valid(w.pend[i].name) == 0);
-		FUZZ_ASSERT(interesting(&w, w.pend[i].name));
-		for (unsigned int j = 0; j < i; j++)
-			FUZZ_ASSERT(w.pend[j].ifindex != w.pend[i].ifindex);
+	/* Some devices were already handled: DELLINK must forget them, a
+	 * rename must reset them. */
+	for (int i = 1; i <= 8; i++) {
+		char name[IFNAMSIZ];
+		snprintf(name, sizeof(name), "cali%d", i);
+		struct dev *d = track(&w, i, name);
+		if (d)
+			d->sysctls_done = true;
 	}
-	free(w.seen);
-	free(w.pend);
+	fuzz_deliver(data, size, NETLINK_ROUTE, on_event, NULL, &w);
+	FUZZ_ASSERT(w.ndevs <= w.capdevs);
+	for (unsigned int i = 0; i < w.ndevs; i++) {
+		FUZZ_ASSERT(vxt_ifname_valid(w.devs[i].name) == 0);
+		FUZZ_ASSERT(interesting(&w, w.devs[i].name));
+		for (unsigned int j = 0; j < i; j++)
+			FUZZ_ASSERT(w.devs[j].ifindex != w.devs[i].ifindex);
+	}
+	free(w.devs);
 	return 0;
 }
