@@ -221,7 +221,7 @@ static int ddmin(struct vxt_diagnose *d, unsigned int set, unsigned int *out)
 {
 	unsigned int n = 2;
 	while (popcount(set) >= 2) {
-		unsigned int members[MAXC], m = 0;
+		unsigned int members[MAXC] = {0}, m = 0;
 		for (unsigned int i = 0; i < ncand(); i++)
 			if (set & (1u << i))
 				members[m++] = i;

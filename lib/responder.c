@@ -402,7 +402,7 @@ static void on_udp(struct vxt_responder *r, int fd)
 {
 	for (int burst = 0; burst < 64; burst++) {
 		char msg[513];
-		struct sockaddr_storage from;
+		struct sockaddr_storage from = {0};
 		union pktinfo_buf ctl;
 		struct iovec iov = {.iov_base = msg, .iov_len = sizeof(msg)};
 		struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
@@ -411,6 +411,8 @@ static void on_udp(struct vxt_responder *r, int fd)
 		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0)
 			return;
+		if (m.msg_namelen < sizeof(sa_family_t))
+			continue; /* no sender to answer (or to rate-limit) */
 		socklen_t flen = m.msg_namelen, ctllen = reply_control(&m);
 		struct client *c = client_for(r, &from);
 		if (!c || !admit(r, c))
@@ -459,7 +461,7 @@ static void conn_close(struct vxt_responder *r, struct conn *k)
 static void on_accept(struct vxt_responder *r, int lfd)
 {
 	for (int burst = 0; burst < 16; burst++) {
-		struct sockaddr_storage from;
+		struct sockaddr_storage from = {0};
 		socklen_t flen = sizeof(from);
 		int fd = accept4(lfd, (struct sockaddr *)&from, &flen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
@@ -627,13 +629,14 @@ int vxt_responder_dispatch(struct vxt_responder *r)
 		return vxt_fail(r->ctx, errno, "responder: epoll_wait: %s", strerror(errno));
 	for (int i = 0; i < n; i++) {
 		uint64_t tag = ev[i].data.u64;
-		if (tag < CONN_TAG) {
+		if (tag < r->nlisten) {
 			const struct listener *l = &r->listen[tag];
 			if (l->type == L_UDP)
 				on_udp(r, l->fd);
 			else
 				on_accept(r, l->fd);
-		} else if (tag - CONN_TAG < MAX_CONNS && r->conns[tag - CONN_TAG].fd >= 0) {
+		} else if (tag >= CONN_TAG && tag - CONN_TAG < MAX_CONNS &&
+		           r->conns[tag - CONN_TAG].fd >= 0) {
 			on_conn(r, &r->conns[tag - CONN_TAG], ev[i].events);
 		}
 	}

@@ -274,11 +274,15 @@ int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned in
 	}
 	/* Read until EOF, never more than max + 1 bytes: a file that grows
 	 * past max meanwhile is refused, not cut. */
-	size_t cap = (size_t)fst.st_size + 1, n = 0;
-	char *buf = NULL;
+	size_t cap = (size_t)fst.st_size + 2, n = 0;
+	char *buf = rc == 0 ? malloc(cap) : NULL;
+	if (rc == 0 && !buf) {
+		vxt_fail(ctx, ENOMEM, "%s: out of memory", path);
+		rc = -ENOMEM; /* spelled out: the static analyzer cannot see vxt_fail's sign */
+	}
 	while (rc == 0) {
-		if (n + 1 >= cap || !buf) {
-			cap = buf ? cap * 2 : cap + 1;
+		if (n + 1 >= cap) {
+			cap *= 2;
 			char *nb = realloc(buf, cap);
 			if (!nb) {
 				rc = vxt_fail(ctx, ENOMEM, "%s: out of memory", path);
@@ -300,7 +304,7 @@ int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned in
 			rc = vxt_fail(ctx, E2BIG, "%s: larger than %zu bytes: refused", path, max);
 	}
 	close(fd);
-	if (rc < 0) {
+	if (rc != 0) {
 		free(buf);
 		return rc;
 	}
