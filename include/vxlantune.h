@@ -171,6 +171,17 @@ unsigned int vxt_features_list_count(const struct vxt_features_list *l);
 /* Borrowed: valid while the list lives. */
 struct vxt_features *vxt_features_list_get(const struct vxt_features_list *l, unsigned int i);
 
+/* Every interface's features without keeping them: fn is called once per
+ * interface, in the kernel's dump order, with an object borrowed for the
+ * call (vxt_features_ref() it to keep it).  Memory does not grow with the
+ * number of interfaces: one interface at a time plus the feature names.
+ * fn returns 0 to go on; any other value stops the walk and is returned.
+ * fn must not call the library with the same ctx (the dump is still being
+ * read on its socket).  Returns 0, fn's value, or the -errno of the failed
+ * read (vxt_ctx_errmsg() says which). */
+typedef int (*vxt_features_fn)(struct vxt_features *f, void *userdata);
+int vxt_features_foreach(struct vxt_ctx *ctx, vxt_features_fn fn, void *userdata);
+
 /* A feature request: words as `ethtool -K` takes them.  A word is a kernel
  * feature name ("tx-checksum-ip-generic"), an ethtool long name
  * ("generic-receive-offload") or short alias ("gro"); aliases expand over

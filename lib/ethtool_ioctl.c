@@ -126,7 +126,7 @@ int vxt_ioctl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
 }
 
 int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                            struct vxt_features_list *out)
+                            vxt_features_fn fn, void *userdata)
 {
 	struct if_nameindex *ifs = if_nameindex();
 	if (!ifs)
@@ -139,9 +139,9 @@ int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
 			rc = 0; /* vanished while we listed: not part of the dump */
 			continue;
 		}
-		if (rc == 0 && vxt_features_list_add(out, f) < 0) {
+		if (rc == 0) {
+			rc = fn(f, userdata);
 			vxt_features_unref(f);
-			rc = -ENOMEM;
 		}
 	}
 	if_freenameindex(ifs);

@@ -277,22 +277,58 @@ int vxt_features_get_index(struct vxt_ctx *ctx, int ifindex, struct vxt_features
 	return rc < 0 ? vxt_features_fail(ctx, rc, name, "reading features") : 0;
 }
 
-int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out)
+/* The caller's callback, and whether it was the one that stopped the walk
+ * (then the value is its own, not a failed read to explain). */
+struct foreach_call {
+	vxt_features_fn fn;
+	void *userdata;
+	bool stopped;
+};
+
+static int foreach_one(struct vxt_features *f, void *arg)
+{
+	struct foreach_call *c = arg;
+	int rc = c->fn(f, c->userdata);
+	c->stopped = rc != 0;
+	return rc;
+}
+
+int vxt_features_foreach(struct vxt_ctx *ctx, vxt_features_fn fn, void *userdata)
 {
 	vxt_clear_error(ctx);
+	if (!fn)
+		return vxt_fail(ctx, EINVAL, "vxt_features_foreach: no callback");
 	struct vxt_strset *names;
 	int rc = vxt_feature_names(ctx, &names);
 	if (rc < 0)
 		return rc;
-	struct vxt_features_list *l;
-	if ((rc = vxt_features_list_new(&l)) < 0)
-		return vxt_fail(ctx, rc, "out of memory");
-	rc = ctx->backend == VXT_BACKEND_NETLINK ? vxt_nl_features_dump(ctx, names, l)
-	                                         : vxt_ioctl_features_dump(ctx, names, l);
-	if (rc < 0) {
-		vxt_features_list_unref(l);
+	struct foreach_call c = {.fn = fn, .userdata = userdata};
+	rc = ctx->backend == VXT_BACKEND_NETLINK ? vxt_nl_features_dump(ctx, names, foreach_one, &c)
+	                                         : vxt_ioctl_features_dump(ctx, names, foreach_one, &c);
+	if (rc < 0 && !c.stopped)
 		return vxt_fail(ctx, rc, "reading the features of every interface: %s%s%s",
 		                strerror(-rc), ctx->extack[0] ? ": " : "", ctx->extack);
+	return rc;
+}
+
+static int list_add_ref(struct vxt_features *f, void *list)
+{
+	if (vxt_features_list_add(list, vxt_features_ref(f)) < 0) {
+		vxt_features_unref(f);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out)
+{
+	struct vxt_features_list *l;
+	int rc = vxt_features_list_new(&l);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "out of memory");
+	if ((rc = vxt_features_foreach(ctx, list_add_ref, l)) < 0) {
+		vxt_features_list_unref(l);
+		return rc;
 	}
 	*out = l;
 	return 0;

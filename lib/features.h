@@ -76,8 +76,9 @@ struct vxt_set_job {
 int vxt_nl_strset(struct vxt_ctx *ctx, struct vxt_strset **out);
 int vxt_nl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
                         struct vxt_strset *names, struct vxt_features **out);
+/* Dumps hand each interface to fn as it is parsed (vxt_features_foreach). */
 int vxt_nl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                         struct vxt_features_list *out);
+                         vxt_features_fn fn, void *userdata);
 int vxt_nl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int n);
 void vxt_ethtool_close(struct vxt_ctx *ctx);
 
@@ -93,7 +94,7 @@ int vxt_ioctl_strset(struct vxt_ctx *ctx, struct vxt_strset **out);
 int vxt_ioctl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
                            struct vxt_strset *names, struct vxt_features **out);
 int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                            struct vxt_features_list *out);
+                            vxt_features_fn fn, void *userdata);
 int vxt_ioctl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int n);
 
 /* feature_names.c: ethtool's words resolved over the kernel's names. */

@@ -350,6 +350,67 @@ START_TEST(dump_500_devices)
 }
 END_TEST
 
+/* The streaming walk: each device once, in the kernel's order, with the
+ * features ethtool shows; a callback that stops gets its value back, and
+ * the context still works afterwards (the rest of the dump was drained). */
+struct walk {
+	unsigned int seen, stop_after;
+	char names[4096];
+	int d7b_tso; /* tcp-segmentation-offload of d7b as the walk saw it */
+};
+
+static int walk_one(struct vxt_features *f, void *arg)
+{
+	struct walk *w = arg;
+	if (w->stop_after && w->seen == w->stop_after)
+		return 42;
+	w->seen++;
+	if (strlen(w->names) + 20 < sizeof(w->names)) {
+		strcat(w->names, vxt_features_ifname(f));
+		strcat(w->names, "\n");
+	}
+	if (!strcmp(vxt_features_ifname(f), "d7b")) {
+		int i = vxt_features_find(f, "tx-tcp-segmentation");
+		ck_assert_int_ge(i, 0);
+		w->d7b_tso = vxt_features_active(f, (unsigned int)i);
+	}
+	return 0;
+}
+
+START_TEST(foreach_walks_every_device)
+{
+	nstest_enter();
+	nstest_veths("d", 100);
+	nstest_sh("ethtool -K d7b tso off");
+	struct vxt_ctx *ctx = ctx_for(_i);
+	ck_assert_int_eq(vxt_features_foreach(ctx, NULL, NULL), -EINVAL);
+	struct walk w = {.d7b_tso = -1};
+	ck_assert_int_eq(vxt_features_foreach(ctx, walk_one, &w), 0);
+	ck_assert_uint_eq(w.seen, 201); /* + lo */
+	/* In ifindex order, as `ip link` lists them. */
+	char *names = nstest_capture("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1");
+	ck_assert_str_eq(w.names, names);
+	free(names);
+	ck_assert_int_eq(w.d7b_tso, nstest_ethtool("d7b", "tx-tcp-segmentation", NULL));
+	ck_assert_int_eq(w.d7b_tso, 0);
+
+	struct walk stop = {.stop_after = 5};
+	ck_assert_int_eq(vxt_features_foreach(ctx, walk_one, &stop), 42);
+	ck_assert_uint_eq(stop.seen, 5);
+	ck_assert_str_eq(vxt_ctx_errmsg(ctx), ""); /* the caller's value, not a failed read */
+	/* The same socket answers the next request with its own reply. */
+	struct vxt_features *f;
+	ck_assert_int_eq(vxt_features_get(ctx, "d7b", &f), 0);
+	ck_assert_str_eq(vxt_features_ifname(f), "d7b");
+	vxt_features_unref(f);
+	struct vxt_features_list *l;
+	ck_assert_int_eq(vxt_features_get_all(ctx, &l), 0);
+	ck_assert_uint_eq(vxt_features_list_count(l), 201);
+	vxt_features_list_unref(l);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 /* Globs: every cali* veth changed with one call; nothing else touched. */
 START_TEST(glob_set)
 {
@@ -459,6 +520,7 @@ static Suite *features_suite(void)
 	tc = tcase_create("many");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, dump_500_devices, 0, BACKEND_LOOPS);
+	tcase_add_loop_test(tc, foreach_walks_every_device, 0, BACKEND_LOOPS);
 	tcase_add_loop_test(tc, glob_set, 0, BACKEND_LOOPS);
 	suite_add_tcase(s, tc);
 	return s;
