@@ -221,6 +221,20 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
                           const struct vxt_feature_req *req, unsigned int flags,
                           struct vxt_report **report);
 
+/* vxt_features_set_glob() for runs over thousands of interfaces, without
+ * keeping every entry: once the changes are made and read back, the
+ * entries of each interface (one object; interfaces with none are
+ * skipped) go to fn as a report borrowed for the call, and are dropped.
+ * *summary is a report without entries (vxt_report_count() is 0) whose
+ * vxt_report_count_status(), vxt_report_unmet() and vxt_report_dry_run()
+ * are the whole run's.  fn returns 0 to go on; any other value stops the
+ * reporting (not the changes, already made) and is returned, with no
+ * summary.  fn must not call the library with the same ctx. */
+typedef int (*vxt_report_fn)(const struct vxt_report *part, void *userdata);
+int vxt_features_set_glob_each(struct vxt_ctx *ctx, const char *const *globs,
+                               const struct vxt_feature_req *req, unsigned int flags,
+                               vxt_report_fn fn, void *userdata, struct vxt_report **summary);
+
 /* ===================================================================== */
 /* Links and underlay detection                                          */
 /* ===================================================================== */

@@ -117,9 +117,10 @@ int vxt_ioctl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
 			f->active[w] = gf->features[w].active;
 			f->nochange[w] = gf->features[w].never_changed;
 		}
-		vxt_features_index(f);
-		*out = f;
-		rc = 0;
+		if ((rc = vxt_features_index(f)) < 0)
+			vxt_features_unref(f);
+		else
+			*out = f;
 	}
 	free(gf);
 	return rc;

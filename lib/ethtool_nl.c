@@ -406,7 +406,10 @@ static int parse_features(struct nl_msg *msg, void *arg)
 			return -EPROTO;
 		}
 	}
-	vxt_features_index(f);
+	if ((rc = vxt_features_index(f)) < 0) {
+		vxt_features_unref(f);
+		return rc;
+	}
 	if (fp->fn) {
 		/* Non-zero stops the walk: exchange() drains the rest of the
 		 * dump and returns it. */

@@ -157,9 +157,29 @@ static int jobs_send(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int
 
 /* The common path of vxt_features_set (one interface: before/after lists
  * of one) and vxt_features_set_glob (dumps). */
+/* A dumped interface joins the plan if one of the globs matches it. */
+struct select {
+	const char *const *globs;
+	struct vxt_features_list *into;
+};
+
+static int select_matching(struct vxt_features *f, void *arg)
+{
+	struct select *sel = arg;
+	if (!matches(f->ifname, sel->globs))
+		return 0;
+	if (vxt_features_list_add(sel->into, vxt_features_ref(f)) < 0) {
+		vxt_features_unref(f);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* fn (may be NULL): each interface's entries are handed to it and only
+ * their counts stay in *report. */
 static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *const *globs,
                         const struct vxt_feature_req *req, unsigned int flags,
-                        struct vxt_report **report)
+                        vxt_report_fn fn, void *userdata, struct vxt_report **report)
 {
 	bool dry = flags & VXT_DRY_RUN;
 	struct vxt_strset *names;
@@ -168,7 +188,7 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 	struct vxt_set_job *jobs = NULL;
 	unsigned int *job_of = NULL; /* index+1 of each before-entry's job */
 	unsigned int njobs = 0;
-	struct vxt_report *r = NULL;
+	struct vxt_report *r = NULL, *part = NULL;
 
 	int rc = vxt_feature_names(ctx, &names);
 	if (rc < 0)
@@ -183,21 +203,11 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 		if ((rc = read_names(ctx, ifname ? one : globs, !ifname, &before)) < 0)
 			goto out;
 	} else {
-		struct vxt_features_list *all;
-		if ((rc = vxt_features_get_all(ctx, &all)) < 0)
-			goto out;
-		if ((rc = vxt_features_list_new(&before)) < 0) {
-			vxt_features_list_unref(all);
+		if ((rc = vxt_features_list_new(&before)) < 0)
 			goto oom;
-		}
-		for (unsigned int i = 0; i < all->n; i++)
-			if (matches(all->v[i]->ifname, globs) &&
-			    vxt_features_list_add(before, vxt_features_ref(all->v[i])) < 0) {
-				vxt_features_unref(all->v[i]);
-				vxt_features_list_unref(all);
-				goto oom;
-			}
-		vxt_features_list_unref(all);
+		struct select sel = {.globs = globs, .into = before};
+		if ((rc = vxt_features_foreach(ctx, select_matching, &sel)) < 0)
+			goto out;
 	}
 
 	jobs = calloc(before->n ? before->n : 1, sizeof(*jobs));
@@ -263,7 +273,8 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 	}
 	vxt_clear_error(ctx);
 
-	if ((rc = vxt_report_new_internal(dry, &r)) < 0)
+	if ((rc = vxt_report_new_internal(dry, &r)) < 0 ||
+	    (fn && (rc = vxt_report_new_internal(dry, &part)) < 0))
 		goto oom;
 	unsigned int hint = 0;
 	for (unsigned int i = 0; i < before->n; i++) {
@@ -276,8 +287,16 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 			if (a && strcmp(a->ifname, b->ifname))
 				a = NULL; /* index reused by another device */
 		}
-		if ((rc = report_iface(r, req, &res, b, a, err, dry)) < 0)
+		if ((rc = report_iface(part ? part : r, req, &res, b, a, err, dry)) < 0)
 			goto oom;
+		if (part) {
+			int stop = vxt_report_count(part) ? fn(part, userdata) : 0;
+			vxt_report_fold(r, part);
+			if (stop) {
+				rc = stop;
+				goto out;
+			}
+		}
 	}
 	*report = r;
 	r = NULL;
@@ -290,6 +309,7 @@ out:
 		free(jobs[j].value);
 	free(jobs);
 	free(job_of);
+	vxt_report_unref(part);
 	vxt_report_unref(r);
 	vxt_features_list_unref(before);
 	vxt_features_list_unref(after);
@@ -303,7 +323,15 @@ int vxt_features_set(struct vxt_ctx *ctx, const char *ifname, const struct vxt_f
 	vxt_clear_error(ctx);
 	if (vxt_ifname_valid(ifname) < 0)
 		return vxt_fail(ctx, EINVAL, "invalid interface name '%s'", ifname ? ifname : "(null)");
-	return set_features(ctx, ifname, NULL, req, flags, report);
+	return set_features(ctx, ifname, NULL, req, flags, NULL, NULL, report);
+}
+
+static int check_globs(struct vxt_ctx *ctx, const char *const *globs)
+{
+	for (size_t i = 0; globs && globs[i]; i++)
+		if (!globs[i][0] || strnlen(globs[i], 256) > 255)
+			return vxt_fail(ctx, EINVAL, "invalid interface pattern '%s'", globs[i]);
+	return 0;
 }
 
 int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
@@ -311,8 +339,17 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
                           struct vxt_report **report)
 {
 	vxt_clear_error(ctx);
-	for (size_t i = 0; globs && globs[i]; i++)
-		if (!globs[i][0] || strnlen(globs[i], 256) > 255)
-			return vxt_fail(ctx, EINVAL, "invalid interface pattern '%s'", globs[i]);
-	return set_features(ctx, NULL, globs, req, flags, report);
+	int rc = check_globs(ctx, globs);
+	return rc < 0 ? rc : set_features(ctx, NULL, globs, req, flags, NULL, NULL, report);
+}
+
+int vxt_features_set_glob_each(struct vxt_ctx *ctx, const char *const *globs,
+                               const struct vxt_feature_req *req, unsigned int flags,
+                               vxt_report_fn fn, void *userdata, struct vxt_report **summary)
+{
+	vxt_clear_error(ctx);
+	if (!fn)
+		return vxt_fail(ctx, EINVAL, "vxt_features_set_glob_each: no callback");
+	int rc = check_globs(ctx, globs);
+	return rc < 0 ? rc : set_features(ctx, NULL, globs, req, flags, fn, userdata, summary);
 }

@@ -30,6 +30,7 @@ static void strset_destroy(struct vxt_strset *s)
 	for (unsigned int i = 0; i < s->count; i++)
 		free(s->names[i]);
 	free(s->names);
+	free(s->index);
 	free(s);
 }
 
@@ -46,8 +47,7 @@ int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits, struct vxt_
 	f->names = vxt_strset_ref(names);
 	/* One allocation for the four bitsets. */
 	f->hw = calloc(4 * (size_t)w, sizeof(uint32_t));
-	f->bits = calloc(nbits ? nbits : 1, sizeof(*f->bits));
-	if (!f->hw || !f->bits) {
+	if (!f->hw) {
 		vxt_features_unref(f);
 		return -ENOMEM;
 	}
@@ -58,13 +58,34 @@ int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits, struct vxt_
 	return 0;
 }
 
+static unsigned int *named_bits(const struct vxt_strset *names, unsigned int nbits,
+                                unsigned int *count)
+{
+	unsigned int *bits = malloc((nbits ? nbits : 1) * sizeof(*bits));
+	*count = 0;
+	for (unsigned int b = 0; bits && b < nbits && b < names->count; b++)
+		if (names->names[b] && names->names[b][0])
+			bits[(*count)++] = b;
+	return bits;
+}
+
+/* Which bits have names depends only on the kernel's name table and the
+ * bitset size, the same for every interface: computed once per table and
+ * shared (a dump of thousands of interfaces does not hold thousands of
+ * copies); another size gets its own. */
 int vxt_features_index(struct vxt_features *f)
 {
-	f->count = 0;
-	for (unsigned int b = 0; b < f->nbits && b < f->names->count; b++)
-		if (f->names->names[b] && f->names->names[b][0])
-			f->bits[f->count++] = b;
-	return 0;
+	struct vxt_strset *s = f->names;
+	if (!s->index && (s->index = named_bits(s, f->nbits, &s->index_count)))
+		s->index_nbits = f->nbits;
+	if (s->index && s->index_nbits == f->nbits) {
+		f->bits = s->index;
+		f->count = s->index_count;
+		f->bits_shared = true;
+		return 0;
+	}
+	f->bits = named_bits(s, f->nbits, &f->count);
+	return f->bits ? 0 : -ENOMEM;
 }
 
 static void features_destroy(struct vxt_features *f)
@@ -72,7 +93,8 @@ static void features_destroy(struct vxt_features *f)
 	vxt_strset_unref(f->names);
 	free(f->states);
 	free(f->hw);
-	free(f->bits);
+	if (!f->bits_shared)
+		free(f->bits);
 	free(f);
 }
 

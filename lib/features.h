@@ -19,6 +19,7 @@ struct vxt_features {
 	uint32_t *hw, *wanted, *active, *nochange; /* VXT_WORDS(nbits) each */
 	unsigned int count;       /* named bits */
 	unsigned int *bits;       /* bit number of the i-th named feature */
+	bool bits_shared;         /* bits is names->index, not our own */
 	char *states;             /* vxt_features_states(), built on first use */
 };
 
@@ -48,7 +49,7 @@ int vxt_strset_new(unsigned int count, struct vxt_strset **out);
 /* A features object with nbits zeroed bits, bound to names. */
 int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits,
                        struct vxt_features **out);
-/* Fill f->bits from the names (call after the bitsets are set). */
+/* Fill f->bits and f->count from the names.  0 or -ENOMEM. */
 int vxt_features_index(struct vxt_features *f);
 bool vxt_features_bit_changeable(const struct vxt_features *f, unsigned int bit);
 int vxt_features_list_add(struct vxt_features_list *l, struct vxt_features *f);

@@ -210,6 +210,20 @@ static const struct option set_opts[] = {
 	{0},
 };
 
+/* set over a glob: each interface's entries as soon as they are known. */
+struct set_out {
+	bool all_entries;
+	unsigned int parts;
+};
+
+static int print_part(const struct vxt_report *part, void *arg)
+{
+	struct set_out *o = arg;
+	report_print_entries(part, o->all_entries);
+	o->parts++;
+	return 0;
+}
+
 static int set(int argc, char **argv)
 {
 	bool json = false, dry = false, all = false, all_entries = false;
@@ -263,18 +277,31 @@ static int set(int argc, char **argv)
 	struct vxt_report *r = NULL;
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	int rc;
+	bool streamed = false;
+	struct set_out out = {.all_entries = all_entries};
 	if (target && !vxt_name_is_pattern(target)) {
 		rc = vxt_features_set(ctx, target, req, flags, &r);
 	} else {
 		const char *globs[] = {target, NULL};
-		rc = vxt_features_set_glob(ctx, target ? globs : NULL, req, flags, &r);
+		/* Text is printed an interface at a time and only the counts
+		 * are kept; JSON is one document with every entry. */
+		streamed = !json;
+		rc = streamed ? vxt_features_set_glob_each(ctx, target ? globs : NULL, req, flags,
+		                                           print_part, &out, &r)
+		              : vxt_features_set_glob(ctx, target ? globs : NULL, req, flags, &r);
 	}
 	int ret;
 	if (rc < 0) {
 		ret = cli_fail(ctx, rc);
 	} else {
-		ret = report_emit(r, json, all_entries);
-		if (target && vxt_name_is_pattern(target) && vxt_report_count(r) == 0) {
+		if (streamed) {
+			report_print_summary(r);
+			ret = report_exit_code(r);
+		} else {
+			ret = report_emit(r, json, all_entries);
+		}
+		unsigned int entries = streamed ? out.parts : vxt_report_count(r);
+		if (target && vxt_name_is_pattern(target) && entries == 0) {
 			cli_error("no interface matches '%s'", target);
 			ret = EXIT_NOTFOUND;
 		}

@@ -42,7 +42,7 @@ json_object *report_to_json(const struct vxt_report *r)
 	return root;
 }
 
-void report_print_text(const struct vxt_report *r, bool show_all)
+void report_print_entries(const struct vxt_report *r, bool show_all)
 {
 	unsigned int n = vxt_report_count(r);
 	bool dry = vxt_report_dry_run(r);
@@ -90,6 +90,11 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 		}
 	}
 	funlockfile(stdout);
+}
+
+void report_print_summary(const struct vxt_report *r)
+{
+	bool dry = vxt_report_dry_run(r);
 	unsigned int changed = vxt_report_count_status(r, VXT_STATUS_CHANGED);
 	unsigned int side = vxt_report_count_status(r, VXT_STATUS_SIDE_EFFECT);
 	unsigned int fixed = vxt_report_count_status(r, VXT_STATUS_FIXED);
@@ -98,6 +103,12 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 	printf("%s%u %s, %u unchanged, %u side effects, %u fixed, %u gone, %u failed\n",
 	       dry ? "dry run: " : "", changed, dry ? "would change" : "changed",
 	       vxt_report_count_status(r, VXT_STATUS_UNCHANGED), side, fixed, gone, failed);
+}
+
+void report_print_text(const struct vxt_report *r, bool show_all)
+{
+	report_print_entries(r, show_all);
+	report_print_summary(r);
 }
 
 int report_emit(const struct vxt_report *r, bool json, bool show_all)
