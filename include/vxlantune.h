@@ -75,13 +75,55 @@ int vxt_ctx_get_backend(const struct vxt_ctx *ctx);
 /* Library version string, e.g. "0.1.0". */
 const char *vxt_version(void);
 
-/* Validate an interface name as the kernel does: 1..15 bytes, no '/',
- * ':' or whitespace, not "." or "..".  Returns 0 or -EINVAL. */
+/* Validate an interface name as the kernel does (dev_valid_name): 1..15
+ * bytes, no '/', ':' or whitespace (ASCII blanks and 0xa0), not "." or
+ * "..".  Any other byte is valid: "caliü" is a name.  Returns 0 or
+ * -EINVAL. */
 int vxt_ifname_valid(const char *name);
 /* True when name is an fnmatch(3) pattern ("cali*", "eth[01]") that calls
  * taking interface selectors match against the live interfaces; false for
  * a plain name (and NULL). */
 bool vxt_name_is_pattern(const char *name);
+
+/* ---- Files the tools write and read as root --------------------------- */
+
+/* Replace path with data, atomically: a temporary made next to it with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (never an existing file, FIFO or symlink),
+ * written, fsynced, renamed over path (a symlink at path is replaced, not
+ * followed), the directory fsynced.  mode: the new file's permission bits
+ * (e.g. 0644), whatever the umask.  On failure nothing is left behind and
+ * the old file is unchanged.  "" is an error (-EINVAL), a directory
+ * -EISDIR. */
+int vxt_file_write_atomic(struct vxt_ctx *ctx, const char *path, const void *data,
+                          size_t len, unsigned int mode);
+
+enum vxt_file_flags {
+	/* refuse (-EPERM) instead of warn when the file or a directory above
+	 * it is writable by a user other than root or the caller (sshd's
+	 * StrictModes; a world-writable sticky directory such as /tmp is
+	 * accepted when the entry in it belongs to root or the caller) */
+	VXT_FILE_STRICT_MODES = 1 << 0,
+};
+/* Read a whole regular file of at most max bytes into *text (malloc'd,
+ * NUL-terminated; *len, if given, gets the length, which differs from
+ * strlen() when the file holds NUL bytes).  Never opens what is not a
+ * regular file: a directory (-EISDIR), a FIFO, device or socket (-EINVAL)
+ * each get their own message; a larger file -E2BIG.  A file writable by
+ * another user is logged as a warning (LOG_WARNING), or refused with
+ * VXT_FILE_STRICT_MODES. */
+int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned int flags,
+                  char **text, size_t *len);
+
+enum vxt_escape_style {
+	/* for messages: control characters and bytes that are not UTF-8 as \xNN */
+	VXT_ESCAPE_TEXT = 0,
+	/* for JSON text: bytes that are not UTF-8 as \u00NN (the Latin-1
+	 * character of the byte), so that the document is valid UTF-8 */
+	VXT_ESCAPE_JSON = 1,
+};
+/* Escape untrusted text for showing it; *out is malloc'd.  Every message in
+ * vxt_ctx_errmsg() is already escaped this way (VXT_ESCAPE_TEXT). */
+int vxt_text_escape(const char *in, int style, char **out);
 
 /* ===================================================================== */
 /* Reports: the result of every mutating operation (and of dry runs)     */
@@ -94,6 +136,9 @@ enum vxt_status {
 	VXT_STATUS_SIDE_EFFECT = 3, /* changed though not requested */
 	VXT_STATUS_GONE = 4,      /* the interface vanished meanwhile */
 	VXT_STATUS_FAILED = 5,    /* failed; see vxt_report_error() */
+	VXT_STATUS_ROLLED_BACK = 6, /* was changed, then put back (before = after
+	                             * again) because another write of the same
+	                             * apply failed: see the "failed" entries */
 };
 
 enum vxt_area {
@@ -125,10 +170,12 @@ int vxt_report_error(const struct vxt_report *r, unsigned int i);
 unsigned int vxt_report_count_status(const struct vxt_report *r, int status);
 /* Number of requests that were not met: a requested word none of whose
  * entries on an object ended at the requested value (ethtool's rule for
- * aliases: "tx on" is met if any tx-checksum-* took), or a failed entry.
+ * aliases: "tx on" is met if any tx-checksum-* took), or a failed or
+ * rolled-back entry.
  * The CLI exits 1 when this is not zero. */
 unsigned int vxt_report_unmet(const struct vxt_report *r);
-/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed". */
+/* "unchanged", "changed", "fixed", "side-effect", "gone", "failed",
+ * "rolled-back". */
 const char *vxt_status_name(int status);
 
 /* ===================================================================== */
@@ -543,6 +590,14 @@ struct vxt_policy *vxt_policy_unref(struct vxt_policy *p);
  * opened.  Nothing is checked against the kernel here (see
  * vxt_policy_check). */
 int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out);
+/* The same, read with vxt_file_read() (a regular file of at most 4 MiB);
+ * flags: VXT_FILE_STRICT_MODES refuses a policy another user could change
+ * (what `vxlantune watch` uses), else that is a warning.  Every line is
+ * understood or an error: indented lines (which INI parsers take as the
+ * continuation of the previous value), NUL bytes and lines over 198
+ * characters are refused with FILE:LINE. */
+int vxt_policy_load_file_flags(struct vxt_ctx *ctx, const char *path, unsigned int flags,
+                               struct vxt_policy **out);
 int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_policy **out);
 /* Presets: "calico-incident" (the incident's fix: rx tx tso gso gro off on
  * the default-route underlay and vxlan.calico, rp_filter=0 on all, default
@@ -573,7 +628,11 @@ const char *vxt_policy_feature_rule_selector(const struct vxt_policy *p, unsigne
 unsigned int vxt_policy_sysctl_rule_count(const struct vxt_policy *p);
 
 /* Check the policy against the running kernel: underlay method syntax,
- * every feature word.  -EINVAL with a message naming the problem. */
+ * every feature word, and that no two feature rules give one feature of
+ * an interface two values ("[interface cali*] gro off" and "[interface
+ * cali1] gro on"; the underlay rules are compared once it is detected).
+ * -EINVAL with a message naming the problem (both rules, by file:line).
+ * Policy files are checked for such conflicts when they are loaded. */
 int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p);
 
 enum vxt_policy_flags {
@@ -583,12 +642,28 @@ enum vxt_policy_flags {
 	VXT_POLICY_NAMES_EXIST = 1 << 9,
 };
 
-/* Apply: validate everything (nothing changes if anything is wrong), then
- * features rule by rule, then sysctls; one report.  Named interfaces that
- * do not exist are skipped (a policy may name devices a CNI creates later)
- * unless VXT_POLICY_NAMES_EXIST is given.  An underlay that cannot be
- * found is a failed entry (object "underlay"), not an error: the rest
- * still applies.  flags: VXT_DRY_RUN, VXT_POLICY_NAMES_EXIST. */
+/* Apply: one plan for the whole policy first -- the underlay detected,
+ * every selector resolved against the live interfaces, every device's
+ * features read and the words of all rules that select it merged (rules
+ * that contradict each other are refused, see vxt_policy_check), every
+ * sysctl file resolved and checked for writability (read-only keys such
+ * as ipv4 mc_forwarding, read-only /proc/sys, CAP_NET_ADMIN), every
+ * feature change checked for CAP_NET_ADMIN.  If any of it cannot be done
+ * the call fails (-EPERM, -EROFS, -EINVAL ...) and nothing has changed; a
+ * dry run builds the same plan and fails the same way.  Then the plan is
+ * executed: the features of all devices in one batch, then the sysctls.
+ * When a write fails anyway (the kernel refuses a value, a SET), every
+ * change already made is put back from the before-values the plan read:
+ * those entries say VXT_STATUS_ROLLED_BACK, the write that failed says
+ * VXT_STATUS_FAILED (and an undo that did not take is a failed entry with
+ * via "rollback"); the call still returns 0 with that report.  A device
+ * that vanishes meanwhile is "gone", not a failure (nothing is rolled back
+ * for it).  An underlay that cannot be found is a failed entry (object
+ * "underlay") found while planning, not a failure of the writes: the rest
+ * still applies.  Named interfaces that do not exist are skipped (a
+ * policy may name devices a CNI creates later) unless
+ * VXT_POLICY_NAMES_EXIST is given.  flags: VXT_DRY_RUN,
+ * VXT_POLICY_NAMES_EXIST. */
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
                      struct vxt_report **report);
 
@@ -600,13 +675,25 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **js
 int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int flags,
                          struct vxt_report **report);
 
-/* The watcher: applies the policy to every selected interface that
- * appears, is re-created or changes, as the kernel announces it (no
- * polling); new interfaces also get the policy's sysctls.  When
- * announcements were lost it re-applies everything.  Drive it from your own poll
- * loop with vxt_watch_fd() + vxt_watch_dispatch(), or block in
- * vxt_watch_run().  The watcher does not apply anything until called: call
- * vxt_watch_resync() first to apply the whole policy. */
+/* The watcher: subscribes to link notifications (RTNLGRP_LINK) and applies
+ * the policy to every selected interface that appears, is renamed into a
+ * selector, is re-created or changes; new interfaces (and new names: a
+ * rename is a new device to the policy) also get the policy's sysctls.
+ * When the policy has underlay rules it also follows route and address
+ * notifications (RTNLGRP_IPV4_ROUTE, IPV6_ROUTE; IPV4_IFADDR, IPV6_IFADDR
+ * unless the method is default-route, where only default routes of the
+ * main table count), re-detects the underlay and applies the underlay
+ * rules to a new one.  No polling.  On overrun (ENOBUFS) it re-applies
+ * everything.
+ * Never in a loop: a device whose re-applies change something more than 4
+ * times within a second (another program sets it back) backs off: it is
+ * re-applied after 1 s, then 2, 4 ... up to every 60 s, until nothing
+ * changed it for a whole delay; entering and leaving back-off is logged once
+ * (LOG_WARNING).  Drive it from your own poll loop with vxt_watch_fd() +
+ * vxt_watch_dispatch(), waking up after vxt_watch_timeout() ms at the
+ * latest, or block in vxt_watch_run().  The watcher does not apply
+ * anything until called: call vxt_watch_resync() first to apply the whole
+ * policy. */
 struct vxt_watch;
 int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
                   struct vxt_watch **out);
@@ -627,6 +714,22 @@ unsigned long vxt_watch_resyncs(const struct vxt_watch *w);
 unsigned long vxt_watch_events(const struct vxt_watch *w);
 /* The underlay the watcher currently applies to ("" if none). */
 const char *vxt_watch_underlay(const struct vxt_watch *w);
+/* Milliseconds until a backed-off device is due or may settle (call
+ * vxt_watch_dispatch() then, even without an event), -1 if none. */
+int vxt_watch_timeout(const struct vxt_watch *w);
+/* Devices backing off now: count, name, current delay, and since when
+ * (seconds since the epoch).  Out of range: NULL / 0 / -1. */
+unsigned int vxt_watch_backoff_count(const struct vxt_watch *w);
+const char *vxt_watch_backoff_ifname(const struct vxt_watch *w, unsigned int i);
+unsigned int vxt_watch_backoff_delay_ms(const struct vxt_watch *w, unsigned int i);
+long long vxt_watch_backoff_since(const struct vxt_watch *w, unsigned int i);
+/* The watcher's state as JSON (malloc'd; free() it) for other processes:
+ * {"format": "vxlantune-watch-state", "version": 1, "updated": T,
+ *  "underlay": NAME, "events": N, "resyncs": N,
+ *  "backoff": [{"interface": NAME, "delay_ms": N, "since": T}]}
+ * (T: seconds since the epoch).  vxlantune watch writes it to a file that
+ * vxt_check_opts_set_watch_state() takes.  0, -EINVAL, -ENOMEM. */
+int vxt_watch_state_json(const struct vxt_watch *w, char **json);
 
 /* ===================================================================== */
 /* Health checks                                                         */
@@ -743,7 +846,10 @@ const char *vxt_probe_outcome_name(int outcome);
  *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
  *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
  *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
- *   probe-error       a probe could not be sent at all (error) */
+ *   probe-error       a probe could not be sent at all (error)
+ *   watch-backoff     with the watcher's state: the watcher re-applies
+ *                     every device at once (warning per device it backs
+ *                     off from: something keeps changing it back) */
 
 enum vxt_severity {
 	VXT_SEVERITY_OK = 0,
@@ -778,8 +884,16 @@ int vxt_check_opts_set_tcp_port(struct vxt_check_opts *o, unsigned int port); /*
 int vxt_check_opts_set_udp_port(struct vxt_check_opts *o, unsigned int port); /* 0: none */
 /* One DNS query to server (numeric address; port 0 = 53). */
 int vxt_check_opts_set_dns(struct vxt_check_opts *o, const char *server, unsigned int port);
+/* The same from one string as users write it: "SERVER", "SERVER:PORT"
+ * (IPv4), "[SERVER]" or "[SERVER]:PORT" (IPv6), or a bare IPv6 address.
+ * -EINVAL for anything else. */
+int vxt_check_opts_set_dns_spec(struct vxt_check_opts *o, const char *spec);
 /* Per probe, 1..600000 ms. */
 int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
+/* The watcher's state (vxt_watch_state_json(), copied; NULL: none): every
+ * device it backs off from becomes a watch-backoff warning, none an OK
+ * finding. */
+int vxt_check_opts_set_watch_state(struct vxt_check_opts *o, const char *json);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */
 int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size);
 

@@ -1,139 +1,19 @@
-/* Applying a policy: validate everything first (feature words against the
- * kernel, sysctl keys/values/interfaces), then features per rule (batched
- * per selector), then sysctls; one report for all of it.  Also the
- * per-interface apply the watcher runs when a device (re)appears. */
+/* Applying a policy: execute the plan (plan.c) -- the features of every
+ * device in one batch, then the sysctls -- and when a write fails anyway
+ * (the kernel refuses what the plan found possible), put back everything
+ * already changed, from the before-values the plan recorded.  One report:
+ * what changed, what was rolled back ("rolled-back"), what failed.
+ * A device that vanishes meanwhile is "gone", not a failure: pods come and
+ * go while a node is tuned, and undoing the whole policy for one of them
+ * would leave the node as broken as it was.  Also the per-interface apply
+ * the watcher runs when a device (re)appears. */
 #include "config.h"
 
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "features.h"
 #include "policy.h"
-#include "sysctl.h"
-
-/* Detect the policy's underlay when a rule needs it.  *name is set to ""
- * when detection fails; the failure becomes a report entry, not an error:
- * the VXLAN part of the policy is still worth applying. */
-static int detect_underlay(struct vxt_ctx *ctx, const struct vxt_policy *p,
-                           char name[IFNAMSIZ], struct vxt_report *r)
-{
-	name[0] = '\0';
-	if (!vxt_policy_needs_underlay(p))
-		return 0;
-	struct vxt_underlay *u = NULL;
-	const char *method = p->underlay_method ? p->underlay_method : "default-route";
-	int rc = vxt_underlay_detect(ctx, method, 0, &u);
-	if (rc == -EINVAL)
-		return rc; /* a malformed method is the policy's fault */
-	if (rc < 0) {
-		vxt_info(ctx, "underlay not found (%s): %s", method, vxt_ctx_errmsg(ctx));
-		return r ? vxt_report_add(r, VXT_AREA_FEATURE, "underlay", method, "", "",
-		                          "detected", "underlay", VXT_STATUS_FAILED, rc) : 0;
-	}
-	snprintf(name, IFNAMSIZ, "%s", vxt_underlay_ifname(u));
-	vxt_underlay_unref(u);
-	return 0;
-}
-
-/* Interfaces a sysctl selector stands for, for a sysctl request: named
- * interfaces that do not exist are left out (a policy names devices that
- * may come later; the watcher applies them then). */
-static int sysctl_selectors(const struct vxt_policy *p, const char *selector,
-                            const char *underlay, char ***v, unsigned int *n)
-{
-	char **globs = NULL;
-	unsigned int ng = 0;
-	int rc = vxt_policy_expand(p, selector, underlay[0] ? underlay : NULL, &globs, &ng);
-	for (unsigned int i = 0; rc == 0 && i < ng; i++) {
-		const char *g = globs[i];
-		bool keep = vxt_is_glob(g) || !strcmp(g, "all") || !strcmp(g, "default") ||
-		            if_nametoindex(g) > 0;
-		if (keep)
-			rc = vxt_policy_expand(p, g, NULL, v, n);
-	}
-	vxt_strv_free(globs);
-	return rc;
-}
-
-/* Build the sysctl request of the policy (only for ifname when given). */
-static int build_sysctl_req(struct vxt_ctx *ctx, const struct vxt_policy *p, const char *underlay,
-                            const char *ifname, struct vxt_sysctl_req **out)
-{
-	struct vxt_sysctl_req *req;
-	int rc = vxt_sysctl_req_new(&req);
-	if (rc < 0)
-		return vxt_fail(ctx, rc, "out of memory");
-	for (unsigned int i = 0; i < p->nsrules && rc == 0; i++) {
-		const struct vxt_sysctl_rule *s = &p->srules[i];
-		if (!s->selector) {
-			if (!ifname)
-				rc = vxt_sysctl_req_add(req, s->key, s->value, NULL);
-			continue;
-		}
-		char **ifaces = NULL;
-		unsigned int n = 0;
-		if (ifname) {
-			if (vxt_policy_selects(p, s->selector, ifname, underlay))
-				rc = vxt_policy_expand(p, ifname, NULL, &ifaces, &n);
-		} else {
-			rc = sysctl_selectors(p, s->selector, underlay, &ifaces, &n);
-		}
-		if (rc == 0 && n)
-			rc = vxt_sysctl_req_add(req, s->key, s->value, (const char *const *)ifaces);
-		vxt_strv_free(ifaces);
-	}
-	if (rc < 0) {
-		vxt_sysctl_req_unref(req);
-		return vxt_fail(ctx, rc, "%s: invalid sysctl rule", p->name ? p->name : "policy");
-	}
-	*out = req;
-	return 0;
-}
-
-/* Prefix the context's message with the policy's name. */
-static int policy_fail(struct vxt_ctx *ctx, const struct vxt_policy *p, int rc)
-{
-	return vxt_fail_prefix(ctx, rc, "%s", p->name ? p->name : "policy");
-}
-
-int vxt_policy_check(struct vxt_ctx *ctx, const struct vxt_policy *p)
-{
-	vxt_clear_error(ctx);
-	int rc;
-	if (p->underlay_method && (rc = vxt_underlay_method_check(ctx, p->underlay_method)) < 0)
-		return policy_fail(ctx, p, rc);
-	for (unsigned int i = 0; i < p->nfrules; i++)
-		if ((rc = vxt_feature_req_check(ctx, p->frules[i].req)) < 0)
-			return policy_fail(ctx, p, rc);
-	return 0;
-}
-
-/* A selector that is a plain name stands for one interface: "underlay",
- * "vxlan", "all" and "default" are classes, globs match what exists. */
-static bool is_plain_name(const char *selector)
-{
-	return strcmp(selector, "underlay") && strcmp(selector, "vxlan") && strcmp(selector, "all") &&
-	       strcmp(selector, "default") && !vxt_is_glob(selector);
-}
-
-/* VXT_POLICY_NAMES_EXIST: every plain name of the policy exists now. */
-static int check_names_exist(struct vxt_ctx *ctx, const struct vxt_policy *p)
-{
-	const char *missing = NULL;
-	for (unsigned int i = 0; !missing && i < p->nfrules; i++)
-		if (is_plain_name(p->frules[i].selector) && !if_nametoindex(p->frules[i].selector))
-			missing = p->frules[i].selector;
-	for (unsigned int i = 0; !missing && i < p->nsrules; i++)
-		if (p->srules[i].selector && is_plain_name(p->srules[i].selector) &&
-		    !if_nametoindex(p->srules[i].selector))
-			missing = p->srules[i].selector;
-	if (!missing)
-		return 0;
-	return vxt_fail(ctx, ENODEV, "no interface '%s' (see 'ip link show'); use the selector "
-	                "'vxlan' or a glob for devices a CNI creates later", missing);
-}
 
 static int append(struct vxt_report *dst, struct vxt_report *src)
 {
@@ -142,32 +22,108 @@ static int append(struct vxt_report *dst, struct vxt_report *src)
 	return rc;
 }
 
-/* Features of one rule: the underlay by name, everything else by glob. */
-static int apply_rule(struct vxt_ctx *ctx, const struct vxt_policy *p,
-                      const struct vxt_feature_rule *fr, const char *underlay,
-                      unsigned int flags, struct vxt_report *r)
+static unsigned int count_failed(const struct vxt_report *r, unsigned int from)
 {
-	struct vxt_report *sub = NULL;
-	int rc = 0;
-	if (!strcmp(fr->selector, "underlay")) {
-		if (!underlay[0])
-			return 0; /* already reported as not detected */
-		rc = vxt_features_set(ctx, underlay, fr->req, flags, &sub);
-		if (rc == -ENODEV) /* vanished since detection */
-			return vxt_report_add(r, VXT_AREA_FEATURE, underlay, "", "", "", "", "underlay",
-			                      VXT_STATUS_GONE, 0);
-	} else {
-		char **globs = NULL;
-		unsigned int n = 0;
-		if ((rc = vxt_policy_expand(p, fr->selector, NULL, &globs, &n)) < 0)
-			return vxt_fail(ctx, rc, "out of memory");
-		if (n)
-			rc = vxt_features_set_glob(ctx, (const char *const *)globs, fr->req, flags, &sub);
-		vxt_strv_free(globs);
+	unsigned int n = 0;
+	for (unsigned int i = from; i < vxt_report_count(r); i++)
+		n += vxt_report_status(r, i) == VXT_STATUS_FAILED;
+	return n;
+}
+
+/* After the sysctl layer put its files back: the entries that said
+ * "changed" say "rolled-back"; a file that could not be put back keeps
+ * "changed" and gets a failed entry. */
+static int mark_sysctls(struct vxt_sysctl_plan *sp, const bool *was_written, struct vxt_report *r)
+{
+	for (unsigned int t = 0; t < sp->n; t++) {
+		const struct vxt_sysctl_target *tg = &sp->t[t];
+		if (!was_written[t])
+			continue;
+		for (unsigned int e = 0; e < vxt_report_count(r); e++) {
+			if (vxt_report_area(r, e) != VXT_AREA_SYSCTL || vxt_report_status(r, e) != VXT_STATUS_CHANGED ||
+			    strcmp(vxt_report_object(r, e), tg->object) || strcmp(vxt_report_key(r, e), tg->key))
+				continue;
+			int rc = tg->written
+				? vxt_report_add(r, VXT_AREA_SYSCTL, tg->object, tg->key, vxt_report_after(r, e),
+				                 tg->after ? tg->after : "", vxt_report_before(r, e), "rollback",
+				                 VXT_STATUS_FAILED, tg->err ? tg->err : EIO)
+				: vxt_report_set_status(r, e, VXT_STATUS_ROLLED_BACK, vxt_report_before(r, e));
+			if (rc < 0)
+				return -ENOMEM;
+			break;
+		}
 	}
+	return 0;
+}
+
+/* Put back what the plan changed; the report says what was put back. */
+static void roll_back(struct vxt_ctx *ctx, struct vxt_policy_plan *pl, struct vxt_report *r)
+{
+	char why[sizeof(ctx->errmsg)];
+	snprintf(why, sizeof(why), "%s", vxt_ctx_errmsg(ctx));
+	if (pl->has_sysctl) {
+		bool *was = calloc(pl->sysctl.n ? pl->sysctl.n : 1, sizeof(*was));
+		for (unsigned int t = 0; was && t < pl->sysctl.n; t++)
+			was[t] = pl->sysctl.t[t].written;
+		if (vxt_sysctl_plan_rollback(ctx, &pl->sysctl, NULL) < 0)
+			vxt_warn(ctx, "rollback: %s", vxt_ctx_errmsg(ctx));
+		if (!was || mark_sysctls(&pl->sysctl, was, r) < 0)
+			vxt_warn(ctx, "rollback: out of memory: the report may not show every sysctl put back");
+		free(was);
+	}
+	if (pl->has_features && vxt_fplan_rollback(ctx, &pl->features, r) < 0)
+		vxt_warn(ctx, "rollback: %s", vxt_ctx_errmsg(ctx));
+	vxt_fail(ctx, EIO, "%s", why);
+}
+
+int vxt_policy_plan_execute(struct vxt_ctx *ctx, struct vxt_policy_plan *pl, unsigned int flags,
+                            struct vxt_report **report)
+{
+	bool dry = flags & VXT_DRY_RUN;
+	struct vxt_report *r;
+	int rc = vxt_report_new_internal(dry, &r);
 	if (rc < 0)
-		return rc;
-	return sub ? append(r, sub) : 0;
+		return vxt_fail(ctx, rc, "out of memory");
+	if ((rc = vxt_report_append(r, pl->found)) < 0)
+		goto oom;
+	unsigned int failed = 0;
+	if (pl->has_features) {
+		struct vxt_fplan *fp = &pl->features;
+		if (!dry && fp->njobs && (rc = vxt_fplan_send(ctx, fp)) < 0)
+			goto fail; /* not sent at all: nothing changed */
+		if ((rc = vxt_fplan_report(ctx, fp, dry, r)) < 0)
+			goto fail;
+		failed = vxt_fplan_failed(fp);
+	}
+	/* A refused feature change stops the apply before any sysctl. */
+	if (pl->has_sysctl && !failed) {
+		struct vxt_report *sub = NULL;
+		unsigned int from = vxt_report_count(r);
+		rc = vxt_sysctl_plan_execute(ctx, &pl->sysctl, flags, &sub);
+		if (rc < 0 && rc != -ENOMEM) {
+			/* Refused before its first write (privileges changed since
+			 * the plan): a failure of this apply like any other. */
+			rc = vxt_report_add(r, VXT_AREA_SYSCTL, "", "sysctl", "", "", "", "sysctl",
+			                    VXT_STATUS_FAILED, rc);
+		} else if (rc >= 0) {
+			rc = append(r, sub);
+		}
+		if (rc < 0)
+			goto oom;
+		failed += count_failed(r, from);
+	}
+	if (failed && !dry) {
+		vxt_fail(ctx, EIO, "%u write(s) failed: everything this apply changed was put back",
+		         failed);
+		roll_back(ctx, pl, r);
+	}
+	*report = r;
+	return 0;
+oom:
+	rc = vxt_fail(ctx, ENOMEM, "out of memory");
+fail:
+	vxt_report_unref(r);
+	return rc;
 }
 
 int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned int flags,
@@ -176,86 +132,29 @@ int vxt_policy_apply(struct vxt_ctx *ctx, const struct vxt_policy *p, unsigned i
 	int rc = vxt_policy_check(ctx, p);
 	if (rc < 0)
 		return rc;
-	if ((flags & VXT_POLICY_NAMES_EXIST) && (rc = check_names_exist(ctx, p)) < 0)
-		return policy_fail(ctx, p, rc);
-	struct vxt_report *r;
-	if ((rc = vxt_report_new_internal(flags & VXT_DRY_RUN, &r)) < 0)
-		return vxt_fail(ctx, rc, "out of memory");
-	char underlay[IFNAMSIZ];
-	struct vxt_sysctl_req *sreq = NULL;
-	struct vxt_sysctl_plan plan = {.sysfd = -1};
-	if ((rc = detect_underlay(ctx, p, underlay, r)) < 0)
-		goto fail;
-	/* Validate the sysctl part before changing anything.  The plan that
-	 * validation builds (keys, values, the interface list) is the one
-	 * applied after the features: listing thousands of interfaces twice
-	 * would cost more than the features themselves. */
-	if ((rc = build_sysctl_req(ctx, p, underlay, NULL, &sreq)) < 0)
-		goto fail;
-	if (vxt_sysctl_req_count(sreq) &&
-	    (rc = vxt_sysctl_plan_build(ctx, sreq, flags, VXT_PLAN_SET, &plan)) < 0)
-		goto fail;
-	for (unsigned int i = 0; i < p->nfrules; i++)
-		if ((rc = apply_rule(ctx, p, &p->frules[i], underlay, flags, r)) < 0)
-			goto fail;
-	if (vxt_sysctl_req_count(sreq)) {
-		struct vxt_report *sub = NULL;
+	struct vxt_policy_plan pl;
+	if ((rc = vxt_policy_plan_build(ctx, p, NULL, NULL, true, flags, &pl)) >= 0) {
 		vxt_clear_error(ctx);
-		if ((rc = vxt_sysctl_plan_execute(ctx, &plan, flags, &sub)) < 0)
-			goto fail;
-		if ((rc = append(r, sub)) < 0)
-			goto fail;
+		rc = vxt_policy_plan_execute(ctx, &pl, flags, report);
 	}
-	vxt_sysctl_plan_free(&plan);
-	vxt_sysctl_req_unref(sreq);
+	vxt_policy_plan_free(&pl);
+	if (rc < 0)
+		return vxt_policy_fail(ctx, p, rc);
 	vxt_clear_error(ctx);
-	*report = r;
 	return 0;
-fail:
-	rc = policy_fail(ctx, p, rc);
-	vxt_sysctl_plan_free(&plan);
-	vxt_sysctl_req_unref(sreq);
-	vxt_report_unref(r);
-	return rc;
 }
 
-/* What the watcher does when IFNAME appears or changes: every feature rule
- * that selects it, and (when new) every sysctl rule that selects it. */
 int vxt_policy_apply_interface(struct vxt_ctx *ctx, const struct vxt_policy *p, const char *ifname,
                                const char *underlay, bool sysctls, unsigned int flags,
                                struct vxt_report *r)
 {
-	int rc = 0;
-	const char *u = underlay ? underlay : "";
-	for (unsigned int i = 0; i < p->nfrules && rc >= 0; i++) {
-		const struct vxt_feature_rule *fr = &p->frules[i];
-		if (!vxt_policy_selects(p, fr->selector, ifname, u))
-			continue;
-		struct vxt_report *sub = NULL;
-		rc = vxt_features_set(ctx, ifname, fr->req, flags, &sub);
-		if (rc == -ENODEV)
-			return 0; /* gone again: the next event says so */
-		if (rc >= 0)
-			rc = append(r, sub);
-	}
-	if (rc < 0 || !sysctls)
-		return rc;
-	struct vxt_sysctl_req *sreq = NULL;
-	if ((rc = build_sysctl_req(ctx, p, u, ifname, &sreq)) < 0)
-		return rc;
-	if (vxt_sysctl_req_count(sreq)) {
-		struct vxt_report *sub = NULL;
-		rc = vxt_sysctl_set(ctx, sreq, flags, &sub);
-		if (rc == -ENODEV)
-			rc = 0;
-		else if (rc >= 0)
-			rc = append(r, sub);
-	}
-	vxt_sysctl_req_unref(sreq);
-	return rc;
-}
-
-int vxt_policy_underlay_name(struct vxt_ctx *ctx, const struct vxt_policy *p, char name[IFNAMSIZ])
-{
-	return detect_underlay(ctx, p, name, NULL);
+	struct vxt_policy_plan pl;
+	struct vxt_report *sub = NULL;
+	int rc = vxt_policy_plan_build(ctx, p, ifname, underlay ? underlay : "", sysctls, flags, &pl);
+	if (rc >= 0)
+		rc = vxt_policy_plan_execute(ctx, &pl, flags, &sub);
+	vxt_policy_plan_free(&pl);
+	if (rc == -ENODEV)
+		return 0; /* gone again: the next event says so */
+	return rc < 0 ? rc : append(r, sub);
 }

@@ -104,10 +104,14 @@ void vxt_clear_error(struct vxt_ctx *ctx)
 
 int vxt_fail(struct vxt_ctx *ctx, int err, const char *fmt, ...)
 {
+	/* Messages quote untrusted input (names, file contents): escaped here,
+	 * once, for every caller and every binding. */
+	char raw[sizeof(ctx->errmsg)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	vxt_escape_buf(raw, ctx->errmsg, sizeof(ctx->errmsg), VXT_ESCAPE_TEXT);
 	if (ctx->log_priority >= LOG_DEBUG)
 		vxt_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__, "%s", ctx->errmsg);
 	return err > 0 ? -err : (err ? err : -EIO);

@@ -83,12 +83,23 @@ const char *vxt_feature_req_word(const struct vxt_feature_req *req, unsigned int
 	return req && i < req->n ? req->v[i].word : NULL;
 }
 
+bool vxt_feature_req_on(const struct vxt_feature_req *req, unsigned int i)
+{
+	return req && i < req->n && req->v[i].on;
+}
+
 static const struct legacy_flag *legacy_flag(const char *word)
 {
 	for (size_t i = 0; i < VXT_ARRAY_SIZE(legacy_flags); i++)
 		if (!strcmp(word, legacy_flags[i].short_name) || !strcmp(word, legacy_flags[i].long_name))
 			return &legacy_flags[i];
 	return NULL;
+}
+
+const char *vxt_feature_word_pattern(const char *word)
+{
+	const struct legacy_flag *lf = legacy_flag(word);
+	return lf ? lf->pattern : word;
 }
 
 /* The known word nearest to an unknown one, for "did you mean". */

@@ -124,22 +124,19 @@ static bool plain_names(const char *const *globs)
 	return true;
 }
 
-/* GET each name; a missing interface is an error unless missing_ok (then
- * it is simply not in the list). */
+/* GET each name into l; a missing interface is an error unless missing_ok
+ * (then it is simply not in the list). */
 static int read_names(struct vxt_ctx *ctx, const char *const *names, bool missing_ok,
-                      struct vxt_features_list **out)
+                      struct vxt_features_list *l)
 {
-	int rc = vxt_features_list_new(out);
-	if (rc < 0)
-		return vxt_fail(ctx, rc, "out of memory");
 	for (size_t i = 0; names[i]; i++) {
 		struct vxt_features *f = NULL;
-		rc = vxt_features_get(ctx, names[i], &f);
+		int rc = vxt_features_get(ctx, names[i], &f);
 		if (rc == -ENODEV && missing_ok)
 			continue;
 		if (rc < 0)
 			return rc;
-		if (vxt_features_list_add(*out, f) < 0) {
+		if (vxt_features_list_add(l, f) < 0) {
 			vxt_features_unref(f);
 			return vxt_fail(ctx, ENOMEM, "out of memory");
 		}
@@ -155,84 +152,280 @@ static int jobs_send(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int
 	                                           : vxt_ioctl_features_set(ctx, jobs, n);
 }
 
-/* The common path of vxt_features_set (one interface: before/after lists
- * of one) and vxt_features_set_glob (dumps). */
-/* A dumped interface joins the plan if one of the globs matches it. */
-struct select {
-	const char *const *globs;
-	struct vxt_features_list *into;
-};
+/* ---- feature plans ------------------------------------------------------ */
 
-static int select_matching(struct vxt_features *f, void *arg)
+int vxt_fplan_read(struct vxt_ctx *ctx, struct vxt_fplan *fp, const char *const *names,
+                   bool missing_ok)
 {
-	struct select *sel = arg;
-	if (!matches(f->ifname, sel->globs))
-		return 0;
-	if (vxt_features_list_add(sel->into, vxt_features_ref(f)) < 0) {
-		vxt_features_unref(f);
-		return -ENOMEM;
+	memset(fp, 0, sizeof(*fp));
+	int rc = vxt_feature_names(ctx, &fp->names);
+	if (rc < 0)
+		return rc;
+	vxt_strset_ref(fp->names);
+	fp->by_name = names != NULL;
+	if (names) {
+		if ((rc = vxt_features_list_new(&fp->before)) < 0)
+			return vxt_fail(ctx, rc, "out of memory");
+		rc = read_names(ctx, names, missing_ok, fp->before);
+	} else {
+		rc = vxt_features_get_all(ctx, &fp->before);
 	}
+	if (rc < 0)
+		return rc;
+	fp->group_of = calloc(fp->before->n ? fp->before->n : 1, sizeof(*fp->group_of));
+	fp->job_of = calloc(fp->before->n ? fp->before->n : 1, sizeof(*fp->job_of));
+	if (!fp->group_of || !fp->job_of)
+		return vxt_fail(ctx, ENOMEM, "out of memory");
 	return 0;
 }
 
-/* fn (may be NULL): each interface's entries are handed to it and only
- * their counts stay in *report. */
+int vxt_fplan_group(struct vxt_ctx *ctx, struct vxt_fplan *fp, struct vxt_feature_req *req,
+                    bool owned)
+{
+	if (vxt_grow((void **)&fp->groups, &fp->capgroups, fp->ngroups + 1, sizeof(*fp->groups))) {
+		if (owned)
+			vxt_feature_req_unref(req);
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	}
+	struct vxt_fgroup *g = &fp->groups[fp->ngroups];
+	*g = (struct vxt_fgroup){.req = req, .owned = owned};
+	fp->ngroups++;
+	/* Unknown words fail here, before anything is sent. */
+	int rc = vxt_feature_req_resolve(ctx, req, fp->names, &g->res);
+	return rc < 0 ? rc : (int)fp->ngroups - 1;
+}
+
+int vxt_fplan_finish(struct vxt_ctx *ctx, struct vxt_fplan *fp)
+{
+	unsigned int n = fp->before->n;
+	fp->jobs = calloc(n ? n : 1, sizeof(*fp->jobs));
+	if (!fp->jobs)
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	for (unsigned int i = 0; i < n; i++) {
+		if (!fp->group_of[i])
+			continue;
+		struct vxt_set_job *job = &fp->jobs[fp->njobs];
+		int need = make_job(fp->before->v[i], &fp->groups[fp->group_of[i] - 1].res, job);
+		if (need < 0) {
+			fp->njobs++; /* so that its buffer is freed */
+			return vxt_fail(ctx, ENOMEM, "out of memory");
+		}
+		if (need) {
+			fp->job_of[i] = ++fp->njobs;
+		} else {
+			free(job->value);
+			job->value = NULL;
+		}
+	}
+	return (int)fp->njobs;
+}
+
+/* Re-read: the kernel drops what it cannot change and may change more than
+ * asked (side effects); only the state tells. */
+static int reread(struct vxt_ctx *ctx, struct vxt_fplan *fp)
+{
+	vxt_features_list_unref(fp->after);
+	fp->after = NULL;
+	if (!fp->njobs)
+		return 0;
+	if (!fp->by_name)
+		return vxt_features_get_all(ctx, &fp->after);
+	/* Only the interfaces that got a SET. */
+	const char **changed = calloc(fp->njobs + 1, sizeof(*changed));
+	int rc = changed ? vxt_features_list_new(&fp->after) : -ENOMEM;
+	if (rc < 0) {
+		free(changed);
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	}
+	for (unsigned int i = 0, k = 0; i < fp->before->n; i++)
+		if (fp->job_of[i])
+			changed[k++] = fp->before->v[i]->ifname;
+	rc = read_names(ctx, changed, true, fp->after);
+	free(changed);
+	return rc;
+}
+
+int vxt_fplan_send(struct vxt_ctx *ctx, struct vxt_fplan *fp)
+{
+	int rc = jobs_send(ctx, fp->jobs, fp->njobs);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "changing features: %s", strerror(-rc));
+	fp->sent = true;
+	return reread(ctx, fp);
+}
+
+/* The state of before-entry i after the SET, NULL when it is gone. */
+static const struct vxt_features *after_of(const struct vxt_fplan *fp, unsigned int i,
+                                           unsigned int *hint)
+{
+	const struct vxt_features *b = fp->before->v[i];
+	if (!fp->job_of[i] || !fp->sent)
+		return b;
+	const struct vxt_features *a = fp->after ? find_index(fp->after, b->ifindex, hint) : NULL;
+	return a && !strcmp(a->ifname, b->ifname) ? a : NULL; /* index reused by another device */
+}
+
+/* The report of a plan; with fn, each interface's entries go to fn and
+ * only their counts stay in r (vxt_features_set_glob_each). */
+static int fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
+                        vxt_report_fn fn, void *userdata, struct vxt_report *r)
+{
+	struct vxt_report *part = NULL;
+	if (fn && vxt_report_new_internal(dry, &part) < 0)
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	unsigned int hint = 0;
+	int rc = 0;
+	for (unsigned int i = 0; i < fp->before->n && rc == 0; i++) {
+		if (!fp->group_of[i])
+			continue;
+		const struct vxt_fgroup *g = &fp->groups[fp->group_of[i] - 1];
+		int err = fp->job_of[i] && fp->sent ? fp->jobs[fp->job_of[i] - 1].error : 0;
+		if (report_iface(part ? part : r, g->req, &g->res, fp->before->v[i],
+		                 after_of(fp, i, &hint), err, dry) < 0) {
+			rc = vxt_fail(ctx, ENOMEM, "out of memory");
+		} else if (part) {
+			rc = vxt_report_count(part) ? fn(part, userdata) : 0;
+			vxt_report_fold(r, part);
+		}
+	}
+	vxt_report_unref(part);
+	return rc;
+}
+
+int vxt_fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
+                     struct vxt_report *r)
+{
+	return fplan_report(ctx, fp, dry, NULL, NULL, r);
+}
+
+unsigned int vxt_fplan_failed(const struct vxt_fplan *fp)
+{
+	unsigned int n = 0;
+	for (unsigned int j = 0; fp->sent && j < fp->njobs; j++)
+		n += fp->jobs[j].error < 0 && fp->jobs[j].error != -ENODEV;
+	return n;
+}
+
+int vxt_fplan_rollback(struct vxt_ctx *ctx, struct vxt_fplan *fp, struct vxt_report *r)
+{
+	if (!fp->sent)
+		return 0;
+	/* The same bits again, each at the value it was wanted at before. */
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < fp->before->n; i++) {
+		if (!fp->job_of[i])
+			continue;
+		struct vxt_set_job *job = &fp->jobs[fp->job_of[i] - 1];
+		const struct vxt_features *b = fp->before->v[i];
+		if (job->error < 0) {
+			job->mask = NULL; /* nothing of it took: nothing to undo */
+			continue;
+		}
+		for (unsigned int bit = 0; bit < job->nbits; bit++)
+			if (vxt_bit(job->mask, bit))
+				vxt_bit_set(job->value, bit, vxt_bit(b->wanted, bit));
+		n++;
+	}
+	/* Compact the jobs to send (job_of still points at the originals). */
+	struct vxt_set_job *undo = calloc(n ? n : 1, sizeof(*undo));
+	if (!undo)
+		return vxt_fail(ctx, ENOMEM, "out of memory");
+	unsigned int k = 0;
+	for (unsigned int j = 0; j < fp->njobs; j++)
+		if (fp->jobs[j].mask) {
+			undo[k] = fp->jobs[j];
+			undo[k].error = 0;
+			k++;
+		}
+	int rc = jobs_send(ctx, undo, k);
+	for (unsigned int j = 0, m = 0; rc >= 0 && j < fp->njobs; j++)
+		if (fp->jobs[j].mask)
+			fp->jobs[j].error = undo[m++].error;
+	free(undo);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "rolling back features: %s", strerror(-rc));
+	if ((rc = reread(ctx, fp)) < 0)
+		return rc;
+	/* Every entry that said "changed" says "rolled-back" where the state
+	 * is the old one again; where it is not, the entry stays "changed" and
+	 * a failed entry says the undo did not take. */
+	unsigned int hint = 0;
+	int failed = 0;
+	for (unsigned int i = 0; i < fp->before->n; i++) {
+		if (!fp->job_of[i] || !fp->jobs[fp->job_of[i] - 1].mask)
+			continue;
+		const struct vxt_features *b = fp->before->v[i], *a = after_of(fp, i, &hint);
+		for (unsigned int e = 0; e < vxt_report_count(r); e++) {
+			int st = vxt_report_status(r, e);
+			if (vxt_report_area(r, e) != VXT_AREA_FEATURE || strcmp(vxt_report_object(r, e), b->ifname) ||
+			    (st != VXT_STATUS_CHANGED && st != VXT_STATUS_SIDE_EFFECT))
+				continue;
+			int idx = vxt_features_find(b, vxt_report_key(r, e));
+			unsigned int bit = idx >= 0 ? b->bits[idx] : 0;
+			bool was = idx >= 0 && vxt_bit(b->active, bit);
+			bool back = a && idx >= 0 && bit < a->nbits && vxt_bit(a->active, bit) == was;
+			if (back) {
+				rc = vxt_report_set_status(r, e, VXT_STATUS_ROLLED_BACK, was ? "on" : "off");
+			} else {
+				failed++;
+				rc = vxt_report_add(r, VXT_AREA_FEATURE, b->ifname, vxt_report_key(r, e),
+				                    vxt_report_after(r, e), a ? "?" : "", vxt_report_before(r, e),
+				                    "rollback", VXT_STATUS_FAILED,
+				                    fp->jobs[fp->job_of[i] - 1].error ? fp->jobs[fp->job_of[i] - 1].error : EIO);
+			}
+			if (rc < 0)
+				return vxt_fail(ctx, ENOMEM, "out of memory");
+		}
+	}
+	return failed ? vxt_fail(ctx, EIO, "%d feature(s) could not be put back", failed) : 0;
+}
+
+void vxt_fplan_free(struct vxt_fplan *fp)
+{
+	for (unsigned int j = 0; fp->jobs && j < fp->njobs; j++)
+		free(fp->jobs[j].value);
+	free(fp->jobs);
+	free(fp->job_of);
+	free(fp->group_of);
+	for (unsigned int g = 0; g < fp->ngroups; g++) {
+		vxt_resolved_free(&fp->groups[g].res);
+		if (fp->groups[g].owned)
+			vxt_feature_req_unref(fp->groups[g].req);
+	}
+	free(fp->groups);
+	vxt_features_list_unref(fp->before);
+	vxt_features_list_unref(fp->after);
+	if (fp->names)
+		vxt_strset_unref(fp->names);
+	memset(fp, 0, sizeof(*fp));
+}
+
+/* The common path of vxt_features_set (one interface) and
+ * vxt_features_set_glob: a plan of one request. */
 static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *const *globs,
                         const struct vxt_feature_req *req, unsigned int flags,
                         vxt_report_fn fn, void *userdata, struct vxt_report **report)
 {
 	bool dry = flags & VXT_DRY_RUN;
-	struct vxt_strset *names;
-	struct vxt_resolved res = {0};
-	struct vxt_features_list *before = NULL, *after = NULL;
-	struct vxt_set_job *jobs = NULL;
-	unsigned int *job_of = NULL; /* index+1 of each before-entry's job */
-	unsigned int njobs = 0;
-	struct vxt_report *r = NULL, *part = NULL;
-
-	int rc = vxt_feature_names(ctx, &names);
-	if (rc < 0)
-		return rc;
-	/* Unknown words fail here, before anything is sent. */
-	if ((rc = vxt_feature_req_resolve(ctx, req, names, &res)) < 0)
-		return rc;
-
+	struct vxt_fplan fp;
+	struct vxt_report *r = NULL;
 	const char *one[] = {ifname, NULL};
 	bool by_name = ifname || plain_names(globs);
-	if (by_name) {
-		if ((rc = read_names(ctx, ifname ? one : globs, !ifname, &before)) < 0)
-			goto out;
-	} else {
-		if ((rc = vxt_features_list_new(&before)) < 0)
-			goto oom;
-		struct select sel = {.globs = globs, .into = before};
-		if ((rc = vxt_features_foreach(ctx, select_matching, &sel)) < 0)
-			goto out;
-	}
+	int rc = vxt_fplan_read(ctx, &fp, by_name ? (ifname ? one : globs) : NULL, !ifname);
+	if (rc >= 0)
+		rc = vxt_fplan_group(ctx, &fp, (struct vxt_feature_req *)req, false);
+	if (rc < 0)
+		goto out;
+	for (unsigned int i = 0; i < fp.before->n; i++)
+		if (by_name || matches(fp.before->v[i]->ifname, globs))
+			fp.group_of[i] = 1;
+	if ((rc = vxt_fplan_finish(ctx, &fp)) < 0)
+		goto out;
 
-	jobs = calloc(before->n ? before->n : 1, sizeof(*jobs));
-	job_of = calloc(before->n ? before->n : 1, sizeof(*job_of));
-	if (!jobs || !job_of)
-		goto oom;
-	for (unsigned int i = 0; i < before->n; i++) {
-		int need = make_job(before->v[i], &res, &jobs[njobs]);
-		if (need < 0) {
-			njobs++; /* so that its buffer is freed */
-			goto oom;
-		}
-		if (need) {
-			job_of[i] = ++njobs;
-		} else {
-			free(jobs[njobs].value);
-			jobs[njobs].value = NULL;
-		}
-	}
-
-	if (!dry && njobs) {
-		if ((rc = jobs_send(ctx, jobs, njobs)) < 0) {
-			rc = vxt_fail(ctx, rc, "changing features: %s", strerror(-rc));
+	if (!dry && fp.njobs) {
+		if ((rc = vxt_fplan_send(ctx, &fp)) < 0)
 			goto out;
-		}
+		const struct vxt_set_job *jobs = fp.jobs;
 		/* One interface: its own error is the call's error. */
 		if (ifname && jobs[0].error < 0) {
 			snprintf(ctx->extack, sizeof(ctx->extack), "%s", jobs[0].extack);
@@ -242,78 +435,27 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 		/* Every interface refused for the same reason (no privilege):
 		 * that is the call's error too. */
 		unsigned int same = 0;
-		for (unsigned int j = 0; j < njobs; j++)
+		for (unsigned int j = 0; j < fp.njobs; j++)
 			same += jobs[j].error == jobs[0].error;
-		if (!ifname && jobs[0].error < 0 && jobs[0].error != -ENODEV && same == njobs) {
+		if (!ifname && jobs[0].error < 0 && jobs[0].error != -ENODEV && same == fp.njobs) {
 			snprintf(ctx->extack, sizeof(ctx->extack), "%s", jobs[0].extack);
 			rc = vxt_features_fail(ctx, jobs[0].error, jobs[0].ifname, "changing features");
 			goto out;
 		}
 	}
-
-	if (!dry) {
-		/* Re-read: the kernel drops what it cannot change and may change
-		 * more than asked (side effects); only the state tells. */
-		if (by_name && njobs) {
-			/* Only the interfaces that got a SET. */
-			const char **changed = calloc(njobs + 1, sizeof(*changed));
-			if (!changed)
-				goto oom;
-			for (unsigned int i = 0, k = 0; i < before->n; i++)
-				if (job_of[i])
-					changed[k++] = before->v[i]->ifname;
-			rc = read_names(ctx, changed, true, &after);
-			free(changed);
-			if (rc < 0)
-				goto out;
-		} else if (njobs) {
-			if ((rc = vxt_features_get_all(ctx, &after)) < 0)
-				goto out;
-		}
-	}
 	vxt_clear_error(ctx);
-
-	if ((rc = vxt_report_new_internal(dry, &r)) < 0 ||
-	    (fn && (rc = vxt_report_new_internal(dry, &part)) < 0))
-		goto oom;
-	unsigned int hint = 0;
-	for (unsigned int i = 0; i < before->n; i++) {
-		const struct vxt_features *b = before->v[i];
-		const struct vxt_features *a = b;
-		int err = 0;
-		if (job_of[i]) {
-			err = jobs[job_of[i] - 1].error;
-			a = after ? find_index(after, b->ifindex, &hint) : NULL;
-			if (a && strcmp(a->ifname, b->ifname))
-				a = NULL; /* index reused by another device */
-		}
-		if ((rc = report_iface(part ? part : r, req, &res, b, a, err, dry)) < 0)
-			goto oom;
-		if (part) {
-			int stop = vxt_report_count(part) ? fn(part, userdata) : 0;
-			vxt_report_fold(r, part);
-			if (stop) {
-				rc = stop;
-				goto out;
-			}
-		}
+	if ((rc = vxt_report_new_internal(dry, &r)) < 0) {
+		rc = vxt_fail(ctx, ENOMEM, "out of memory");
+		goto out;
 	}
+	if ((rc = fplan_report(ctx, &fp, dry, fn, userdata, r)) != 0)
+		goto out;
 	*report = r;
 	r = NULL;
 	rc = 0;
-	goto out;
-oom:
-	rc = vxt_fail(ctx, ENOMEM, "out of memory");
 out:
-	for (unsigned int j = 0; jobs && j < njobs; j++)
-		free(jobs[j].value);
-	free(jobs);
-	free(job_of);
-	vxt_report_unref(part);
 	vxt_report_unref(r);
-	vxt_features_list_unref(before);
-	vxt_features_list_unref(after);
-	vxt_resolved_free(&res);
+	vxt_fplan_free(&fp);
 	return rc;
 }
 

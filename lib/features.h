@@ -111,5 +111,55 @@ int vxt_feature_req_resolve(struct vxt_ctx *ctx, const struct vxt_feature_req *r
                             const struct vxt_strset *names, struct vxt_resolved *out);
 void vxt_resolved_free(struct vxt_resolved *r);
 const char *vxt_feature_req_word(const struct vxt_feature_req *req, unsigned int i);
+/* Value of word i (true: on). */
+bool vxt_feature_req_on(const struct vxt_feature_req *req, unsigned int i);
+/* The kernel names a word stands for, as an fnmatch(3) pattern: ethtool's
+ * pattern for its legacy names ("tx" -> "tx-checksum-*"), else the word. */
+const char *vxt_feature_word_pattern(const char *word);
+
+/* feature_set.c: a feature plan.  The devices are read once (one GET per
+ * name, or one dump); each device is given a group (a request, resolved
+ * once for every device that shares it); finish builds one FEATURES_SET
+ * per device that needs one; send sends them all and re-reads; report
+ * says what happened (or, dry, what would); rollback puts the wanted bits
+ * of every SET that took back as they were, re-reads and marks the
+ * entries of r "rolled-back" (or adds "failed" entries where the undo did
+ * not take). */
+struct vxt_fgroup {
+	struct vxt_feature_req *req;
+	bool owned;              /* freed with the plan */
+	struct vxt_resolved res;
+};
+struct vxt_fplan {
+	struct vxt_strset *names;          /* reference held */
+	struct vxt_features_list *before;  /* the candidate devices */
+	struct vxt_features_list *after;   /* after send/rollback */
+	struct vxt_fgroup *groups;
+	unsigned int ngroups, capgroups;
+	unsigned int *group_of;            /* per before-entry: group + 1, 0 = left alone */
+	struct vxt_set_job *jobs;
+	unsigned int njobs;
+	unsigned int *job_of;              /* per before-entry: job + 1, 0 = no SET */
+	bool by_name;                      /* read by name (re-read the same way) */
+	bool sent;
+};
+/* names: NULL-terminated list to GET (missing_ok: skip missing ones), or
+ * NULL for one dump of every device.  Free with vxt_fplan_free() even on
+ * failure. */
+int vxt_fplan_read(struct vxt_ctx *ctx, struct vxt_fplan *fp, const char *const *names,
+                   bool missing_ok);
+/* A group for req (owned: the plan frees it); its index, or -errno
+ * (-EINVAL for an unknown word). */
+int vxt_fplan_group(struct vxt_ctx *ctx, struct vxt_fplan *fp, struct vxt_feature_req *req,
+                    bool owned);
+/* The jobs: their number, or -ENOMEM. */
+int vxt_fplan_finish(struct vxt_ctx *ctx, struct vxt_fplan *fp);
+int vxt_fplan_send(struct vxt_ctx *ctx, struct vxt_fplan *fp);
+int vxt_fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
+                     struct vxt_report *r);
+/* SETs the kernel refused (not counting vanished devices). */
+unsigned int vxt_fplan_failed(const struct vxt_fplan *fp);
+int vxt_fplan_rollback(struct vxt_ctx *ctx, struct vxt_fplan *fp, struct vxt_report *r);
+void vxt_fplan_free(struct vxt_fplan *fp);
 
 #endif

@@ -38,6 +38,7 @@ static void check_opts_destroy(struct vxt_check_opts *o)
 	strv_free(o->peers);
 	free(o->method);
 	free(o->dns_server);
+	free(o->watch_state);
 	free(o);
 }
 
@@ -411,6 +412,8 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 	}
 	if (rc >= 0)
 		rc = vxt_check_counter_findings(c);
+	if (rc >= 0)
+		rc = vxt_check_watch_findings(c, o);
 	if (rc >= 0)
 		rc = vxt_check_decide(c, o);
 	if (rc < 0) {

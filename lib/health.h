@@ -19,6 +19,7 @@ struct vxt_check_opts {
 	unsigned int dns_port;
 	int timeout_ms;
 	unsigned int large_size;
+	char *watch_state;     /* the watcher's state (JSON), or NULL */
 };
 
 struct vxt_finding {
@@ -72,4 +73,6 @@ int vxt_check_counter_findings(struct vxt_check *c);
 /* health_verdict.c: verdict, summary, remedy and evidence. */
 int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o);
 
+/* watch_state.c: findings from the watcher's state (watch-backoff). */
+int vxt_check_watch_findings(struct vxt_check *c, const struct vxt_check_opts *o);
 #endif

@@ -60,6 +60,12 @@ void vxt_log(struct vxt_ctx *ctx, int prio, const char *file, int line,
 			vxt_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__,\
 			        __VA_ARGS__);                                \
 	} while (0)
+#define vxt_warn(ctx, ...)                                                   \
+	do {                                                                 \
+		if ((ctx)->log_priority >= LOG_WARNING)                      \
+			vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, \
+			        __VA_ARGS__);                                \
+	} while (0)
 #define vxt_info(ctx, ...)                                                   \
 	do {                                                                 \
 		if ((ctx)->log_priority >= LOG_INFO)                         \
@@ -87,6 +93,8 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
                    const char *key, const char *before, const char *after,
                    const char *requested, const char *via, int status,
                    int error);
+/* Change entry i's status (and its after value, unless NULL). */
+int vxt_report_set_status(struct vxt_report *r, unsigned int i, int status, const char *after);
 /* Move every entry of src to the end of dst (src becomes empty). */
 int vxt_report_append(struct vxt_report *dst, struct vxt_report *src);
 /* Add part's counts (per status, unmet) to dst without its entries, and
@@ -113,6 +121,11 @@ int vxt_grow(void **v, unsigned int *cap, unsigned int want, size_t sz);
 /* Damerau-free Levenshtein distance, capped at limit+1. */
 unsigned int vxt_edit_distance(const char *a, const char *b, unsigned int limit);
 
+/* ---- untrusted bytes (escape.c) --------------------------------------- */
+bool vxt_utf8_valid(const char *s, size_t len);
+/* Escape in (style: enum vxt_escape_style) into out, snprintf-like: returns
+ * the full length; never cuts an escape or a character in half. */
+size_t vxt_escape_buf(const char *in, char *out, size_t size, int style);
 /* Defines vxt_NAME_ref() and vxt_NAME_unref() for struct vxt_NAME, which
  * has an int refcount (1 when created).  Both take NULL; unref returns
  * NULL and calls destroy(obj) when the last reference goes. */

@@ -65,6 +65,7 @@ static void policy_destroy(struct vxt_policy *p)
 	vxt_strv_free(p->vxlan);
 	for (unsigned int i = 0; i < p->nfrules; i++) {
 		free(p->frules[i].selector);
+		free(p->frules[i].lines);
 		vxt_feature_req_unref(p->frules[i].req);
 	}
 	free(p->frules);
@@ -80,13 +81,14 @@ static void policy_destroy(struct vxt_policy *p)
 VXT_DEFINE_REFCOUNT(policy, policy_destroy)
 
 /* A selector is "underlay", "vxlan", "all", "default", an interface name
- * or a glob of one: 1..255 printable bytes without '/' or whitespace. */
+ * or a glob of one: 1..255 bytes without '/', blanks or ASCII control
+ * characters (names are bytes to the kernel: "caliü" is one). */
 int vxt_policy_selector_valid(const char *s)
 {
 	if (!s || !*s || strnlen(s, 256) > 255)
 		return -EINVAL;
 	for (const char *c = s; *c; c++)
-		if (*c == '/' || (unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+		if (*c == '/' || (unsigned char)*c <= ' ' || (unsigned char)*c == 0x7f)
 			return -EINVAL;
 	if (!vxt_is_glob(s) && strcmp(s, "underlay") && strcmp(s, "vxlan") &&
 	    vxt_ifname_valid(s) < 0)
@@ -113,21 +115,24 @@ const char *vxt_policy_underlay_method(const struct vxt_policy *p)
 
 int vxt_policy_set_vxlan_interfaces(struct vxt_policy *p, const char *const *globs)
 {
-	char **v = NULL;
+	size_t count = 0;
+	while (globs && globs[count])
+		count++;
+	char **v = calloc(count + 1, sizeof(*v)); /* one allocation: linear in count */
 	unsigned int n = 0;
+	if (!v)
+		return -ENOMEM;
 	for (size_t i = 0; globs && globs[i]; i++) {
 		if (vxt_policy_selector_valid(globs[i]) < 0 || !strcmp(globs[i], "vxlan") ||
 		    !strcmp(globs[i], "underlay")) {
 			vxt_strv_free(v);
 			return -EINVAL;
 		}
-		if (strv_add(&v, &n, globs[i]) < 0) {
+		if (!(v[n++] = strdup(globs[i]))) {
 			vxt_strv_free(v);
 			return -ENOMEM;
 		}
 	}
-	if (!v && !(v = calloc(1, sizeof(*v)))) /* an empty class */
-		return -ENOMEM;
 	vxt_strv_free(p->vxlan);
 	p->vxlan = v;
 	p->nvxlan = n;
@@ -146,6 +151,12 @@ const char *vxt_policy_vxlan(const struct vxt_policy *p, unsigned int i)
 
 int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const char *word, bool on)
 {
+	return vxt_policy_add_feature_line(p, selector, word, on, 0);
+}
+
+int vxt_policy_add_feature_line(struct vxt_policy *p, const char *selector, const char *word,
+                                bool on, int line)
+{
 	if (vxt_policy_selector_valid(selector) < 0 || !strcmp(selector, "all") || !strcmp(selector, "default"))
 		return -EINVAL;
 	/* Consecutive words for one selector share a request (one SET). */
@@ -161,7 +172,13 @@ int vxt_policy_add_feature(struct vxt_policy *p, const char *selector, const cha
 		}
 		p->nfrules++;
 	}
-	return vxt_feature_req_add(last->req, word, on);
+	unsigned int n = vxt_feature_req_count(last->req);
+	if (vxt_grow((void **)&last->lines, &last->caplines, n + 1, sizeof(*last->lines)))
+		return -ENOMEM;
+	int rc = vxt_feature_req_add(last->req, word, on);
+	if (rc == 0)
+		last->lines[n] = line;
+	return rc;
 }
 
 int vxt_policy_add_sysctl(struct vxt_policy *p, const char *key, const char *value,

@@ -31,10 +31,8 @@
 
 struct parse_state {
 	/* input, read line by line so that errors carry their line */
-	const char *text;
-	FILE *file;
+	const char *text, *end;
 	int line;          /* of the line inih is handling */
-	bool at_bol;       /* the next read starts a new line */
 	int err_line;
 	struct vxt_ctx *ctx;
 	struct vxt_policy *p;
@@ -43,6 +41,10 @@ struct parse_state {
 	char msg[512];
 	int lines;          /* handler calls, to tell an empty file */
 	char last_section[128];
+	/* [vxlan] interfaces: every line adds up; set once at the end, so
+	 * that 20,000 lines cost 20,000 appends, not 20,000 copies */
+	char **vxlan;
+	unsigned int nvxlan, capvxlan;
 	bool vxlan_seen;
 };
 
@@ -95,7 +97,7 @@ static int add_features(struct parse_state *st, const char *selector, const char
 			free(copy);
 			return 0;
 		}
-		if (vxt_policy_add_feature(st->p, selector, w, !strcmp(v, "on")) < 0) {
+		if (vxt_policy_add_feature_line(st->p, selector, w, !strcmp(v, "on"), st->line) < 0) {
 			bad(st, -EINVAL, section, "features", "invalid feature name '%s'", w);
 			free(copy);
 			return 0;
@@ -128,84 +130,60 @@ static int add_selector_sysctl(struct parse_state *st, const char *sel, void *ar
 
 static int collect_vxlan(struct parse_state *st, const char *g, void *arg)
 {
-	char ***v = arg;
-	size_t n = 0;
-	while (*v && (*v)[n])
-		n++;
-	char **nv = realloc(*v, (n + 2) * sizeof(**v));
-	if (!nv)
+	(void)arg;
+	if (vxt_grow((void **)&st->vxlan, &st->capvxlan, st->nvxlan + 2, sizeof(*st->vxlan)) < 0)
 		return -ENOMEM;
-	*v = nv;
-	nv[n] = strdup(g);
-	nv[n + 1] = NULL;
-	return nv[n] ? 0 : -ENOMEM;
+	if (!(st->vxlan[st->nvxlan] = strdup(g)))
+		return -ENOMEM;
+	st->vxlan[++st->nvxlan] = NULL;
+	return 0;
 }
 
-/* inih's reader: one line (or the part that fits) per call, counted. */
+__attribute__((format(printf, 3, 4)))
+static void bad_line(struct parse_state *st, int line, const char *fmt, ...)
+{
+	if (st->err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	st->err = -EINVAL;
+	st->err_line = line;
+}
+
+/* inih's reader: one line per call from the text, counted.  Refuses what
+ * inih would silently misread: a NUL byte (the end of the text for C), a
+ * line too long for inih's buffer (it would cut it), and an indented line
+ * (libinih is built with INI_ALLOW_MULTILINE: it would append the line to
+ * the previous key's value). */
 static char *reader(char *buf, int size, void *stream)
 {
 	struct parse_state *st = stream;
-	if (size < 2)
+	if (size < 2 || st->err || st->text >= st->end)
 		return NULL;
-	char *got;
-	if (st->file) {
-		/* getc, not fgets: a NUL byte must not hide the end of a line. */
-		int c = EOF, n = 0;
-		while (n < size - 1 && (c = getc(st->file)) != EOF) {
-			if (c == '\0') {
-				if (!st->err) {
-					st->err = -EINVAL;
-					st->err_line = st->line + (st->at_bol ? 1 : 0);
-					snprintf(st->msg, sizeof(st->msg), "NUL byte: not a text file");
-				}
-				return NULL;
-			}
-			buf[n++] = (char)c;
-			if (c == '\n')
-				break;
-		}
-		buf[n] = '\0';
-		got = n ? buf : NULL;
-	} else {
-		if (!*st->text)
-			return NULL;
-		size_t n = 0;
-		while (st->text[n] && st->text[n] != '\n' && n < (size_t)size - 2)
-			n++;
-		if (st->text[n] == '\n')
-			n++;
-		memcpy(buf, st->text, n);
-		buf[n] = '\0';
-		st->text += n;
-		got = buf;
+	const char *nl = memchr(st->text, '\n', (size_t)(st->end - st->text));
+	size_t n = nl ? (size_t)(nl - st->text) + 1 : (size_t)(st->end - st->text);
+	st->line++;
+	if (memchr(st->text, '\0', n)) {
+		bad_line(st, st->line, "NUL byte: not a text file");
+		return NULL;
 	}
-	if (got) {
-		if (st->at_bol)
-			st->line++;
-		st->at_bol = strchr(buf, '\n') != NULL;
-		bool more = false;
-		if (st->file) {
-			int c = getc(st->file);
-			if (c != EOF) {
-				ungetc(c, st->file);
-				more = true;
-			}
-		} else {
-			more = *st->text != '\0';
-		}
-		if (!st->at_bol && more) {
-			/* inih would cut the line silently: refuse it instead. */
-			if (!st->err) {
-				st->err = -EINVAL;
-				st->err_line = st->line;
-				snprintf(st->msg, sizeof(st->msg),
-				         "line longer than %d characters: split it (keys may repeat and add up)",
-				         size - 2);
-			}
-			return NULL;
-		}
+	if (n > (size_t)size - 1) {
+		bad_line(st, st->line, "line longer than %d characters: split it (keys may repeat and add up)",
+		         size - 2);
+		return NULL;
 	}
-	return got;
+	size_t lead = strspn(st->text, " \t\v\f");
+	if (lead && lead < n && !strchr(";#\r\n", st->text[lead])) {
+		bad_line(st, st->line, "indented line: remove the leading blanks "
+		         "(an indented line would continue the previous value)");
+		return NULL;
+	}
+	memcpy(buf, st->text, n);
+	buf[n] = '\0';
+	st->text += n;
+	return buf;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -232,16 +210,14 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	if (!strcmp(section, "vxlan")) {
 		if (!strcmp(name, "interfaces")) {
-			char **v = NULL;
-			int rc = each_word(value, collect_vxlan, st, &v);
-			if (rc == 0 && st->vxlan_seen) {
-				/* several lines add up */
-				for (unsigned int i = 0; i < st->p->nvxlan; i++)
-					collect_vxlan(st, st->p->vxlan[i], &v);
-			}
-			if (rc == 0)
-				rc = vxt_policy_set_vxlan_interfaces(st->p, (const char *const *)v);
-			vxt_strv_free(v);
+			if (!st->vxlan_seen) /* the file replaces the default class */
+				vxt_strv_free(st->vxlan), st->vxlan = NULL, st->nvxlan = st->capvxlan = 0;
+			unsigned int before = st->nvxlan;
+			int rc = each_word(value, collect_vxlan, st, NULL);
+			for (unsigned int i = before; rc == 0 && i < st->nvxlan; i++)
+				if (vxt_policy_selector_valid(st->vxlan[i]) < 0 ||
+				    !strcmp(st->vxlan[i], "vxlan") || !strcmp(st->vxlan[i], "underlay"))
+					rc = -EINVAL;
 			if (rc < 0)
 				return bad(st, -EINVAL, section, name, "invalid interface list '%s'", value);
 			st->vxlan_seen = true;
@@ -275,17 +251,22 @@ static int handler(void *user, const char *section, const char *name, const char
 	           section);
 }
 
-static int load(struct vxt_ctx *ctx, const char *source, const char *text, FILE *f,
+static int load(struct vxt_ctx *ctx, const char *source, const char *text, size_t len,
                 struct vxt_policy **out)
 {
-	struct parse_state st = {.ctx = ctx, .source = source, .text = text, .file = f, .at_bol = true};
+	struct parse_state st = {.ctx = ctx, .source = source, .text = text, .end = text + len};
 	int rc = vxt_policy_new(&st.p);
 	if (rc < 0)
 		return vxt_fail(ctx, rc, "out of memory");
 	st.p->name = strdup(source);
 	/* inih reports the first line it could not parse (or whose handler
-	 * failed); ours is the first line a handler refused.  The earlier wins. */
+	 * failed); ours is the first line a handler or the reader refused.
+	 * The earlier wins. */
 	int line = ini_parse_stream(reader, &st, handler, &st);
+	if (line == 0 && !st.err && st.vxlan_seen &&
+	    (rc = vxt_policy_set_vxlan_interfaces(st.p, (const char *const *)st.vxlan)) < 0)
+		bad_line(&st, st.line, "[vxlan] interfaces: %s", strerror(-rc));
+	vxt_strv_free(st.vxlan);
 	if (line != 0 || st.err) {
 		int err = st.err ? st.err : -EINVAL;
 		if (st.err && (line <= 0 || st.err_line <= line))
@@ -301,6 +282,10 @@ static int load(struct vxt_ctx *ctx, const char *source, const char *text, FILE 
 		vxt_policy_unref(st.p);
 		return vxt_fail(ctx, EINVAL, "%s: the policy sets nothing (no features, no sysctl)", source);
 	}
+	if ((rc = vxt_policy_check_conflicts(ctx, st.p, NULL)) < 0) {
+		vxt_policy_unref(st.p);
+		return rc;
+	}
 	*out = st.p;
 	return 0;
 }
@@ -310,20 +295,33 @@ int vxt_policy_load_string(struct vxt_ctx *ctx, const char *text, struct vxt_pol
 	vxt_clear_error(ctx);
 	if (!text)
 		return vxt_fail(ctx, EINVAL, "no policy text");
-	return load(ctx, "policy", text, NULL, out);
+	return load(ctx, "policy", text, strlen(text), out);
 }
 
-int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out)
+/* A policy is a few lines; 4 MiB leaves room for generated ones. */
+#define POLICY_MAX (4u << 20)
+
+int vxt_policy_load_file_flags(struct vxt_ctx *ctx, const char *path, unsigned int flags,
+                               struct vxt_policy **out)
 {
 	vxt_clear_error(ctx);
 	if (!path || !*path)
 		return vxt_fail(ctx, EINVAL, "no policy file name");
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return vxt_fail(ctx, errno, "%s: cannot open: %s", path, strerror(errno));
-	int rc = load(ctx, path, NULL, f, out);
-	fclose(f);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = vxt_file_read(ctx, path, POLICY_MAX, flags, &text, &len);
+	if (rc == -EISDIR || rc == -EINVAL || rc == -E2BIG)
+		return vxt_fail_prefix(ctx, rc, "policy");
+	if (rc < 0)
+		return rc;
+	rc = load(ctx, path, text, len, out);
+	free(text);
 	return rc;
+}
+
+int vxt_policy_load_file(struct vxt_ctx *ctx, const char *path, struct vxt_policy **out)
+{
+	return vxt_policy_load_file_flags(ctx, path, 0, out);
 }
 
 /* Presets are policy files too: what they do is readable right here and
@@ -383,5 +381,5 @@ int vxt_policy_preset(struct vxt_ctx *ctx, const char *name, struct vxt_policy *
 			                         i ? ", " : "", presets[i].name);
 		return vxt_fail(ctx, EINVAL, "unknown preset '%s' (%s)", name ? name : "(null)", names);
 	}
-	return load(ctx, name, text, NULL, out);
+	return load(ctx, name, text, strlen(text), out);
 }

@@ -261,6 +261,22 @@ void vxt_probe_finish_setup(struct vxt_probe *p, int err)
 	         p->kind == VXT_PROBE_ICMP || p->kind == VXT_PROBE_LARGE ? hint : "");
 }
 
+
+/* An IPv4-mapped IPv6 address (::ffff:198.51.100.1) is the IPv4 host:
+ * probe it as IPv4, ICMP included (an ICMPv6 echo to it goes nowhere). */
+static void unmap_v4(struct vxt_peer *pp)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&pp->sa;
+	if (pp->family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		return;
+	struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = s6->sin6_port};
+	memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+	memset(&pp->sa, 0, sizeof(pp->sa));
+	memcpy(&pp->sa, &s4, sizeof(s4));
+	pp->len = sizeof(s4);
+	pp->family = AF_INET;
+}
+
 int vxt_probe_begin(struct vxt_ctx *ctx, int kind, const char *peer, unsigned int port,
                     int timeout_ms, struct vxt_probe **user_out, struct vxt_peer *pp,
                     struct vxt_probe **out)
@@ -300,6 +316,7 @@ int vxt_probe_begin(struct vxt_ctx *ctx, int kind, const char *peer, unsigned in
 	pp->len = res->ai_addrlen;
 	pp->family = res->ai_family;
 	freeaddrinfo(res);
+	unmap_v4(pp);
 
 	struct vxt_probe *p = calloc(1, sizeof(*p));
 	if (!p)

@@ -137,6 +137,22 @@ int vxt_report_append(struct vxt_report *dst, struct vxt_report *src)
 	return 0;
 }
 
+int vxt_report_set_status(struct vxt_report *r, unsigned int i, int status, const char *after)
+{
+	if (i >= r->n)
+		return -EINVAL;
+	if (after) {
+		size_t len = strlen(after) + 1;
+		char *p = arena_alloc(r, len);
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, after, len);
+		r->v[i].after = p;
+	}
+	r->v[i].status = status;
+	return 0;
+}
+
 bool vxt_report_dry_run(const struct vxt_report *r)
 {
 	return r->dry_run;
@@ -199,7 +215,7 @@ unsigned int vxt_report_count_status(const struct vxt_report *r, int status)
 
 /* A request is the set of entries sharing (area, object, via).  It is met
  * when at least one of them ended at the requested value (changed or
- * unchanged) and none failed; a request whose interface is gone is not
+ * unchanged) and none failed or was rolled back; a request whose interface is gone is not
  * counted: there is nothing left to fix.  Entries are grouped with an
  * open-addressing hash table, so reports of thousands of interfaces stay
  * linear. */
@@ -243,7 +259,7 @@ unsigned int vxt_report_unmet(const struct vxt_report *r)
 			k = (k + 1) & (cap - 1);
 		t[k].first = e;
 		t[k].met |= e->status == VXT_STATUS_CHANGED || e->status == VXT_STATUS_UNCHANGED;
-		t[k].failed |= e->status == VXT_STATUS_FAILED;
+		t[k].failed |= e->status == VXT_STATUS_FAILED || e->status == VXT_STATUS_ROLLED_BACK;
 		t[k].refused |= e->status == VXT_STATUS_FIXED;
 	}
 	unsigned int unmet = r->folded_unmet;
@@ -259,6 +275,7 @@ const char *vxt_status_name(int status)
 		[VXT_STATUS_UNCHANGED] = "unchanged", [VXT_STATUS_CHANGED] = "changed",
 		[VXT_STATUS_FIXED] = "fixed",         [VXT_STATUS_SIDE_EFFECT] = "side-effect",
 		[VXT_STATUS_GONE] = "gone",           [VXT_STATUS_FAILED] = "failed",
+		[VXT_STATUS_ROLLED_BACK] = "rolled-back",
 	};
 	if (status < 0 || (size_t)status >= VXT_ARRAY_SIZE(names))
 		return "unknown";

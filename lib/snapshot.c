@@ -10,6 +10,7 @@
 
 #include <fnmatch.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,6 +92,23 @@ static int snapshot_sysctl(struct vxt_ctx *ctx, const struct vxt_policy *p, cons
 	return rc;
 }
 
+/* JSON strings are UTF-8; interface names are bytes.  A name that is not
+ * UTF-8 cannot be recorded faithfully: refused, named (escaped). */
+static int names_are_utf8(struct vxt_ctx *ctx, json_object *feats, json_object *sys)
+{
+	json_object *both[] = {feats, sys};
+	for (size_t i = 0; i < VXT_ARRAY_SIZE(both); i++) {
+		json_object_object_foreach(both[i], name, val) {
+			(void)val;
+			if (!vxt_utf8_valid(name, strlen(name)))
+				return vxt_fail(ctx, EILSEQ, "'%s' is not UTF-8, which a JSON snapshot "
+				                "cannot record: rename the interface or leave it out of the "
+				                "policy", name);
+		}
+	}
+	return 0;
+}
+
 int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **text)
 {
 	int rc = vxt_policy_check(ctx, p);
@@ -111,6 +129,8 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **te
 	rc = snapshot_features(ctx, p, underlay, feats);
 	if (rc == 0)
 		rc = snapshot_sysctl(ctx, p, underlay, sys);
+	if (rc == 0)
+		rc = names_are_utf8(ctx, feats, sys);
 	if (rc == 0) {
 		const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 		                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -118,7 +138,24 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **te
 			rc = -ENOMEM;
 	}
 	json_object_put(root);
-	return rc < 0 ? vxt_fail_prefix(ctx, rc, "snapshot") : 0;
+	if (rc < 0)
+		return vxt_fail_prefix(ctx, rc, "snapshot");
+	/* Whatever a snapshot records, restore must accept: check it with
+	 * restore's own validation (a dry run) before anyone relies on it,
+	 * and refuse up front, naming the value, if restore would not. */
+	struct vxt_report *r = NULL;
+	rc = vxt_snapshot_restore(ctx, *text, VXT_DRY_RUN, &r);
+	vxt_report_unref(r);
+	if (rc < 0) {
+		free(*text);
+		*text = NULL;
+		char why[sizeof(ctx->errmsg)];
+		const char *m = ctx->errmsg;
+		snprintf(why, sizeof(why), "%s", !strncmp(m, "snapshot: ", 10) ? m + 10 : m);
+		return vxt_fail(ctx, rc, "snapshot refused, nothing saved: restore could not put this "
+		                "state back: %s (fix the value first, or leave it out of the policy)", why);
+	}
+	return 0;
 }
 
 /* ---- restore ----------------------------------------------------------- */
@@ -148,6 +185,56 @@ static bool is_string(json_object *o)
 	return o && json_object_is_type(o, json_type_string);
 }
 
+/* Offset of the first "\u0000" escape inside a string, or -1.  json-c
+ * keeps it in values (visible by length) but cuts keys at it, so that
+ * "cali1\u0000x" would silently become "cali1": look at the text. */
+static long nul_escape(const char *text)
+{
+	bool in_string = false;
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			in_string = !in_string;
+		else if (in_string && *p == '\\') {
+			if (p[1] == 'u' && !strncmp(p + 2, "0000", 4))
+				return p - text;
+			if (p[1])
+				p++;
+		}
+	}
+	return -1;
+}
+
+/* One JSON document, strictly (RFC 8259, valid UTF-8), nothing after it
+ * but blanks, no NUL inside any string. */
+static int parse_strict(struct vxt_ctx *ctx, const char *text, json_object **out)
+{
+	size_t len = strlen(text);
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return vxt_fail(ctx, ENOMEM, "snapshot: out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+	                            JSON_TOKENER_VALIDATE_UTF8);
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	int rc = 0;
+	if (!root || jerr != json_tokener_success)
+		rc = vxt_fail(ctx, EINVAL, "snapshot: not JSON: %s at offset %zu",
+		              root ? "incomplete" : json_tokener_error_desc(jerr), end);
+	else if (end + strspn(text + end, " \t\r\n") != len)
+		rc = vxt_fail(ctx, EINVAL, "snapshot: not one JSON document: data after it at offset %zu", end);
+	else if (nul_escape(text) >= 0)
+		rc = vxt_fail(ctx, EINVAL, "snapshot: a string holds a NUL character (\\u0000) at offset %ld: "
+		              "not a vxlantune snapshot", nul_escape(text));
+	if (rc < 0) {
+		json_object_put(root);
+		return rc;
+	}
+	*out = root;
+	return 0;
+}
+
 /* Check the whole document before anything is changed. */
 static int restore_parse(struct vxt_ctx *ctx, const char *text, json_object **root_out,
                          json_object **feats, json_object **sys)
@@ -156,10 +243,10 @@ static int restore_parse(struct vxt_ctx *ctx, const char *text, json_object **ro
 		return vxt_fail(ctx, EINVAL, "snapshot: no text");
 	if (strnlen(text, SNAPSHOT_MAX + 1) > SNAPSHOT_MAX)
 		return vxt_fail(ctx, E2BIG, "snapshot: larger than %u bytes", SNAPSHOT_MAX);
-	enum json_tokener_error jerr;
-	json_object *root = json_tokener_parse_verbose(text, &jerr);
-	if (!root)
-		return vxt_fail(ctx, EINVAL, "snapshot: not JSON: %s", json_tokener_error_desc(jerr));
+	json_object *root = NULL;
+	int prc = parse_strict(ctx, text, &root);
+	if (prc < 0)
+		return prc;
 	json_object *fmt = NULL, *ver = NULL;
 	int rc = 0;
 	if (!json_object_is_type(root, json_type_object) ||

@@ -19,9 +19,12 @@ int vxt_ifname_valid(const char *name)
 		return -EINVAL;
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
-	for (const char *p = name; *p; p++)
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p) ||
-		    !isprint((unsigned char)*p))
+	/* The kernel's dev_valid_name(): any byte but '/', ':' and what its
+	 * isspace() calls space -- ASCII blanks and 0xa0, Latin-1's no-break
+	 * space.  Names such as "caliü" (UTF-8) are valid; control characters
+	 * are too, so everything that shows a name escapes it. */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ' || (*p >= '\t' && *p <= '\r') || *p == 0xa0)
 			return -EINVAL;
 	return 0;
 }

@@ -1,13 +1,22 @@
-/* The watcher: RTNLGRP_LINK notifications; when an interface the policy
- * selects appears, is re-created or changes, apply the policy to it.  No
+/* The watcher: RTNLGRP_LINK notifications (and, when the policy has an
+ * underlay, route and address notifications); when an interface the policy
+ * selects appears, is renamed, re-created or changes, apply the policy to
+ * it; when the underlay moves, apply the underlay rules to the new one.  No
  * polling: an idle watcher sleeps in poll(2) on one socket.  An overrun
- * (ENOBUFS: events were lost) triggers a full re-apply. */
+ * (ENOBUFS: events were lost) triggers a full re-apply.
+ *
+ * Devices are known by (ifindex, name): a rename is a new name, and a new
+ * name gets the sysctls of the selectors it now belongs to.  A device whose
+ * re-applies keep changing something (another program sets it back) is
+ * re-applied at most VXT_WATCH_BURST times a second, then backs off
+ * (1 s, doubling up to 60 s) until nothing changed it for a whole delay. */
 #include "config.h"
 
 #include <net/if.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
@@ -18,9 +27,23 @@
 #include "nl.h"
 #include "policy.h"
 
-struct pending {
+#define VXT_WATCH_BURST 4          /* changing re-applies per device per second */
+#define VXT_WATCH_BACKOFF_MS 1000  /* first delay once that is exceeded */
+#define VXT_WATCH_BACKOFF_MAX_MS 60000
+
+/* A device the policy selects, as the watcher knows it. */
+struct dev {
 	int ifindex;
 	char name[IFNAMSIZ];
+	bool sysctls_done; /* got its sysctls under this name */
+	bool pending;      /* something happened that needs an apply */
+	long long win_start;      /* ms: the current one-second window */
+	unsigned int win_changes; /* changing applies in it */
+	unsigned int backoff_ms;  /* 0: not backing off */
+	long long defer_until;    /* ms: no apply before this */
+	long long last_change;    /* ms: the last apply that changed something */
+	long long backoff_since;  /* ms (CLOCK_REALTIME) of entering back-off */
+	unsigned long backoffs;   /* times it entered back-off */
 };
 
 struct vxt_watch {
@@ -31,20 +54,26 @@ struct vxt_watch {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
 	char underlay[IFNAMSIZ];
-	int *seen; /* ifindexes that already got their sysctls */
-	unsigned int nseen, capseen;
-	struct pending *pend; /* this dispatch's NEWLINKs, one per ifindex */
-	unsigned int npend, cappend;
-	bool overrun;
+	bool routes;       /* subscribed to routes/addresses: the policy has an underlay */
+	bool default_only; /* only default routes can move the underlay */
+	struct dev *devs;
+	unsigned int ndevs, capdevs;
+	bool overrun, relook;
 	unsigned long events, resyncs;
 };
+
+static long long now_ms(clockid_t clk)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static bool interesting(const struct vxt_watch *w, const char *name)
 {
 	const struct vxt_policy *p = w->policy;
 	for (unsigned int i = 0; i < p->nfrules; i++)
-		if (vxt_policy_selects(p, p->frules[i].selector, name, w->underlay) ||
-		    (!strcmp(p->frules[i].selector, "underlay") && !w->underlay[0]))
+		if (vxt_policy_selects(p, p->frules[i].selector, name, w->underlay))
 			return true;
 	for (unsigned int i = 0; i < p->nsrules; i++)
 		if (p->srules[i].selector && vxt_policy_selects(p, p->srules[i].selector, name, w->underlay))
@@ -52,27 +81,76 @@ static bool interesting(const struct vxt_watch *w, const char *name)
 	return false;
 }
 
-static void forget(struct vxt_watch *w, int ifindex)
+static struct dev *find_dev(struct vxt_watch *w, int ifindex)
 {
-	for (unsigned int i = 0; i < w->nseen; i++)
-		if (w->seen[i] == ifindex) {
-			w->seen[i] = w->seen[--w->nseen];
-			break;
-		}
-	for (unsigned int i = 0; i < w->npend; i++)
-		if (w->pend[i].ifindex == ifindex) {
-			w->pend[i] = w->pend[--w->npend];
-			break;
-		}
+	for (unsigned int i = 0; i < w->ndevs; i++)
+		if (w->devs[i].ifindex == ifindex)
+			return &w->devs[i];
+	return NULL;
 }
 
-/* One RTM_NEWLINK/DELLINK, length-checked. */
+/* The entry of (ifindex, name): a new one, or a renamed one reset (a new
+ * name is a new device to the policy).  NULL when out of memory. */
+static struct dev *track(struct vxt_watch *w, int ifindex, const char *name)
+{
+	struct dev *d = find_dev(w, ifindex);
+	if (d && !strcmp(d->name, name))
+		return d;
+	if (!d) {
+		if (vxt_grow((void **)&w->devs, &w->capdevs, w->ndevs + 1, sizeof(*w->devs)))
+			return NULL;
+		d = &w->devs[w->ndevs++];
+	}
+	*d = (struct dev){.ifindex = ifindex};
+	snprintf(d->name, IFNAMSIZ, "%s", name);
+	return d;
+}
+
+static void forget(struct vxt_watch *w, int ifindex)
+{
+	struct dev *d = find_dev(w, ifindex);
+	if (d)
+		*d = w->devs[--w->ndevs];
+}
+
+/* A route or address notification: may the underlay have moved? */
+static void on_route(struct vxt_watch *w, struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
+		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifaddrmsg)) && !w->default_only)
+			w->relook = true;
+		return;
+	}
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg)))
+		return;
+	const struct rtmsg *rtm = nlmsg_data(nlh);
+	unsigned int table = rtm->rtm_table;
+	struct nlattr *tb[RTA_MAX + 1];
+	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
+		return;
+	if (tb[RTA_TABLE] && nla_len(tb[RTA_TABLE]) >= (int)sizeof(uint32_t))
+		table = nla_get_u32(tb[RTA_TABLE]);
+	if (table != RT_TABLE_MAIN || (w->default_only && rtm->rtm_dst_len != 0))
+		return;
+	w->relook = true;
+}
+
+/* One notification, length-checked. */
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct vxt_watch *w = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
-	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWROUTE: case RTM_DELROUTE: case RTM_NEWADDR: case RTM_DELADDR:
+		w->events++;
+		on_route(w, nlh);
+		return NL_OK;
+	case RTM_NEWLINK: case RTM_DELLINK:
+		break;
+	default:
+		return NL_OK;
+	}
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 		return NL_OK;
 	const struct ifinfomsg *ifi = nlmsg_data(nlh);
 	struct nlattr *tb[IFLA_MAX + 1];
@@ -87,20 +165,15 @@ static int on_event(struct nl_msg *msg, void *arg)
 		forget(w, ifi->ifi_index);
 		return NL_OK;
 	}
-	if (!interesting(w, name))
-		return NL_OK;
-	for (unsigned int i = 0; i < w->npend; i++)
-		if (w->pend[i].ifindex == ifi->ifi_index) {
-			snprintf(w->pend[i].name, IFNAMSIZ, "%s", name); /* renamed */
-			return NL_OK;
-		}
-	if (vxt_grow((void **)&w->pend, &w->cappend, w->npend + 1, sizeof(*w->pend))) {
-		w->overrun = true; /* cannot remember it: resync instead */
+	if (!interesting(w, name)) {
+		forget(w, ifi->ifi_index); /* renamed out of the selectors */
 		return NL_OK;
 	}
-	w->pend[w->npend].ifindex = ifi->ifi_index;
-	snprintf(w->pend[w->npend].name, IFNAMSIZ, "%s", name);
-	w->npend++;
+	struct dev *d = track(w, ifi->ifi_index, name);
+	if (!d)
+		w->overrun = true; /* cannot remember it: resync instead */
+	else
+		d->pending = true;
 	return NL_OK;
 }
 
@@ -117,6 +190,9 @@ int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
 	w->ctx = vxt_ctx_ref(ctx);
 	w->policy = vxt_policy_ref(p);
 	w->flags = flags;
+	w->routes = vxt_policy_needs_underlay(p);
+	const char *method = p->underlay_method;
+	w->default_only = !method || !strcmp(method, "default-route");
 	w->sk = nl_socket_alloc();
 	w->cb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!w->sk || !w->cb) {
@@ -128,10 +204,15 @@ int vxt_watch_new(struct vxt_ctx *ctx, struct vxt_policy *p, unsigned int flags,
 	nl_cb_set(w->cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, w);
 	if ((rc = nl_connect(w->sk, NETLINK_ROUTE)) < 0 ||
 	    (rc = nl_socket_add_membership(w->sk, RTNLGRP_LINK)) < 0 ||
+	    (w->routes &&
+	     ((rc = nl_socket_add_memberships(w->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, 0)) < 0 ||
+	      (!w->default_only &&
+	       (rc = nl_socket_add_memberships(w->sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0)) < 0))) ||
 	    (rc = nl_socket_set_nonblocking(w->sk)) < 0) {
 		rc = vxt_nl_errno(rc);
 		vxt_watch_unref(w);
-		return vxt_fail(ctx, rc, "watch: subscribing to link notifications: %s", strerror(-rc));
+		return vxt_fail(ctx, rc, "watch: subscribing to link, route and address notifications: %s",
+		                strerror(-rc));
 	}
 	nl_socket_disable_msg_peek(w->sk);
 	nl_socket_set_msg_buf_size(w->sk, 65536);
@@ -148,8 +229,7 @@ static void watch_destroy(struct vxt_watch *w)
 		nl_cb_put(w->cb);
 	vxt_policy_unref(w->policy);
 	vxt_ctx_unref(w->ctx);
-	free(w->seen);
-	free(w->pend);
+	free(w->devs);
 	free(w);
 }
 
@@ -175,44 +255,212 @@ const char *vxt_watch_underlay(const struct vxt_watch *w)
 	return w->underlay;
 }
 
-/* Remember every current interface as seen: their sysctls were just set. */
-static int mark_all_seen(struct vxt_watch *w)
+/* When a backing-off device that nothing changed for a whole delay
+ * settles (ms, CLOCK_MONOTONIC); 0 when it is not backing off. */
+static long long settles_at(const struct dev *d)
+{
+	return d->backoff_ms ? d->last_change + d->backoff_ms : 0;
+}
+
+int vxt_watch_timeout(const struct vxt_watch *w)
+{
+	long long now = now_ms(CLOCK_MONOTONIC), best = -1;
+	for (unsigned int i = 0; i < w->ndevs; i++) {
+		const struct dev *d = &w->devs[i];
+		long long due = d->pending && d->defer_until ? d->defer_until
+		                : !d->pending && d->backoff_ms ? settles_at(d) : -1;
+		if (due < 0)
+			continue;
+		long long left = due > now ? due - now : 0;
+		if (best < 0 || left < best)
+			best = left;
+	}
+	return best > 0x7fffffff ? 0x7fffffff : (int)best;
+}
+
+/* Devices in back-off, for vxlantune check and the CLI. */
+static const struct dev *backoff_dev(const struct vxt_watch *w, unsigned int i)
+{
+	for (unsigned int k = 0; k < w->ndevs; k++)
+		if (w->devs[k].backoff_ms && i-- == 0)
+			return &w->devs[k];
+	return NULL;
+}
+
+unsigned int vxt_watch_backoff_count(const struct vxt_watch *w)
+{
+	unsigned int n = 0;
+	for (unsigned int k = 0; k < w->ndevs; k++)
+		n += w->devs[k].backoff_ms > 0;
+	return n;
+}
+
+const char *vxt_watch_backoff_ifname(const struct vxt_watch *w, unsigned int i)
+{
+	const struct dev *d = backoff_dev(w, i);
+	return d ? d->name : NULL;
+}
+
+unsigned int vxt_watch_backoff_delay_ms(const struct vxt_watch *w, unsigned int i)
+{
+	const struct dev *d = backoff_dev(w, i);
+	return d ? d->backoff_ms : 0;
+}
+
+long long vxt_watch_backoff_since(const struct vxt_watch *w, unsigned int i)
+{
+	const struct dev *d = backoff_dev(w, i);
+	return d ? d->backoff_since / 1000 : -1;
+}
+
+/* Every selected interface now: tracked, with its sysctls just set. */
+static int track_all(struct vxt_watch *w)
 {
 	struct if_nameindex *ifs = if_nameindex();
 	if (!ifs)
 		return -errno;
-	w->nseen = 0;
-	for (struct if_nameindex *i = ifs; i->if_index; i++)
-		if (vxt_grow((void **)&w->seen, &w->capseen, w->nseen + 1, sizeof(*w->seen)) == 0)
-			w->seen[w->nseen++] = (int)i->if_index;
+	/* Keep the back-off state of devices that are still there. */
+	for (unsigned int i = 0; i < w->ndevs;) {
+		unsigned int idx = if_nametoindex(w->devs[i].name);
+		if (idx == (unsigned int)w->devs[i].ifindex && interesting(w, w->devs[i].name))
+			i++;
+		else
+			w->devs[i] = w->devs[--w->ndevs];
+	}
+	for (struct if_nameindex *i = ifs; i->if_index; i++) {
+		if (!interesting(w, i->if_name))
+			continue;
+		struct dev *d = track(w, (int)i->if_index, i->if_name);
+		if (d) {
+			d->sysctls_done = true;
+			d->pending = false;
+		}
+	}
 	if_freenameindex(ifs);
 	return 0;
+}
+
+/* Did an apply fail for this device (entries from `from` on)?  Then it
+ * did not get its sysctls: the next apply tries the whole device again. */
+static bool failed_for(const struct vxt_report *r, unsigned int from, const char *name)
+{
+	for (unsigned int i = from; i < vxt_report_count(r); i++) {
+		int st = vxt_report_status(r, i);
+		if ((st == VXT_STATUS_FAILED || st == VXT_STATUS_ROLLED_BACK) &&
+		    (!name || !strcmp(vxt_report_object(r, i), name)))
+			return true;
+	}
+	return false;
 }
 
 int vxt_watch_resync(struct vxt_watch *w, struct vxt_report **report)
 {
 	vxt_policy_underlay_name(w->ctx, w->policy, w->underlay);
+	w->relook = false;
 	int rc = vxt_policy_apply(w->ctx, w->policy, w->flags, report);
 	if (rc < 0)
 		return rc;
 	w->resyncs++;
-	w->npend = 0;
-	mark_all_seen(w);
+	track_all(w);
+	/* A failed apply was rolled back everywhere: each device tries again
+	 * on its own (its events come back from the rollback). */
+	for (unsigned int i = 0; failed_for(*report, 0, NULL) && i < w->ndevs; i++)
+		if (failed_for(*report, 0, w->devs[i].name))
+			w->devs[i].sysctls_done = false;
 	return 0;
 }
 
-static bool was_seen(const struct vxt_watch *w, int ifindex)
+/* Re-detect the underlay; when it moved, the new one is pending with its
+ * sysctls (the underlay rules now select it). */
+static void relook(struct vxt_watch *w)
 {
-	for (unsigned int i = 0; i < w->nseen; i++)
-		if (w->seen[i] == ifindex)
+	char now[IFNAMSIZ];
+	w->relook = false;
+	vxt_policy_underlay_name(w->ctx, w->policy, now);
+	if (!now[0] || !strcmp(now, w->underlay))
+		return;
+	if (vxt_policy_check_conflicts(w->ctx, w->policy, now) < 0) {
+		vxt_warn(w->ctx, "watch: underlay is now %s, but %s; keeping %s", now,
+		         vxt_ctx_errmsg(w->ctx), w->underlay[0] ? w->underlay : "none");
+		return;
+	}
+	vxt_info(w->ctx, "watch: underlay is now %s (was %s)", now, w->underlay[0] ? w->underlay : "none");
+	snprintf(w->underlay, IFNAMSIZ, "%s", now);
+	int idx = (int)if_nametoindex(now);
+	struct dev *d = idx > 0 ? track(w, idx, now) : NULL;
+	if (d) {
+		d->sysctls_done = false;
+		d->pending = true;
+		d->defer_until = 0; /* a new role: not the same fight */
+		d->backoff_ms = 0;
+	}
+}
+
+/* Did the apply change (or try to change) something?  A failed apply that
+ * was rolled back changed the device twice: its own events come back and
+ * would start it again, so it counts for the rate limit too. */
+static bool changed_anything(const struct vxt_report *r, unsigned int from)
+{
+	for (unsigned int i = from; i < vxt_report_count(r); i++) {
+		int st = vxt_report_status(r, i);
+		if (st == VXT_STATUS_CHANGED || st == VXT_STATUS_SIDE_EFFECT ||
+		    st == VXT_STATUS_ROLLED_BACK || st == VXT_STATUS_FAILED)
 			return true;
+	}
 	return false;
+}
+
+/* The rate limit, after an apply of d that did (or did not) change
+ * something: count it, and back off.  A device backing off settles once
+ * no apply has changed it for a whole delay (one quiet apply proves
+ * little: the other writer may just not have struck again yet). */
+static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, long long now)
+{
+	if (!changed)
+		return;
+	d->last_change = now;
+	if (d->backoff_ms) {
+		d->backoff_ms = d->backoff_ms * 2 > VXT_WATCH_BACKOFF_MAX_MS ? VXT_WATCH_BACKOFF_MAX_MS
+		                                                             : d->backoff_ms * 2;
+		d->defer_until = now + d->backoff_ms;
+		return;
+	}
+	if (now - d->win_start >= 1000) {
+		d->win_start = now;
+		d->win_changes = 0;
+	}
+	if (++d->win_changes <= VXT_WATCH_BURST)
+		return;
+	d->backoff_ms = VXT_WATCH_BACKOFF_MS;
+	d->defer_until = now + d->backoff_ms;
+	d->backoff_since = now_ms(CLOCK_REALTIME);
+	d->backoffs++;
+	vxt_warn(w->ctx, "watch: %s: re-applied %u times within a second and %s; backing off "
+	         "(next try in %u ms, then less often, up to every %u s) until it settles",
+	         d->name, d->win_changes,
+	         failed ? "each apply failed and was rolled back (see the failed entries)"
+	                : "changed something each time: another program (or a conflicting rule) "
+	                  "keeps changing it back",
+	         d->backoff_ms, VXT_WATCH_BACKOFF_MAX_MS / 1000);
+}
+
+static void settle_quiet(struct vxt_watch *w, long long now)
+{
+	for (unsigned int i = 0; i < w->ndevs; i++) {
+		struct dev *d = &w->devs[i];
+		if (!d->backoff_ms || d->pending || now < settles_at(d))
+			continue;
+		vxt_warn(w->ctx, "watch: %s: settled (nothing changed it for %u s): re-applying at once again",
+		         d->name, (d->backoff_ms + 999) / 1000);
+		d->backoff_ms = 0;
+		d->defer_until = 0;
+		d->win_changes = 0;
+	}
 }
 
 int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 {
 	vxt_clear_error(w->ctx);
-	w->npend = 0;
 	/* Drain everything queued; remember what needs work. */
 	for (;;) {
 		int rc = nl_recvmsgs(w->sk, w->cb);
@@ -223,7 +471,7 @@ int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 			continue;
 		}
 		if (rc < 0 && rc != -NLE_INTR)
-			return vxt_fail(w->ctx, vxt_nl_errno(rc), "watch: reading link notifications: %s",
+			return vxt_fail(w->ctx, vxt_nl_errno(rc), "watch: reading notifications: %s",
 			                nl_geterror(rc));
 	}
 	if (w->overrun) {
@@ -235,50 +483,54 @@ int vxt_watch_dispatch(struct vxt_watch *w, struct vxt_report **report)
 	int rc = vxt_report_new_internal(w->flags & VXT_DRY_RUN, &r);
 	if (rc < 0)
 		return vxt_fail(w->ctx, rc, "out of memory");
+	/* A new device, route or address may move the underlay. */
 	bool fresh = false;
-	for (unsigned int i = 0; i < w->npend; i++)
-		fresh |= !was_seen(w, w->pend[i].ifindex);
-	/* A new device may come with a new route: the underlay may move. */
-	if (fresh && vxt_policy_needs_underlay(w->policy)) {
-		char now[IFNAMSIZ];
-		vxt_policy_underlay_name(w->ctx, w->policy, now);
-		if (strcmp(now, w->underlay) && now[0]) {
-			vxt_info(w->ctx, "watch: underlay is now %s (was %s)", now,
-			         w->underlay[0] ? w->underlay : "none");
-			snprintf(w->underlay, IFNAMSIZ, "%s", now);
-			int idx = (int)if_nametoindex(now);
-			if (idx > 0 && vxt_grow((void **)&w->pend, &w->cappend, w->npend + 1, sizeof(*w->pend)) == 0) {
-				w->pend[w->npend].ifindex = idx;
-				snprintf(w->pend[w->npend].name, IFNAMSIZ, "%s", now);
-				w->npend++;
-			}
-		}
-	}
-	for (unsigned int i = 0; i < w->npend && rc >= 0; i++) {
-		bool is_new = !was_seen(w, w->pend[i].ifindex);
-		rc = vxt_policy_apply_interface(w->ctx, w->policy, w->pend[i].name, w->underlay,
-		                                is_new, w->flags, r);
-		if (rc >= 0 && is_new &&
-		    vxt_grow((void **)&w->seen, &w->capseen, w->nseen + 1, sizeof(*w->seen)) == 0)
-			w->seen[w->nseen++] = w->pend[i].ifindex;
+	for (unsigned int i = 0; i < w->ndevs; i++)
+		fresh |= w->devs[i].pending && !w->devs[i].sysctls_done;
+	if (w->routes && (w->relook || fresh))
+		relook(w);
+	long long now = now_ms(CLOCK_MONOTONIC);
+	int handled = 0;
+	for (unsigned int i = 0; i < w->ndevs && rc >= 0; i++) {
+		struct dev *d = &w->devs[i];
+		if (!d->pending || (d->defer_until && now < d->defer_until))
+			continue;
+		d->pending = false;
+		unsigned int from = vxt_report_count(r);
+		rc = vxt_policy_apply_interface(w->ctx, w->policy, d->name, w->underlay,
+		                                !d->sysctls_done, w->flags, r);
+		if (rc < 0)
+			break;
+		bool failed = failed_for(r, from, d->name);
+		d->sysctls_done = !failed;
+		handled++;
+		if (!(w->flags & VXT_DRY_RUN))
+			pace(w, d, changed_anything(r, from), failed, now);
 	}
 	if (rc < 0) {
 		vxt_report_unref(r);
 		return rc;
 	}
+	settle_quiet(w, now);
 	*report = r;
-	return (int)w->npend;
+	return handled;
 }
 
 int vxt_watch_run(struct vxt_watch *w, int timeout_ms, struct vxt_report **report)
 {
 	struct pollfd pfd = {.fd = vxt_watch_fd(w), .events = POLLIN};
 	*report = NULL;
-	int n = poll(&pfd, 1, timeout_ms);
+	int due = vxt_watch_timeout(w);
+	int wait = due >= 0 && (timeout_ms < 0 || due < timeout_ms) ? due : timeout_ms;
+	int n = poll(&pfd, 1, wait);
 	if (n < 0)
 		return errno == EINTR ? 0 : vxt_fail(w->ctx, errno, "watch: poll: %s", strerror(errno));
-	if (n == 0)
+	if (n == 0 && (due < 0 || wait != due))
 		return 0;
 	int rc = vxt_watch_dispatch(w, report);
+	if (rc == 0 && n == 0) {
+		*report = vxt_report_unref(*report);
+		return 0;
+	}
 	return rc < 0 ? rc : 1;
 }

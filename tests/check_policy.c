@@ -48,6 +48,83 @@ START_TEST(parse_errors)
 }
 END_TEST
 
+/* Feature rules that contradict each other for one interface are refused
+ * at load, naming both lines; rules that cannot meet are fine. */
+static const struct {
+	const char *text, *msg; /* msg NULL: accepted */
+} conflicts[] = {
+	{"[interface cali*]\nfeatures = gro off\n\n[interface cali1]\nfeatures = gro on\n",
+	 "policy:5: [interface cali1] 'gro on' conflicts with policy:2: [interface cali*] 'gro off': "
+	 "interface 'cali1' would get two values"},
+	{"[interface cali?]\nfeatures = gro off\n[interface ?ali*]\nfeatures = generic-receive-offload on\n",
+	 "policy:4: [interface ?ali*] 'generic-receive-offload on' conflicts with policy:2: "
+	 "[interface cali?] 'gro off': an interface both select would get two values"},
+	{"[vxlan]\ninterfaces = vxlan.calico\nfeatures = tx off\n[interface vxlan*]\nfeatures = tx-checksum-ip-generic on\n",
+	 "policy:5: [interface vxlan*] 'tx-checksum-ip-generic on' conflicts with policy:3: [vxlan] 'tx off'"},
+	{"[interface a* b*]\nfeatures = gro off\n[interface *x]\nfeatures = gro on\n",
+	 "policy:4: [interface *x] 'gro on' conflicts with policy:2: [interface a*] 'gro off'"},
+	{"[interface cali*]\nfeatures = gro off\nfeatures = gro on\n",
+	 "policy:3: [interface cali*] 'gro on' conflicts with policy:2: [interface cali*] 'gro off'"},
+	{"[interface eth*]\nfeatures = gro off\n[interface cali*]\nfeatures = gro on\n", NULL},
+	{"[interface cali?]\nfeatures = gro off\n[interface cali??]\nfeatures = gro on\n", NULL},
+	{"[vxlan]\nfeatures = tx off tx-checksum-ip-generic on\n", NULL},
+	{"[interface cali*]\nfeatures = gro off\n[interface cali1]\nfeatures = gro off tso on\n", NULL},
+	{"[underlay]\nmethod = default-route\nfeatures = gro off\n[interface eth*]\nfeatures = gro on\n", NULL},
+	{"[interface cali?]\nfeatures = gro off\n[interface cali10]\nfeatures = gro on\n", NULL},
+};
+
+START_TEST(feature_conflicts)
+{
+	struct vxt_ctx *ctx = nstest_ctx();
+	struct vxt_policy *p = NULL;
+	int rc = vxt_policy_load_string(ctx, conflicts[_i].text, &p);
+	if (conflicts[_i].msg) {
+		ck_assert_int_eq(rc, -EINVAL);
+		ck_assert_ptr_null(p);
+		ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), conflicts[_i].msg), "case %d: got '%s', want '%s'",
+		              _i, vxt_ctx_errmsg(ctx), conflicts[_i].msg);
+	} else {
+		ck_assert_msg(rc == 0, "case %d refused: %s", _i, vxt_ctx_errmsg(ctx));
+		vxt_policy_unref(p);
+	}
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
+/* Built in code: vxt_policy_check refuses the same (no file:line then). */
+START_TEST(feature_conflicts_built)
+{
+	nstest_enter();
+	struct vxt_ctx *ctx = nstest_ctx();
+	struct vxt_policy *p;
+	ck_assert_int_eq(vxt_policy_new(&p), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "cali*", "gro", false), 0);
+	ck_assert_int_eq(vxt_policy_check(ctx, p), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "cali7", "rx-gro", true), 0);
+	ck_assert_int_eq(vxt_policy_check(ctx, p), -EINVAL);
+	ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), "policy: [interface cali7] 'rx-gro on' conflicts with "
+	                                           "policy: [interface cali*] 'gro off'"),
+	              "got '%s'", vxt_ctx_errmsg(ctx));
+	struct vxt_report *r = NULL;
+	ck_assert_int_eq(vxt_policy_apply(ctx, p, VXT_DRY_RUN, &r), -EINVAL);
+	ck_assert_ptr_null(r);
+	vxt_policy_unref(p);
+	/* Bracket expressions (section names cannot hold ']': builders only). */
+	ck_assert_int_eq(vxt_policy_new(&p), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "eth[0-4]", "gro", false), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "eth[5-9]", "gro", true), 0);
+	ck_assert_int_eq(vxt_policy_add_feature(p, "eth[!0-9]*", "gro", true), 0);
+	ck_assert_msg(vxt_policy_check(ctx, p) == 0, "%s", vxt_ctx_errmsg(ctx));
+	ck_assert_int_eq(vxt_policy_add_feature(p, "eth[3-6]", "gro", true), 0);
+	ck_assert_int_eq(vxt_policy_check(ctx, p), -EINVAL);
+	ck_assert_msg(strstr(vxt_ctx_errmsg(ctx), "[interface eth[3-6]] 'gro on' conflicts with "
+	                                           "policy: [interface eth[0-4]] 'gro off'"),
+	              "got '%s'", vxt_ctx_errmsg(ctx));
+	vxt_policy_unref(p);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 START_TEST(parse_good_and_presets)
 {
 	struct vxt_ctx *ctx = nstest_ctx();
@@ -479,6 +556,8 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, default_vxlan_class);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
+	tcase_add_loop_test(tc, feature_conflicts, 0, sizeof(conflicts) / sizeof(conflicts[0]));
+	tcase_add_test(tc, feature_conflicts_built);
 	tcase_add_test(tc, preset_calico_incident);
 	tcase_add_test(tc, preset_checksum);
 	tcase_add_test(tc, names_must_exist);

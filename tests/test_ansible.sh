@@ -96,7 +96,7 @@ for m in offload sysctl_iface health_info; do
 done
 t_check "ansible-doc lists the three modules" sh -c \
 	"ansible-doc -l vxlantune.node 2>&1 | grep -c '^vxlantune.node\.' | grep -qx 3"
-for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
+for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/rollback.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
 	t_check "syntax-check ${pb#"$SRC"/}" sh -c \
 		"cd '$TMP' && ansible-playbook -i '$COLL/tests/inventory.yml' --syntax-check '$pb' >/dev/null 2>&1"
 done
@@ -164,6 +164,15 @@ play errors --limit node1 "$COLL/tests/errors.yml"
 expect_recap errors node1 0
 t_check "errors: no traceback" sh -c "! grep -q Traceback '$TMP/errors.out'"
 t_check "errors: state still as applied" test "$(feat node1 vxlan.calico tx-udp_tnl-segmentation)" = off
+
+# An apply that cannot complete: refused, or rolled back (issue 14).
+rp_before="$(rpf node1 cali0a) $(rpf node1 cali0b)"
+play rollback --limit node1 "$COLL/tests/rollback.yml"
+expect_recap rollback node1 0
+t_check "rollback: rp_filter of cali0a/cali0b as before ($rp_before)" \
+	test "$(rpf node1 cali0a) $(rpf node1 cali0b)" = "$rp_before"
+t_check "rollback: IPv6 MTU of cali0b unchanged" \
+	test "$(ip netns exec "$PREFIX-node1" cat /proc/sys/net/ipv6/conf/cali0b/mtu)" = 1500
 
 # Without the bindings: Ansible's missing-library message, not a traceback.
 # -S keeps an installed copy (dist-packages) out of sys.path too.

@@ -21,6 +21,9 @@ enum {
 
 extern int cli_verbose;
 
+/* Where `watch` keeps its state for `check` (watch --state, check --watch-state). */
+#define WATCH_STATE_DEFAULT "/run/vxlantune/watch.json"
+
 /* "vxlantune: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
@@ -54,6 +57,7 @@ int report_exit_code(const struct vxt_report *r);
 struct policy_opts {
 	const char *config;
 	const char *preset;
+	bool strict_modes; /* refuse a file another user could change (watch) */
 };
 /* Load the policy; EXIT_DONE or the exit code after printing the error. */
 int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const char *cmd,

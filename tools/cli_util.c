@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -10,12 +11,24 @@
 
 int cli_verbose;
 
+/* Every message that can quote input goes through here: control
+ * characters and bytes that are not UTF-8 are shown as \xNN (the library's
+ * own messages are escaped the same way already). */
+static void put_escaped(const char *fmt, va_list ap)
+{
+	char raw[4096], *safe = NULL;
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (vxt_text_escape(raw, VXT_ESCAPE_TEXT, &safe) == 0)
+		fputs(safe, stderr);
+	free(safe);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("vxlantune: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -25,7 +38,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fputs("vxlantune: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'vxlantune %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
@@ -35,7 +48,7 @@ int cli_exit_for(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case 0: return EXIT_DONE;
-	case EINVAL: case ERANGE: case E2BIG: return EXIT_USAGE;
+	case EINVAL: case ERANGE: case E2BIG: case EISDIR: case EILSEQ: return EXIT_USAGE;
 	case ENODEV: case ENOENT: case ENXIO: return EXIT_NOTFOUND;
 	case EPERM: case EACCES: case EROFS: return EXIT_PERM;
 	default: return EXIT_SYSTEM;
@@ -55,8 +68,9 @@ int cli_fail(struct vxt_ctx *ctx, int rc)
 static void log_stderr(struct vxt_ctx *ctx, int prio, const char *file, int line,
                        const char *fn, const char *format, va_list args)
 {
-	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_INFO ? "info" : "debug");
-	vfprintf(stderr, format, args);
+	fprintf(stderr, "vxlantune: %s: ", prio <= LOG_ERR ? "error" : prio <= LOG_WARNING ? "warning" :
+	        prio <= LOG_INFO ? "info" : "debug");
+	put_escaped(format, args);
 	fputc('\n', stderr);
 }
 
@@ -72,9 +86,17 @@ int cli_ctx_new(struct vxt_ctx **ctx)
 	return 0;
 }
 
+/* JSON output is valid UTF-8: names are bytes to the kernel, and a byte
+ * that is not UTF-8 is printed as \u00NN, the Latin-1 character of that
+ * byte (documented in vxlantune(8)). */
 void cli_print_json(json_object *obj)
 {
-	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	char *safe = NULL;
+	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+	                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (vxt_text_escape(text, VXT_ESCAPE_JSON, &safe) == 0)
+		fputs(safe, stdout);
+	free(safe);
 	fputc('\n', stdout);
 	json_object_put(obj);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -61,8 +62,15 @@ static void usage(FILE *out)
 "  --json                the result as JSON (schema \"vxlantune-check/1\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
-"                        collector, atomically (FILE.tmp, then rename)\n"
+"                        collector, atomically (a new file, then rename;\n"
+"                        nothing planted in the directory is followed); when\n"
+"                        the check cannot run, a file saying so\n"
+"                        (vxlantune_check_failed 1)\n"
 "  --all                 list passed checks too\n"
+"  --watch-state FILE    the state 'vxlantune watch' keeps (default\n"
+"                        " WATCH_STATE_DEFAULT " when it exists): every\n"
+"                        device the watcher backs off from (something keeps\n"
+"                        changing it back) is a watch-backoff warning\n"
 "  -h, --help            this help\n"
 "\n"
 "JSON: {\"schema\": \"vxlantune-check/1\", \"verdict\": NAME, \"status\": 0|1|2,\n"
@@ -95,6 +103,26 @@ static void usage(FILE *out)
 "      /var/lib/node_exporter/textfile/vxlantune.prom\n");
 }
 
+/* The watcher's state: an explicit file must be there, the default one
+ * only counts when a watcher runs (it removes it when it stops). */
+static int load_watch_state(struct vxt_ctx *ctx, struct vxt_check_opts *o, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = vxt_file_read(ctx, path ? path : WATCH_STATE_DEFAULT, 1u << 20, 0, &text, &len);
+	if (rc == -ENOENT && !path)
+		return EXIT_DONE;
+	if (rc < 0)
+		return cli_fail(ctx, rc);
+	rc = vxt_check_opts_set_watch_state(o, text);
+	free(text);
+	if (rc < 0) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	return EXIT_DONE;
+}
+
 static const struct option opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"preset", required_argument, NULL, 'p'},
@@ -108,6 +136,7 @@ static const struct option opts[] = {
 	{"json", no_argument, NULL, 'j'},
 	{"prometheus", required_argument, NULL, 'M'},
 	{"all", no_argument, NULL, 'a'},
+	{"watch-state", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -120,30 +149,6 @@ static bool parse_uint(const char *s, long min, long max, long *out)
 	if (errno || end == s || *end || v < min || v > max)
 		return false;
 	*out = v;
-	return true;
-}
-
-/* SERVER, SERVER:PORT (IPv4) or [SERVER]:PORT; a bare IPv6 address has no port. */
-static bool parse_dns(const char *arg, char *server, size_t len, long *port)
-{
-	*port = 0;
-	const char *colon = strrchr(arg, ':');
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (!close || (size_t)(close - arg - 1) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(close - arg - 1), arg + 1);
-		return !close[1] || (close[1] == ':' && parse_uint(close + 2, 1, 65535, port));
-	}
-	if (colon && strchr(arg, ':') == colon) {
-		if ((size_t)(colon - arg) >= len)
-			return false;
-		snprintf(server, len, "%.*s", (int)(colon - arg), arg);
-		return parse_uint(colon + 1, 1, 65535, port);
-	}
-	if (strlen(arg) >= len)
-		return false;
-	snprintf(server, len, "%s", arg);
 	return true;
 }
 
@@ -273,9 +278,23 @@ static void print_text(const struct vxt_check *c, bool all)
 	}
 }
 
-/* Write FILE.tmp in FILE's directory, then rename: the collector never
- * reads half a file. */
-static int write_prometheus(const struct vxt_check *c, const char *path)
+/* The textfile, replaced atomically (vxt_file_write_atomic: a temporary
+ * made exclusively next to FILE, renamed over it): the collector never
+ * reads half a file, and nothing planted in the directory is followed. */
+static int write_prom_text(struct vxt_ctx *ctx, const char *path, const char *text)
+{
+	int rc = vxt_file_write_atomic(ctx, path, text, strlen(text), 0644);
+	if (rc < 0) {
+		cli_error("--prometheus: %s", vxt_ctx_errmsg(ctx));
+		return cli_exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+#define PROM_FAILED_HEAD "# HELP vxlantune_check_failed 1 when the check could not run (see its log).\n" \
+                         "# TYPE vxlantune_check_failed gauge\n"
+
+static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, const char *path)
 {
 	char *text = NULL;
 	int rc = vxt_check_prometheus(c, &text);
@@ -283,29 +302,36 @@ static int write_prometheus(const struct vxt_check *c, const char *path)
 		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
 		return EXIT_SYSTEM;
 	}
-	char tmp[PATH_MAX];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
-	int ok = f && fchmod(fileno(f), 0644) == 0 && fputs(text, f) >= 0;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	int err = errno;
+	/* The same series as a failed run writes, at 0: alert on == 1. */
+	char *all = NULL;
+	int ex = EXIT_SYSTEM;
+	if (asprintf(&all, "%s" PROM_FAILED_HEAD "vxlantune_check_failed 0\n", text) < 0)
+		cli_error("cannot format the Prometheus text: out of memory");
+	else
+		ex = write_prom_text(ctx, path, all);
+	free(all);
 	free(text);
-	if (!ok) {
-		cli_error("%s: cannot write the Prometheus file: %s", path, strerror(err));
-		if (f)
-			unlink(tmp);
-		return cli_exit_for(err);
-	}
-	return EXIT_DONE;
+	return ex;
+}
+
+/* When the check cannot run (bad policy, no netlink), an old "healthy"
+ * textfile must not stay: replace it with one that says so. */
+static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path, int exit_code)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+	         PROM_FAILED_HEAD "vxlantune_check_failed{exit_code=\"%d\"} 1\n"
+	         "# HELP vxlantune_check_timestamp_seconds When the check was attempted.\n"
+	         "# TYPE vxlantune_check_timestamp_seconds gauge\n"
+	         "vxlantune_check_timestamp_seconds %lld\n",
+	         exit_code, (long long)time(NULL));
+	return write_prom_text(ctx, path, text);
 }
 
 int cmd_check(int argc, char **argv)
 {
 	struct policy_opts po = {0};
-	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL;
+	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL, *watch_state = NULL;
 	const char *peers[65] = {0};
 	unsigned int nvx = 0, npeers = 0;
 	long tcp = 0, udp = 0, timeout = 1000;
@@ -343,8 +369,13 @@ int cmd_check(int argc, char **argv)
 				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
 			break;
 		case 'j': json = true; break;
-		case 'M': prom = optarg; break;
+		case 'M':
+			if (!*optarg)
+				return cli_usage("check", "--prometheus '': give a file name");
+			prom = optarg;
+			break;
 		case 'a': all = true; break;
+		case 'W': watch_state = optarg; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("check", "invalid option");
 		}
@@ -367,10 +398,7 @@ int cmd_check(int argc, char **argv)
 			ret = cli_usage("check", "--peer '%s': give a numeric IPv4 or IPv6 address "
 			                         "(no names: nothing is looked up)", peers[i]);
 	if (ret == EXIT_DONE && dns) {
-		char server[128];
-		long port = 0;
-		if (!parse_dns(dns, server, sizeof(server), &port) ||
-		    vxt_check_opts_set_dns(o, server, (unsigned int)port) < 0)
+		if (vxt_check_opts_set_dns_spec(o, dns) < 0)
 			ret = cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
 			                         "with a numeric address", dns);
 	}
@@ -397,6 +425,8 @@ int cmd_check(int argc, char **argv)
 	if (po.config || po.preset || access(DEFAULT_CONFIG, R_OK) == 0)
 		ret = policy_opts_load(ctx, &po, "check", &p);
 	struct vxt_check *chk = NULL;
+	if (ret == EXIT_DONE)
+		ret = load_watch_state(ctx, o, watch_state);
 	if (ret == EXIT_DONE) {
 		vxt_check_opts_set_policy(o, p);
 		int rc = vxt_check_run(ctx, o, &chk);
@@ -408,12 +438,19 @@ int cmd_check(int argc, char **argv)
 			else
 				print_text(chk, all);
 			ret = vxt_check_status(chk);
+			/* A failed write is never hidden behind a verdict: the
+			 * monitoring would go on reading the old file. */
 			if (prom) {
-				int w = write_prometheus(chk, prom);
-				if (w != EXIT_DONE && ret == EXIT_DONE)
+				int w = write_prometheus(ctx, chk, prom);
+				if (w != EXIT_DONE)
 					ret = w;
 			}
 		}
+	}
+	if (prom && !chk) {
+		int w = write_prometheus_failed(ctx, prom, ret);
+		if (w != EXIT_DONE)
+			ret = w;
 	}
 	vxt_check_unref(chk);
 	vxt_policy_unref(p);

@@ -26,9 +26,14 @@ static void apply_usage(FILE *out)
 "                       [--all-entries] [--show-policy]\n"
 "\n"
 "Apply a policy once: offload features on the underlay, the VXLAN devices\n"
-"and any other interfaces it names, then its sysctls.  Everything is\n"
-"validated first: a bad policy changes nothing.  Prints what changed; a\n"
-"second run changes nothing and says so.\n"
+"and any other interfaces it names, then its sysctls.  One plan for all of\n"
+"it comes first: every interface resolved, every write checked (read-only\n"
+"keys such as ipv4.mc_forwarding, read-only /proc/sys, CAP_NET_ADMIN), and\n"
+"contradicting rules refused; if anything cannot be done, nothing changes\n"
+"(--dry-run fails the same way).  If a write fails anyway (the kernel\n"
+"refuses a value), everything already changed is put back: those entries\n"
+"say 'rolled-back', the write that failed 'failed'.  Prints what changed;\n"
+"a second run changes nothing and says so.\n"
 "\n"
 "%s"
 "\n"
@@ -40,7 +45,8 @@ static void apply_usage(FILE *out)
 "  -h, --help         this help\n"
 "\n"
 "Exit status: 0 done (also when nothing needed changing); 1 something\n"
-"requested could not be done (fixed feature, failed write, no underlay);\n"
+"requested could not be done (fixed feature, failed and rolled-back\n"
+"writes, no underlay);\n"
 "2 bad policy or usage; 3 not found; 4 permission denied; 5 other.\n"
 "\n"
 "Examples:\n"
@@ -125,8 +131,9 @@ int cmd_snapshot(int argc, char **argv)
 		default: return cli_usage("snapshot", "invalid option");
 		}
 	}
-	if (!outfile)
-		return cli_usage("snapshot", "missing -o FILE (or -o - for standard output)");
+	if (!outfile || !*outfile)
+		return cli_usage("snapshot", "%s -o FILE (or -o - for standard output)",
+		                 outfile ? "an empty name is no file: give" : "missing");
 	if (optind < argc)
 		return cli_usage("snapshot", "unexpected argument '%s'", argv[optind]);
 	struct vxt_ctx *ctx;
@@ -144,17 +151,16 @@ int cmd_snapshot(int argc, char **argv)
 		if (!strcmp(outfile, "-")) {
 			puts(text);
 		} else {
-			/* Write a temporary file and rename: never a half snapshot. */
-			char tmp[4096];
-			int n = snprintf(tmp, sizeof(tmp), "%s.tmp", outfile);
-			FILE *f = n > 0 && (size_t)n < sizeof(tmp) ? fopen(tmp, "we") : NULL;
-			if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0 ||
-			    rename(tmp, outfile) != 0) {
-				cli_error("%s: cannot write the snapshot: %s", outfile, strerror(errno));
-				ret = cli_exit_for(errno);
-			} else {
+			/* Never a half snapshot, never through a planted file:
+			 * written next to FILE and renamed (root-only, 0600). */
+			size_t len = strlen(text);
+			text[len] = '\n';
+			int rc = vxt_file_write_atomic(ctx, outfile, text, len + 1, 0600);
+			text[len] = '\0';
+			if (rc < 0)
+				ret = cli_fail(ctx, rc);
+			else
 				fprintf(stderr, "vxlantune: snapshot written to %s\n", outfile);
-			}
 		}
 		free(text);
 	}
@@ -171,35 +177,37 @@ static const struct option restore_opts[] = {
 	{0},
 };
 
-static char *read_all(FILE *f, size_t max, int *err)
+/* Snapshots are JSON of a few kilobytes; 16 MiB is far beyond any node. */
+#define SNAPSHOT_FILE_MAX (16u << 20)
+
+/* Standard input, read to the end (at most max bytes). */
+static int read_stdin(size_t max, char **text, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap);
-	if (!buf) {
-		*err = ENOMEM;
-		return NULL;
-	}
+	if (!buf)
+		return -ENOMEM;
 	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	while ((got = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
 		n += got;
 		if (n > max) {
 			free(buf);
-			*err = E2BIG;
-			return NULL;
+			return -E2BIG;
 		}
-		if (cap - n - 1 == 0) {
+		if (n == cap - 1) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
-				*err = ENOMEM;
-				return NULL;
+				return -ENOMEM;
 			}
 			buf = nb;
 			cap *= 2;
 		}
 	}
 	buf[n] = '\0';
-	return buf;
+	*text = buf;
+	*len = n;
+	return 0;
 }
 
 int cmd_restore(int argc, char **argv)
@@ -227,27 +235,26 @@ int cmd_restore(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage("restore", "expected exactly one snapshot FILE");
 	const char *path = argv[optind];
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	if (!f) {
-		cli_error("%s: cannot open the snapshot: %s", path, strerror(errno));
-		return cli_exit_for(errno);
-	}
-	int err = 0;
-	char *text = read_all(f, 16u << 20, &err);
-	if (f != stdin)
-		fclose(f);
-	if (!text && err == E2BIG) {
-		cli_error("%s: larger than 16 MiB: not a vxlantune snapshot", path);
-		return EXIT_USAGE;
-	}
-	if (!text) {
-		cli_error("%s: cannot read the snapshot: %s", path, strerror(err));
-		return err == E2BIG ? EXIT_USAGE : EXIT_SYSTEM;
-	}
 	struct vxt_ctx *ctx;
-	if (cli_ctx_new(&ctx) < 0) {
-		free(text);
+	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_SYSTEM;
+	char *text = NULL;
+	size_t len = 0;
+	int rd = strcmp(path, "-") ? vxt_file_read(ctx, path, SNAPSHOT_FILE_MAX, 0, &text, &len)
+	                           : read_stdin(SNAPSHOT_FILE_MAX, &text, &len);
+	if (rd < 0) {
+		if (*vxt_ctx_errmsg(ctx))
+			cli_error("restore: %s", vxt_ctx_errmsg(ctx));
+		else
+			cli_error("%s: cannot read the snapshot: %s", path, strerror(-rd));
+		vxt_ctx_unref(ctx);
+		return rd == -E2BIG || rd == -EISDIR || rd == -EINVAL ? EXIT_USAGE : cli_exit_for(rd);
+	}
+	if (strlen(text) != len) {
+		cli_error("%s: NUL byte at offset %zu: not a vxlantune snapshot", path, strlen(text));
+		free(text);
+		vxt_ctx_unref(ctx);
+		return EXIT_USAGE;
 	}
 	struct vxt_report *r = NULL;
 	int ret, rc = vxt_snapshot_restore(ctx, text, dry ? VXT_DRY_RUN : 0, &r);

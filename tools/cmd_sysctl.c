@@ -16,7 +16,8 @@ static const char help_text[] =
 	"SYNOPSIS\n"
 	"    vxlantune sysctl show   [--iface GLOB]... [--key KEY]... [KEY...] [--json]\n"
 	"    vxlantune sysctl set    KEY=VALUE... [--iface GLOB]... [--dry-run] [--json]\n"
-	"    vxlantune sysctl render [--format sysctl.d|kubespray] KEY=VALUE... [--iface GLOB]...\n"
+	"    vxlantune sysctl render [--format sysctl.d|kubespray] [-o FILE] KEY=VALUE...\n"
+	"                            [--iface GLOB]...\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Reads and writes /proc/sys of the current network namespace directly\n"
@@ -65,6 +66,8 @@ static const char help_text[] =
 	"    -k, --key KEY      (show) key to show; repeatable.\n"
 	"    -n, --dry-run      (set) report what would change, write nothing.\n"
 	"    -f, --format FMT   (render) sysctl.d (default) or kubespray.\n"
+	"    -o, --output FILE  (render) write FILE atomically (a new file renamed\n"
+	"                       over it, mode 0644) instead of standard output.\n"
 	"        --any-key      allow keys outside net.* (kernel.*, vm.*).\n"
 	"    -j, --json         machine-readable output.\n"
 	"    -h, --help         this help.\n"
@@ -89,7 +92,7 @@ static const char help_text[] =
 	"        --iface all --iface default\n"
 	"    vxlantune sysctl set net.ipv4.ip_forward=1 --dry-run --json\n"
 	"    vxlantune sysctl render rp_filter=0 --iface all --iface vxlan.calico \\\n"
-	"        > /etc/sysctl.d/60-vxlantune.conf\n"
+	"        -o /etc/sysctl.d/60-vxlantune.conf\n"
 	"    vxlantune sysctl render --format kubespray rp_filter=0 --iface all\n";
 
 struct opts {
@@ -101,6 +104,7 @@ struct opts {
 	unsigned int nargs;
 	bool json, dry_run, any_key;
 	const char *format;
+	const char *output; /* render -o FILE */
 };
 
 static int push(const char ***v, unsigned int *n, const char *s)
@@ -130,20 +134,22 @@ static int parse(int argc, char **argv, const char *sub, struct opts *o)
 		{"iface", required_argument, NULL, 'i'}, {"key", required_argument, NULL, 'k'},
 		{"dry-run", no_argument, NULL, 'n'},     {"format", required_argument, NULL, 'f'},
 		{"json", no_argument, NULL, 'j'},        {"help", no_argument, NULL, 'h'},
-		{"any-key", no_argument, NULL, OPT_ANY_KEY}, {NULL, 0, NULL, 0},
+		{"any-key", no_argument, NULL, OPT_ANY_KEY}, {"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
 	};
 	char cmd[32];
 	snprintf(cmd, sizeof(cmd), "sysctl %s", sub);
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "i:k:nf:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:k:nf:jho:", longopts, NULL)) != -1) {
 		int bad = 0;
 		switch (c) {
 		case 'i': bad = push(&o->ifaces, &o->nifaces, optarg); break;
 		case 'k': bad = push(&o->keys, &o->nkeys, optarg); break;
 		case 'n': o->dry_run = true; break;
 		case 'f': o->format = optarg; break;
+		case 'o': o->output = optarg; break;
 		case 'j': o->json = true; break;
 		case OPT_ANY_KEY: o->any_key = true; break;
 		case 'h': fputs(help_text, stdout); return EXIT_DONE;
@@ -278,13 +284,20 @@ static int do_render(struct vxt_ctx *ctx, struct opts *o)
 	else if (o->format && strcmp(o->format, "sysctl.d"))
 		return cli_usage("sysctl render", "unknown format '%s' (sysctl.d or kubespray)", o->format);
 	if (o->dry_run || o->json)
-		return cli_usage("sysctl render", "render writes nothing: --dry-run and --json do not apply");
+		return cli_usage("sysctl render", "render changes no value: --dry-run and --json do not apply");
+	if (o->output && !*o->output)
+		return cli_usage("sysctl render", "-o '': give a file name (or - for standard output)");
 	ex = build_req("sysctl render", o, &req);
 	if (ex < 0) {
 		char *text = NULL;
 		int rc = vxt_sysctl_render(ctx, req, format, o->any_key ? VXT_SYSCTL_ANY_KEY : 0, &text);
 		if (rc < 0) {
 			ex = cli_fail(ctx, rc);
+		} else if (o->output && strcmp(o->output, "-")) {
+			/* A drop-in read at boot by root: atomic, nothing planted followed. */
+			rc = vxt_file_write_atomic(ctx, o->output, text, strlen(text), 0644);
+			ex = rc < 0 ? cli_fail(ctx, rc) : EXIT_DONE;
+			free(text);
 		} else {
 			fputs(text, stdout);
 			free(text);

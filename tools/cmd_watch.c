@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -25,15 +26,30 @@ static void usage(FILE *out)
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
 "milliseconds whenever a selected interface appears, is re-created (e.g.\n"
-"calico-node re-creating vxlan.calico) or has its features changed behind\n"
-"our back.  New interfaces also get the policy's sysctls.  If notifications\n"
-"are lost (socket overrun) the whole policy is re-applied.\n"
+"calico-node re-creating vxlan.calico), is renamed into a selector (a new\n"
+"name is a new device) or has its features changed behind our back.  New\n"
+"interfaces and new names also get the policy's sysctls.  With underlay\n"
+"rules it also follows route and address changes and tunes a new underlay\n"
+"(a default route added later, a lower-metric one via another NIC).  If\n"
+"notifications are lost (socket overrun) the whole policy is re-applied.\n"
+"\n"
+"A policy whose feature rules contradict each other for one interface\n"
+"([interface cali*] gro off, [interface cali1] gro on) is refused at start.\n"
+"A device that something else keeps changing back is re-applied at most 4\n"
+"times a second, then after 1 s, 2 s ... up to every 60 s until it settles\n"
+"(one warning when it starts backing off, one when it settles).\n"
 "\n"
 "%s"
 "\n"
 "Options:\n"
 "  -n, --dry-run   log what would change; change nothing\n"
 "  -q, --quiet     log only changes and errors, not the start-up report\n"
+"  --state FILE    keep the watcher's state there for 'vxlantune check'\n"
+"                  (the devices it backs off from), rewritten atomically\n"
+"                  when it changes, removed on exit; default\n"
+"                  " WATCH_STATE_DEFAULT " when /run/vxlantune\n"
+"                  exists (systemd: RuntimeDirectory=vxlantune)\n"
+"  --no-state      keep no state file\n"
 "  -h, --help      this help\n"
 "\n"
 "Signals: SIGTERM/SIGINT stop (exit 0); SIGHUP reloads --config FILE.\n"
@@ -74,6 +90,8 @@ static void log_report(const struct vxt_report *r, const char *why)
 				printf(" %s failed (%s)", vxt_report_key(r, j), strerror(vxt_report_error(r, j)));
 			else if (st == VXT_STATUS_GONE)
 				printf(" gone");
+			else if (st == VXT_STATUS_ROLLED_BACK)
+				printf(" %s rolled back to %s", vxt_report_key(r, j), vxt_report_after(r, j));
 			else
 				printf(" %s %s->%s%s", vxt_report_key(r, j), vxt_report_before(r, j),
 				       vxt_report_after(r, j), st == VXT_STATUS_FIXED ? " [fixed]" : "");
@@ -124,6 +142,8 @@ static const struct option opts[] = {
 	{"preset", required_argument, NULL, 'p'},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"state", required_argument, NULL, 's'},
+	{"no-state", no_argument, NULL, 'S'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -154,14 +174,55 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 	return EXIT_DONE;
 }
 
+/* The state file for `vxlantune check` (which devices the watcher backs
+ * off from): rewritten, atomically, whenever that changes. */
+struct state_file {
+	const char *path; /* NULL: none */
+	char *last;       /* the back-off part last written */
+	bool warned;
+};
+
+static void state_update(struct vxt_ctx *ctx, struct state_file *sf, const struct vxt_watch *w,
+                         bool force)
+{
+	if (!sf->path)
+		return;
+	char *json = NULL;
+	if (vxt_watch_state_json(w, &json) < 0)
+		return;
+	/* Only the back-offs matter to check: compare those. */
+	const char *b = strstr(json, "\"backoff\"");
+	if (!force && sf->last && b && !strcmp(sf->last, b)) {
+		free(json);
+		return;
+	}
+	free(sf->last);
+	sf->last = b ? strdup(b) : NULL;
+	if (vxt_file_write_atomic(ctx, sf->path, json, strlen(json), 0644) < 0 && !sf->warned) {
+		cli_error("watch: %s; vxlantune check will not see back-offs (use --state FILE or "
+		          "--no-state)", vxt_ctx_errmsg(ctx));
+		sf->warned = true;
+	}
+	free(json);
+}
+
 int cmd_watch(int argc, char **argv)
 {
-	struct policy_opts po = {0};
+	/* watch re-applies the file as root on every event (and SIGHUP):
+	 * refuse a policy that another user could change. */
+	struct policy_opts po = {.strict_modes = true};
 	bool dry = false, quiet = false;
+	/* By default only where the service's runtime directory exists
+	 * (systemd's RuntimeDirectory=vxlantune, a DaemonSet's mount). */
+	struct stat st;
+	struct state_file sf = {.path = stat("/run/vxlantune", &st) == 0 && S_ISDIR(st.st_mode)
+	                                    ? WATCH_STATE_DEFAULT : NULL};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:nqh", opts, NULL)) != -1) {
 		switch (c) {
+		case 's': sf.path = optarg; break;
+		case 'S': sf.path = NULL; break;
 		case 'c': po.config = optarg; break;
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
@@ -198,11 +259,14 @@ int cmd_watch(int argc, char **argv)
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",
 	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
+	state_update(ctx, &sf, w, true);
 	notify("READY=1");
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
 		                        {.fd = sfd, .events = POLLIN}};
-		if (poll(pfd, 2, -1) < 0) {
+		/* A backed-off device is due even when nothing happens. */
+		int n = poll(pfd, 2, vxt_watch_timeout(w));
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_error("watch: poll: %s", strerror(errno));
@@ -221,6 +285,7 @@ int cmd_watch(int argc, char **argv)
 				if (start(ctx, &po, flags, quiet, &nw) == EXIT_DONE) {
 					vxt_watch_unref(w);
 					w = nw;
+					state_update(ctx, &sf, w, true);
 				} else {
 					stamp();
 					printf("reload failed: keeping the previous policy\n");
@@ -234,7 +299,7 @@ int cmd_watch(int argc, char **argv)
 			ret = EXIT_DONE;
 			break;
 		}
-		if (pfd[0].revents & (POLLIN | POLLERR)) {
+		if (n == 0 || (pfd[0].revents & (POLLIN | POLLERR))) {
 			struct vxt_report *r = NULL;
 			unsigned long resyncs = vxt_watch_resyncs(w);
 			int rc = vxt_watch_dispatch(w, &r);
@@ -250,9 +315,14 @@ int cmd_watch(int argc, char **argv)
 				log_report(r, dry ? "would re-apply" : "re-applied");
 			}
 			vxt_report_unref(r);
+			state_update(ctx, &sf, w, false);
 		}
 	}
 out:
+	/* No watcher, no state: check must not report a stale back-off. */
+	if (sf.path && w)
+		unlink(sf.path);
+	free(sf.last);
 	vxt_watch_unref(w);
 	vxt_ctx_unref(ctx);
 	close(sfd);

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_stream.h"
+#include "vxlantune.h"
 
 void json_stream_init(struct json_stream *js, FILE *out)
 {
@@ -81,65 +83,71 @@ void json_stream_end_array(struct json_stream *js) { end(js, "]"); }
 void json_stream_begin_object(struct json_stream *js) { begin(js, "{"); }
 void json_stream_end_object(struct json_stream *js) { end(js, "}"); }
 
-/* Length of the valid UTF-8 sequence at s (2..4 bytes), 0 if s[0] does not
- * start one: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s)
+/* What JSON itself needs, as json-c writes it: '"', '\\' and control
+ * characters escaped; bytes from 0x80 up copied as they are.  out has room
+ * for 6 bytes per input byte; returns the length written. */
+static size_t escape_json(const unsigned char *s, char *out, bool *high)
 {
-	unsigned char c = s[0];
-	size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	unsigned int cp = c & (0x7fu >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (; *s; s++) {
+		const char *short_esc = NULL;
+		switch (*s) {
+		case '"': short_esc = "\\\""; break;
+		case '\\': short_esc = "\\\\"; break;
+		case '\b': short_esc = "\\b"; break;
+		case '\f': short_esc = "\\f"; break;
+		case '\n': short_esc = "\\n"; break;
+		case '\r': short_esc = "\\r"; break;
+		case '\t': short_esc = "\\t"; break;
+		}
+		if (short_esc) {
+			out[o++] = short_esc[0];
+			out[o++] = short_esc[1];
+		} else if (*s < 0x20) {
+			memcpy(out + o, "\\u00", 4);
+			out[o + 4] = hex[*s >> 4];
+			out[o + 5] = hex[*s & 15];
+			o += 6;
+		} else {
+			*high |= *s >= 0x80;
+			out[o++] = (char)*s;
+		}
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	out[o] = '\0';
+	return o;
 }
 
 static void put_string(struct json_stream *js, const char *str)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t plain = 0;
+	/* Every feature name and almost every interface name needs nothing. */
+	while (s[plain] >= 0x20 && s[plain] < 0x80 && s[plain] != '"' && s[plain] != '\\')
+		plain++;
 	PUT_LITERAL(js, "\"");
-	for (;;) {
-		/* The run of bytes that need nothing: every feature name,
-		 * almost every interface name. */
-		size_t run = 0;
-		while (s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\')
-			run++;
-		put(js, (const char *)s, run);
-		s += run;
-		if (!*s)
-			break;
-		char esc[6] = {'\\', 0};
-		size_t n = 2;
-		switch (*s) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default: {
-			size_t u = *s >= 0x80 ? utf8_len(s) : 0;
-			if (u) { /* valid UTF-8 goes out as it is */
-				put(js, (const char *)s, u);
-				s += u;
-				continue;
-			}
-			/* A control character, or a byte that is not UTF-8. */
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[*s >> 4];
-			esc[5] = hex[*s & 15];
-			n = 6;
+	if (!s[plain]) {
+		put(js, (const char *)s, plain);
+	} else {
+		char stack[6 * 64 + 1], *tmp = stack;
+		size_t len = strlen((const char *)s);
+		if (len > 64 && !(tmp = malloc(6 * len + 1))) {
+			js->error = js->error ? js->error : ENOMEM;
+			return;
 		}
-		}
-		put(js, esc, n);
-		s++;
+		bool high = false;
+		size_t n = escape_json(s, tmp, &high);
+		char *safe = NULL;
+		/* Bytes that are not UTF-8: the library's one rule for them. */
+		if (!high)
+			put(js, tmp, n);
+		else if (vxt_text_escape(tmp, VXT_ESCAPE_JSON, &safe) == 0)
+			put(js, safe, strlen(safe));
+		else if (!js->error)
+			js->error = ENOMEM;
+		free(safe);
+		if (tmp != stack)
+			free(tmp);
 	}
 	PUT_LITERAL(js, "\"");
 }

@@ -31,9 +31,10 @@ void json_stream_end_object(struct json_stream *js);
 /* The key of the next value (inside an object). */
 void json_stream_key(struct json_stream *js, const char *key);
 /* The one string rule of the writer (keys too): '"', '\\' and control
- * characters escaped as json-c does; a byte that does not start a valid
- * UTF-8 sequence becomes \u00NN, the Latin-1 character of that byte, so
- * the document is valid UTF-8 whatever bytes an interface name holds. */
+ * characters escaped as json-c does; a byte that is not UTF-8 becomes
+ * \u00NN, the Latin-1 character of that byte, by vxt_text_escape() (the
+ * rule of every JSON the CLI prints), so the document is valid UTF-8
+ * whatever bytes an interface name holds. */
 void json_stream_string(struct json_stream *js, const char *s);
 void json_stream_bool(struct json_stream *js, bool v);
 void json_stream_int(struct json_stream *js, long long v);

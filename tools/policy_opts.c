@@ -16,10 +16,9 @@ int policy_opts_load(struct vxt_ctx *ctx, const struct policy_opts *o, const cha
 		return cli_usage(cmd, "use --config or --preset, not both");
 	if (o->preset)
 		rc = vxt_policy_preset(ctx, o->preset, out);
-	else if (o->config)
-		rc = vxt_policy_load_file(ctx, o->config, out);
-	else if (access(DEFAULT_CONFIG, R_OK) == 0)
-		rc = vxt_policy_load_file(ctx, DEFAULT_CONFIG, out);
+	else if (o->config || access(DEFAULT_CONFIG, R_OK) == 0)
+		rc = vxt_policy_load_file_flags(ctx, o->config ? o->config : DEFAULT_CONFIG,
+		                                o->strict_modes ? VXT_FILE_STRICT_MODES : 0, out);
 	else
 		return cli_usage(cmd, "no policy: use --config FILE or --preset NAME (%s), or create "
 		                 DEFAULT_CONFIG, cli_preset_names());

@@ -30,7 +30,7 @@ json_object *report_to_json(const struct vxt_report *r)
 		json_object_array_add(arr, e);
 	}
 	json_object *sum = json_object_new_object();
-	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_FAILED; st++)
+	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_ROLLED_BACK; st++)
 		json_object_object_add(sum, vxt_status_name(st),
 		                       json_object_new_int((int)vxt_report_count_status(r, st)));
 	json_object_object_add(root, "dry_run", json_object_new_boolean(vxt_report_dry_run(r)));
@@ -85,8 +85,21 @@ void report_print_entries(const struct vxt_report *r, bool show_all)
 			printf("\t%s: interface vanished meanwhile\n", key);
 			break;
 		case VXT_STATUS_FAILED:
-			printf("\t%s: failed: %s\n", key, strerror(vxt_report_error(r, i)));
+			if (!strcmp(vxt_report_via(r, i), "rollback"))
+				printf("\t%s: could not be put back to %s: %s\n", key,
+				       vxt_report_requested(r, i), strerror(vxt_report_error(r, i)));
+			else
+				printf("\t%s: failed: %s\n", key, strerror(vxt_report_error(r, i)));
 			break;
+		case VXT_STATUS_ROLLED_BACK: {
+			/* A side effect requested nothing: it had flipped. */
+			const char *mid = vxt_report_requested(r, i);
+			if (!mid[0])
+				mid = strcmp(before, "on") ? "on" : "off";
+			printf("\t%s: %s -> %s, rolled back to %s (another write failed)\n", key, before,
+			       mid, after);
+			break;
+		}
 		}
 	}
 	funlockfile(stdout);
@@ -100,9 +113,13 @@ void report_print_summary(const struct vxt_report *r)
 	unsigned int fixed = vxt_report_count_status(r, VXT_STATUS_FIXED);
 	unsigned int gone = vxt_report_count_status(r, VXT_STATUS_GONE);
 	unsigned int failed = vxt_report_count_status(r, VXT_STATUS_FAILED);
-	printf("%s%u %s, %u unchanged, %u side effects, %u fixed, %u gone, %u failed\n",
-	       dry ? "dry run: " : "", changed, dry ? "would change" : "changed",
-	       vxt_report_count_status(r, VXT_STATUS_UNCHANGED), side, fixed, gone, failed);
+	unsigned int rolled = vxt_report_count_status(r, VXT_STATUS_ROLLED_BACK);
+	printf("%s%u %s, %u unchanged, %u side effects, %u fixed, %u gone, %u failed", dry ? "dry run: " : "",
+	       changed, dry ? "would change" : "changed", vxt_report_count_status(r, VXT_STATUS_UNCHANGED),
+	       side, fixed, gone, failed);
+	if (rolled)
+		printf(", %u rolled back (a write failed; see the failed entries)", rolled);
+	putchar('\n');
 }
 
 void report_print_text(const struct vxt_report *r, bool show_all)

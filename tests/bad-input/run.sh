@@ -13,7 +13,16 @@ ip link add cali1 type veth peer name cali1p
 echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter; echo 2 > /proc/sys/net/ipv4/conf/cali1/rp_filter'
 T=$(mktemp -d)
 trap 'rm -rf "$T"; t_cleanup' EXIT
-export V="$VXLANTUNE" T
+# $K holds files a failed write must leave exactly as they are (an old
+# snapshot, textfile and drop-in, a victim for symlinks); cases aim their
+# writes there and the state below includes it, leftovers included.
+K=$T/keep
+mkdir "$K"
+echo '{"old": "snapshot"}' > "$K/old.json"
+echo 'vxlantune_check_verdict{verdict="healthy"} 0' > "$K/old.prom"
+echo 'net.ipv4.conf.all.rp_filter = 1' > "$K/60-old.conf"
+echo 'root secret' > "$K/victim"; chmod 600 "$K/victim"
+export V="$VXLANTUNE" T K
 export PY="${PYTHON:-python3}"
 export PYTHONPATH="$top_builddir/bindings/python/.libs:$top_srcdir/bindings/python${PYTHONPATH:+:$PYTHONPATH}"
 export LD_LIBRARY_PATH="$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -22,6 +31,7 @@ state() {
 	in_ns "$ns" sh -c 'for d in $(ip -o link show | awk -F": " "{print \$2}" | cut -d@ -f1); do ethtool -k "$d"; done
 		grep -r . /proc/sys/net/ipv4/conf/ 2>/dev/null | sort'
 	in_ns "$ns" "$V" snapshot --preset calico-incident -o - 2>/dev/null | grep -v '"created"'
+	(cd "$K" && ls -lA --time-style=+ . && sha256sum -- *)
 }
 n=0
 while IFS=$'\t' read -r name rc want cmd; do
@@ -42,5 +52,5 @@ while IFS=$'\t' read -r name rc want cmd; do
 		echo "    output: $(echo "$out" | head -c 400)"
 	fi
 done < "$here/cases.txt"
-t_check "the table has at least 30 cases ($n)" test "$n" -ge 30
+t_check "the table has at least 90 cases ($n)" test "$n" -ge 90
 t_done

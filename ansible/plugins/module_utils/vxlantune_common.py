@@ -106,5 +106,11 @@ def report_diff(report, fmt="%s: %s"):
 
 
 def failed_entries(report):
-    return ["%s %s: %s" % (e.object, e.key, os.strerror(e.error) if e.error else 'failed')
-            for e in report if e.status == 'failed']
+    """What failed, and (when a failure made the library put the rest back)
+    how many changes were rolled back."""
+    out = ["%s %s: %s" % (e.object, e.key, os.strerror(e.error) if e.error else 'failed')
+           for e in report if e.status == 'failed']
+    rolled = sum(e.status == 'rolled-back' for e in report)
+    if out and rolled:
+        out.append("%d change(s) of this task were rolled back: nothing changed" % rolled)
+    return out

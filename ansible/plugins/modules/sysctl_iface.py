@@ -164,7 +164,7 @@ report:
       description: "The key as requested."
       type: str
     status:
-      description: "C(changed), C(unchanged), C(fixed), C(gone), C(failed)."
+      description: "C(changed), C(unchanged), C(fixed), C(gone), C(failed), C(rolled-back) (changed, then put back because another key of the task failed: the task fails and changes nothing)."
       type: str
     error:
       description: "errno of a C(failed) entry, else 0."
@@ -196,7 +196,6 @@ file:
 '''
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
@@ -204,6 +203,7 @@ from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common im
     SELECTOR_ARGS, apply_policy, failed_entries, fail_error, new_policy, report_diff,
     require_bindings)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
+from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_files import read_own_file, replace_file
 
 FILE_HEADER = "# Managed by Ansible (vxlantune.node.sysctl_iface): local edits are overwritten.\n"
 
@@ -222,26 +222,26 @@ def build_policy(module, rules):
 
 
 def write_file(module, path, content, result):
-    """Replace the drop-in if its content differs (a temporary file in the
-    same directory, synced, then Ansible's atomic_move); returns whether it
-    changed."""
-    before = ''
-    if os.path.exists(path):
-        with open(path, 'rb') as f:
-            before = to_native(f.read(), errors='surrogate_or_strict')
-    changed = before != content
+    """Replace the drop-in if its content differs; returns whether it did.
+    Nothing planted at the path (symlink, FIFO, another user's file) is
+    read, followed or kept (vxlantune_files)."""
+    old = read_own_file(path)
+    before = to_native(old, errors='surrogate_or_strict') if old is not None else ''
+    changed = old is None or before != content
     if changed and module._diff:
         result['diff'].append(dict(before_header=path, after_header=path, before=before, after=content))
     if changed and not module.check_mode:
         d = os.path.dirname(path) or '.'
         if not os.path.isdir(d):
             module.fail_json(msg="file: directory %s does not exist (create it first)" % d, **result)
-        fd, tmp = tempfile.mkstemp(prefix='.vxlantune-', dir=d)
-        with os.fdopen(fd, 'wb') as f:
-            f.write(to_bytes(content))
-            f.flush()
-            os.fsync(f.fileno())
-        module.atomic_move(tmp, path)
+        mode = module.params['mode']
+        try:
+            octal = int(mode, 8) if isinstance(mode, str) else int(mode)
+        except ValueError:
+            octal = 0o644  # symbolic: set below
+        err = replace_file(module, path, to_bytes(content), octal & 0o7777)
+        if err:
+            module.fail_json(msg="file: " + err, **result)
     if not module.check_mode and os.path.exists(path):
         changed = module.set_mode_if_different(path, module.params['mode'], changed)
     return changed

@@ -1,6 +1,7 @@
 """Shared plumbing: the raw SWIG module and error conversion."""
 
 import errno as _errno
+import functools
 import os
 
 try:
@@ -42,3 +43,46 @@ def check_plain(rc: int, what: str) -> int:
 
 
 EINVAL = _errno.EINVAL
+
+_C_INT_MAX = 2**31 - 1
+_C_UINT_MAX = 2**32 - 1
+
+
+def c_int(value, what: str, lo: int = -_C_INT_MAX - 1, hi: int = _C_INT_MAX) -> int:
+    """value as a C int in lo..hi, else Error(EINVAL) naming it (never
+    SWIG's OverflowError half-way through building a C object)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Error(EINVAL, f"{what} must be an integer, not {value!r}")
+    if not lo <= value <= hi:
+        raise Error(EINVAL, f"{what} must be in {lo}..{hi}, not {value}")
+    return value
+
+
+def c_uint(value, what: str, hi: int = _C_UINT_MAX) -> int:
+    return c_int(value, what, 0, hi)
+
+
+
+def release(obj, unref) -> None:
+    """close() of an object owning a C pointer (obj._ptr, obj._lock):
+    release it once, under the lock, so that no call is using it."""
+    lock = getattr(obj, "_lock", None)
+    if lock is None:  # __init__ failed before there was anything to release
+        return
+    with lock:
+        ptr, obj._ptr = getattr(obj, "_ptr", None), None
+        if ptr is not None:
+            unref(ptr)
+
+
+def locked(method):
+    """Run a method of an object with a ``_lock`` and a ``_p`` property
+    (which raises ValueError once the object is closed) under that lock:
+    calls on one Context from several threads take turns, so that one
+    thread never reads another's netlink reply or error message."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            self._p  # noqa: B018 -- raises ValueError when closed
+            return method(self, *args, **kwargs)
+    return wrapper

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _probe
-from ._core import Error, check, raw
+from ._core import Error, c_int, check, raw
 from ._probe import ProbeResult
 
 
@@ -45,37 +45,59 @@ class CheckResult:
 
 
 def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size):
+    # Everything that can be refused is checked before the C object exists
+    # or, when C refuses, frees it: nothing leaks on any error.
+    if tcp_port is not None:
+        tcp_port = c_int(tcp_port, "tcp_port", 0, 65535)
+    if udp_port is not None:
+        udp_port = c_int(udp_port, "udp_port", 0, 65535)
+    if large_size is not None:
+        large_size = c_int(large_size, "large_size", 0)
+    timeout_ms = None
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:
+            raise Error(22, f"timeout must be seconds in (0, 600], not {timeout!r}")
+        timeout_ms = max(1, int(float(timeout) * 1000))
+    if isinstance(peers, str):
+        peers = [peers]
+    peers = list(peers or [])
+    if isinstance(vxlan, str):
+        vxlan = [vxlan]
+    elif vxlan is not None:
+        vxlan = list(vxlan)
+    if dns and not isinstance(dns, str):
+        raise TypeError(f"dns must be 'SERVER[:PORT]', not {dns!r}")
     rc, o = raw.vxt_check_opts_new()
     if rc < 0:
         raise Error(-rc, "out of memory")
 
     def ok(rc: int, what: str) -> None:
         if rc < 0:
-            raw.vxt_check_opts_unref(o)
             raise Error(-rc, f"check: invalid {what}")
 
-    if isinstance(peers, str):
-        peers = [peers]
-    for peer in peers or []:
-        ok(raw.vxt_check_opts_add_peer(o, peer), f"peer {peer!r}")
-    if tcp_port:
-        ok(raw.vxt_check_opts_set_tcp_port(o, int(tcp_port)), f"tcp port {tcp_port!r}")
-    if udp_port:
-        ok(raw.vxt_check_opts_set_udp_port(o, int(udp_port)), f"udp port {udp_port!r}")
-    if dns:
-        server, _, port = str(dns).rpartition(":") if str(dns).count(":") == 1 else (dns, "", "")
-        ok(raw.vxt_check_opts_set_dns(o, server or dns, int(port) if port else 0), f"dns server {dns!r}")
-    if timeout is not None:
-        ok(raw.vxt_check_opts_set_timeout(o, int(float(timeout) * 1000)), f"timeout {timeout!r}")
-    if policy is not None:
-        ok(raw.vxt_check_opts_set_policy(o, policy._ptr), "policy")
-    if vxlan is not None:
-        ok(raw.vxt_check_opts_set_vxlan(o, [vxlan] if isinstance(vxlan, str) else list(vxlan)),
-           f"vxlan devices {vxlan!r}")
-    if underlay_method is not None:
-        ok(raw.vxt_check_opts_set_underlay_method(o, underlay_method), f"underlay method {underlay_method!r}")
-    if large_size:
-        ok(raw.vxt_check_opts_set_large_size(o, int(large_size)), f"large size {large_size!r}")
+    try:
+        for peer in peers:
+            ok(raw.vxt_check_opts_add_peer(o, peer), f"peer {peer!r}")
+        if tcp_port:
+            ok(raw.vxt_check_opts_set_tcp_port(o, tcp_port), f"tcp port {tcp_port!r}")
+        if udp_port:
+            ok(raw.vxt_check_opts_set_udp_port(o, udp_port), f"udp port {udp_port!r}")
+        if dns:
+            # the library parses SERVER[:PORT] / [IPV6]:PORT, as for the CLI's --dns
+            ok(raw.vxt_check_opts_set_dns_spec(o, dns), f"dns server {dns!r}")
+        if timeout_ms is not None:
+            ok(raw.vxt_check_opts_set_timeout(o, timeout_ms), f"timeout {timeout!r}")
+        if policy is not None:
+            ok(raw.vxt_check_opts_set_policy(o, policy._p), "policy")
+        if vxlan is not None:
+            ok(raw.vxt_check_opts_set_vxlan(o, vxlan), f"vxlan devices {vxlan!r}")
+        if underlay_method is not None:
+            ok(raw.vxt_check_opts_set_underlay_method(o, underlay_method), f"underlay method {underlay_method!r}")
+        if large_size:
+            ok(raw.vxt_check_opts_set_large_size(o, large_size), f"large size {large_size!r}")
+    except BaseException:
+        raw.vxt_check_opts_unref(o)
+        raise
     return o
 
 

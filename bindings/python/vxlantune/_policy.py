@@ -1,8 +1,10 @@
 """Policies, apply, snapshot/restore and the watcher."""
 
+import select
+import threading
 from typing import Iterable, Optional
 
-from ._core import Error, check, raw
+from ._core import Error, c_int, check, locked, raw, release
 from ._report import Report, take as _report
 
 
@@ -11,56 +13,75 @@ class Policy:
 
     Make one with ``Context.policy(preset=...)``, ``Context.policy(file=...)``,
     ``Context.policy(text=...)`` or ``Policy()`` (empty) and the builders.
+    ``close()`` frees it early; any use after that raises ValueError.
     """
 
     def __init__(self, _ptr=None):
+        self._lock = threading.RLock()
         if _ptr is None:
             rc, _ptr = raw.vxt_policy_new()
             if rc < 0:
                 raise Error(-rc, "out of memory")
         self._ptr = _ptr
 
+    def close(self) -> None:
+        """Free the policy (watchers using it keep their own reference)."""
+        release(self, raw.vxt_policy_unref)
+
     def __del__(self):
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr is not None:
-            raw.vxt_policy_unref(ptr)
+        self.close()
+
+    @property
+    def _p(self):
+        ptr = getattr(self, "_ptr", None)
+        if ptr is None:
+            raise ValueError("operation on a freed vxlantune.Policy")
+        return ptr
 
     def _ok(self, rc: int, what: str) -> "Policy":
         if rc < 0:
             raise Error(-rc, f"invalid policy {what}")
         return self
 
+    @locked
     def set_underlay_method(self, method: Optional[str]) -> "Policy":
         """Calico IP_AUTODETECTION_METHOD syntax (default-route, can-reach=...)."""
-        return self._ok(raw.vxt_policy_set_underlay_method(self._ptr, method), f"method {method!r}")
+        return self._ok(raw.vxt_policy_set_underlay_method(self._p, method), f"method {method!r}")
 
+    @locked
     def set_vxlan_interfaces(self, names: Iterable[str]) -> "Policy":
+        if isinstance(names, (str, bytes)):
+            raise TypeError("names must be a list of str (a str is not a list)")
         names = list(names)
-        return self._ok(raw.vxt_policy_set_vxlan_interfaces(self._ptr, names), f"interfaces {names!r}")
+        return self._ok(raw.vxt_policy_set_vxlan_interfaces(self._p, names), f"interfaces {names!r}")
 
+    @locked
     def add_feature(self, selector: str, word: str, on: bool) -> "Policy":
         """``selector``: "underlay", "vxlan", a name or a glob."""
-        return self._ok(raw.vxt_policy_add_feature(self._ptr, selector, word, bool(on)),
+        return self._ok(raw.vxt_policy_add_feature(self._p, selector, word, bool(on)),
                         f"feature rule {selector!r}: {word!r} (selectors: underlay, vxlan, "
                         "an interface name or a glob)")
 
+    @locked
     def add_sysctl(self, key: str, value, selector: Optional[str] = None) -> "Policy":
         """``selector``: "all", "default", "underlay", "vxlan", a name or a
         glob, with a short key ("rp_filter"); None for full keys.  True and
         False are written as 1 and 0."""
         if isinstance(value, bool):
             value = int(value)
-        return self._ok(raw.vxt_policy_add_sysctl(self._ptr, key, str(value), selector),
+        return self._ok(raw.vxt_policy_add_sysctl(self._p, key, str(value), selector),
                         f"sysctl rule {key}={value!r} for {selector!r} (selectors: all, default, "
                         "underlay, vxlan, an interface name or a glob)")
 
     @property
+    @locked
     def underlay_method(self) -> Optional[str]:
-        return raw.vxt_policy_underlay_method(self._ptr)
+        return raw.vxt_policy_underlay_method(self._p)
 
     @property
+    @locked
     def vxlan_interfaces(self):
-        return [raw.vxt_policy_vxlan(self._ptr, i) for i in range(raw.vxt_policy_vxlan_count(self._ptr))]
+        return [raw.vxt_policy_vxlan(self._p, i) for i in range(raw.vxt_policy_vxlan_count(self._p))]
 
 
 def load(ctx_ptr, preset=None, file=None, text=None) -> Policy:
@@ -79,12 +100,12 @@ def load(ctx_ptr, preset=None, file=None, text=None) -> Policy:
 
 def apply(ctx_ptr, policy: Policy, dry_run: bool, names_exist: bool = False) -> Report:
     flags = (raw.VXT_DRY_RUN if dry_run else 0) | (raw.VXT_POLICY_NAMES_EXIST if names_exist else 0)
-    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._ptr, flags)
+    rc, rep = raw.vxt_policy_apply(ctx_ptr, policy._p, flags)
     return _report(ctx_ptr, rc, rep)
 
 
 def snapshot(ctx_ptr, policy: Policy) -> str:
-    rc, text = raw.vxt_snapshot_take(ctx_ptr, policy._ptr)
+    rc, text = raw.vxt_snapshot_take(ctx_ptr, policy._p)
     check(ctx_ptr, rc)
     return text
 
@@ -95,20 +116,28 @@ def restore(ctx_ptr, text: str, dry_run: bool) -> Report:
 
 
 class Watch:
-    """Keeps a policy applied.  Poll ``fileno()`` and call ``dispatch()``,
-    or block in ``run(timeout_ms)``.  Call ``resync()`` first."""
+    """Keeps a policy applied.  Poll ``fileno()`` and call ``dispatch()``
+    (at the latest after ``timeout_ms()`` when it is not -1), or block in
+    ``run(timeout_ms)``.  Call ``resync()`` first.
+
+    Every method raises ValueError after ``close()``, and when the Context
+    it was made from has been closed (before doing anything).  Its calls
+    take turns with the Context's other calls (the Context's lock); ``run``
+    waits without holding it.
+    """
 
     def __init__(self, ctx, policy: Policy, dry_run: bool = False):
+        self._ptr = None
         self._ctx = ctx  # keeps the context alive as long as the watcher
         self._policy = policy
-        rc, w = raw.vxt_watch_new(ctx._p, policy._ptr, raw.VXT_DRY_RUN if dry_run else 0)
-        check(ctx._p, rc)
-        self._ptr = w
+        self._lock = ctx._lock
+        with self._lock:
+            rc, w = raw.vxt_watch_new(ctx._p, policy._p, raw.VXT_DRY_RUN if dry_run else 0)
+            check(ctx._p, rc)
+            self._ptr = w
 
     def close(self) -> None:
-        ptr, self._ptr = getattr(self, "_ptr", None), None
-        if ptr is not None:
-            raw.vxt_watch_unref(ptr)
+        release(self, raw.vxt_watch_unref)
 
     def __enter__(self) -> "Watch":
         return self
@@ -119,28 +148,73 @@ class Watch:
     def __del__(self) -> None:
         self.close()
 
-    def fileno(self) -> int:
-        return raw.vxt_watch_fd(self._ptr)
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_ptr", None) is None
 
+    @property
+    def _p(self):
+        if getattr(self, "_ptr", None) is None:
+            raise ValueError("operation on a closed vxlantune.Watch")
+        if self._ctx.closed:
+            raise ValueError("the vxlantune.Context of this Watch was closed: close the Watch first")
+        return self._ptr
+
+    @locked
+    def fileno(self) -> int:
+        return raw.vxt_watch_fd(self._p)
+
+    @locked
+    def timeout_ms(self) -> int:
+        """Milliseconds until a backed-off device is due, -1 if none."""
+        return raw.vxt_watch_timeout(self._p)
+
+    @locked
     def resync(self) -> Report:
-        rc, rep = raw.vxt_watch_resync(self._ptr)
+        rc, rep = raw.vxt_watch_resync(self._p)
         return _report(self._ctx._p, rc, rep)
 
+    @locked
     def dispatch(self) -> Report:
-        rc, rep = raw.vxt_watch_dispatch(self._ptr)
+        rc, rep = raw.vxt_watch_dispatch(self._p)
         return _report(self._ctx._p, rc, rep)
 
     def run(self, timeout_ms: int = -1) -> Optional[Report]:
-        """Wait for notifications (GIL released); None on timeout."""
-        rc, rep = raw.vxt_watch_run(self._ptr, timeout_ms)
-        if rc == 0:
+        """Wait up to timeout_ms (-1: forever) for notifications, then
+        handle them; None on timeout.  The wait releases the GIL and does
+        not hold the Context's lock: other threads keep using it."""
+        timeout_ms = c_int(timeout_ms, "timeout_ms")
+        fd = self.fileno()
+        due = self.timeout_ms()
+        wait = due if due >= 0 and (timeout_ms < 0 or due < timeout_ms) else timeout_ms
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        ready = poller.poll(None if wait < 0 else wait)
+        if not ready and not (due >= 0 and wait == due):
             return None
-        return _report(self._ctx._p, rc, rep)
+        rep = self.dispatch()
+        return rep if ready or len(rep) else None
 
     @property
+    @locked
     def resyncs(self) -> int:
-        return raw.vxt_watch_resyncs(self._ptr)
+        return raw.vxt_watch_resyncs(self._p)
 
     @property
+    @locked
+    def events(self) -> int:
+        return raw.vxt_watch_events(self._p)
+
+    @property
+    @locked
     def underlay(self) -> str:
-        return raw.vxt_watch_underlay(self._ptr)
+        return raw.vxt_watch_underlay(self._p)
+
+    @property
+    @locked
+    def backoff(self) -> "dict[str, int]":
+        """Devices backing off now (something else keeps changing them
+        back): name -> current delay in ms."""
+        w = self._p
+        return {raw.vxt_watch_backoff_ifname(w, i): raw.vxt_watch_backoff_delay_ms(w, i)
+                for i in range(raw.vxt_watch_backoff_count(w))}

@@ -17,7 +17,8 @@ class ReportEntry:
     after: str
     requested: str   #: "" for side effects
     via: str         #: the word the caller used ("tx", "gro"); "" for side effects
-    status: str      #: changed, unchanged, fixed, side-effect, gone, failed
+    status: str      #: changed, unchanged, fixed, side-effect, gone, failed, rolled-back (changed,
+    #: then put back because another write of the same apply failed)
     error: int = 0   #: errno of a failed entry
 
     def to_dict(self) -> Dict[str, object]:
