@@ -1,46 +1,46 @@
 """The health check: local findings, probes to peers, and the verdict."""
 
-from dataclasses import asdict, dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple, Union
+from __future__ import annotations
+
+from collections import namedtuple
 
 from . import _probe
 from ._core import Error, c_int, check, raw
-from ._probe import ProbeResult
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str       #: stable: "vxlan-mtu", "rp-filter", "udp-csum-errors", ...
-    severity: str   #: ok, info, warning, error
-    object: str
-    message: str
-    remedy: str     #: a command to paste, or ""
+class Finding(namedtuple("Finding", "code severity object message remedy")):
+    """One check about one object: code (stable: "vxlan-mtu", "rp-filter",
+    "udp-csum-errors", ...), severity (ok, info, warning, error), object,
+    message, remedy (a command to paste, or "")."""
 
-    def to_dict(self) -> Dict[str, str]:
-        return asdict(self)
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, str]:
+        return dict(self._asdict())
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    verdict: str                 #: healthy, overlay-data-path, mtu, ... (vxt_verdict_name)
-    status: int                  #: 0 healthy, 1 warnings, 2 unhealthy (the CLI's exit code)
-    summary: str
-    remedy: str
-    underlay: str
-    evidence: List[str] = field(default_factory=list)
-    findings: List[Finding] = field(default_factory=list)
-    probes: List[ProbeResult] = field(default_factory=list)
-    counters: Dict[str, Tuple[int, int]] = field(default_factory=dict)  #: name: (before, after)
-    duration_us: int = 0
-    prometheus: str = ""         #: node_exporter textfile-collector text
+class CheckResult(namedtuple("CheckResult", "verdict status summary remedy underlay evidence findings probes "
+                                            "counters duration_us prometheus",
+                             defaults=((), (), (), {}, 0, ""))):
+    """The health check.  verdict: healthy, overlay-data-path, mtu, ...
+    (vxt_verdict_name); status: 0 healthy, 1 warnings, 2 unhealthy (the
+    CLI's exit code); evidence: lines; findings: Finding; probes:
+    ProbeResult; counters: name -> (before, after); prometheus: the
+    node_exporter textfile-collector text."""
+
+    __slots__ = ()
 
     @property
     def healthy(self) -> bool:
         return self.status == 0
 
-    def to_dict(self) -> Dict[str, object]:
-        d = asdict(self)
+    def to_dict(self) -> dict[str, object]:
+        d = dict(self._asdict())
         d.pop("prometheus")
+        d["evidence"] = list(self.evidence)
+        d["findings"] = [f.to_dict() for f in self.findings]
+        d["probes"] = [p.to_dict() for p in self.probes]
+        d["counters"] = {k: tuple(v) for k, v in self.counters.items()}
         return d
 
 

@@ -1,25 +1,20 @@
 """Active probes: ICMP, TCP connect, UDP echo, DNS, large ICMP (DF)."""
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 from ._core import check, raw
 
 
-@dataclass(frozen=True)
-class ProbeResult:
-    kind: str      #: icmp, tcp, udp, dns, large
-    outcome: str   #: ok, timeout, refused, unreachable, too-big, error
-    ok: bool
-    errno: int
-    rtt_us: int
-    peer: str
-    port: int
-    size: int
-    method: str
-    rcode: int
-    mtu: int
-    reporter: str
-    detail: str
+class ProbeResult(namedtuple("ProbeResult", "kind outcome ok errno rtt_us peer port size method rcode "
+                                            "mtu reporter detail")):
+    """One probe: kind (icmp, tcp, udp, dns, large), outcome (ok, timeout,
+    refused, unreachable, too-big, error), and what C's vxt_probe_*
+    accessors say about it."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return dict(self._asdict())
 
     @property
     def rtt_seconds(self) -> float:
