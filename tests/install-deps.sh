@@ -9,7 +9,7 @@ check valgrind
 iproute2 ethtool nftables iputils-ping procps jq util-linux
 swig python3 python3-dev python3-pytest
 ansible-core
-clang libclang-rt-14-dev clang-tools cppcheck bc
+clang libclang-rt-14-dev clang-tools cppcheck bc time
 "
 missing=""
 for p in $PKGS; do
