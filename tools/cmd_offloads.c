@@ -151,14 +151,11 @@ static int show(int argc, char **argv)
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0)
 		return EXIT_SYSTEM;
-	/* On the heap: its buffer is 64 KiB. */
-	struct json_stream *js = json ? malloc(sizeof(*js)) : NULL;
+	struct json_stream *js = json ? json_stream_new(stdout) : NULL;
 	if (json && !js) {
 		vxt_ctx_unref(ctx);
 		return EXIT_SYSTEM;
 	}
-	if (js)
-		json_stream_init(js, stdout);
 	struct show_out o = {.js = js};
 	int ret = EXIT_DONE;
 	bool all = optind >= argc;
@@ -192,12 +189,14 @@ static int show(int argc, char **argv)
 		if (!o.shown)
 			json_stream_begin_array(js);
 		json_stream_end_array(js);
-		if (json_stream_finish(js) < 0 && ret == EXIT_DONE) {
-			cli_error("writing the JSON output: %s", strerror(js->error));
+		int rc = json_stream_free(js);
+		if (rc < 0 && ret == EXIT_DONE) {
+			cli_error("writing the JSON output: %s", strerror(-rc));
 			ret = EXIT_SYSTEM;
 		}
+	} else {
+		free(js);
 	}
-	free(js);
 	vxt_ctx_unref(ctx);
 	return ret;
 }
@@ -211,16 +210,24 @@ static const struct option set_opts[] = {
 	{0},
 };
 
-/* set over a glob: each interface's entries as soon as they are known. */
+/* set over a glob: each interface's entries as soon as they are known,
+ * text or JSON (begun at the first). */
 struct set_out {
-	bool all_entries;
+	bool all_entries, dry;
+	struct json_stream *js;
 	unsigned int parts;
 };
 
 static int print_part(const struct vxt_report *part, void *arg)
 {
 	struct set_out *o = arg;
-	report_print_entries(part, o->all_entries);
+	if (o->js) {
+		if (!o->parts)
+			report_json_begin(o->js, o->dry);
+		report_json_entries(o->js, part);
+	} else {
+		report_print_entries(part, o->all_entries);
+	}
 	o->parts++;
 	return 0;
 }
@@ -279,23 +286,33 @@ static int set(int argc, char **argv)
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	int rc;
 	bool streamed = false;
-	struct set_out out = {.all_entries = all_entries};
+	struct set_out out = {.all_entries = all_entries, .dry = dry};
 	if (target && !vxt_name_is_pattern(target)) {
 		rc = vxt_features_set(ctx, target, req, flags, &r);
 	} else {
 		const char *globs[] = {target, NULL};
-		/* Text is printed an interface at a time and only the counts
-		 * are kept; JSON is one document with every entry. */
-		streamed = !json;
-		rc = streamed ? vxt_features_set_glob_each(ctx, target ? globs : NULL, req, flags,
-		                                           print_part, &out, &r)
-		              : vxt_features_set_glob(ctx, target ? globs : NULL, req, flags, &r);
+		/* Printed an interface at a time (text or JSON); only the
+		 * counts are kept. */
+		streamed = true;
+		if (json && !(out.js = json_stream_new(stdout)))
+			rc = -ENOMEM;
+		else
+			rc = vxt_features_set_glob_each(ctx, target ? globs : NULL, req, flags, print_part, &out, &r);
 	}
 	int ret;
 	if (rc < 0) {
 		ret = cli_fail(ctx, rc);
+		free(out.js);
 	} else {
-		if (streamed) {
+		if (streamed && out.js) {
+			if (!out.parts)
+				report_json_begin(out.js, dry);
+			report_json_end(out.js, r);
+			int wr = json_stream_free(out.js);
+			ret = wr < 0 ? EXIT_SYSTEM : report_exit_code(r);
+			if (wr < 0)
+				cli_error("writing the JSON report: %s", strerror(-wr));
+		} else if (streamed) {
 			report_print_summary(r);
 			ret = report_exit_code(r);
 		} else {

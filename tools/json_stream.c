@@ -14,6 +14,21 @@ void json_stream_init(struct json_stream *js, FILE *out)
 	js->out = out;
 }
 
+struct json_stream *json_stream_new(FILE *out)
+{
+	struct json_stream *js = malloc(sizeof(*js));
+	if (js)
+		json_stream_init(js, out);
+	return js;
+}
+
+int json_stream_free(struct json_stream *js)
+{
+	int rc = json_stream_finish(js);
+	free(js);
+	return rc;
+}
+
 static void flush_buf(struct json_stream *js)
 {
 	if (js->len && fwrite(js->buf, 1, js->len, js->out) != js->len && !js->error)

@@ -24,6 +24,10 @@ struct json_stream {
 };
 
 void json_stream_init(struct json_stream *js, FILE *out);
+/* On the heap (the buffer is 64 KiB): NULL without memory.  _free
+ * finishes the document (json_stream_finish) and returns its result. */
+struct json_stream *json_stream_new(FILE *out);
+int json_stream_free(struct json_stream *js);
 void json_stream_begin_array(struct json_stream *js);
 void json_stream_end_array(struct json_stream *js);
 void json_stream_begin_object(struct json_stream *js);
