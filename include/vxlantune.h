@@ -750,6 +750,12 @@ enum vxt_probe_kind {
 	VXT_PROBE_UDP = 2,   /* UDP datagram that the peer echoes back */
 	VXT_PROBE_DNS = 3,   /* DNS query (A record) over UDP */
 	VXT_PROBE_LARGE = 4, /* ICMP echo of a given IP packet size, DF set */
+	/* Against a vxlantune responder (doc/responder.md): */
+	VXT_PROBE_BULK_OUT = 5, /* one TCP flow of N bytes to the peer */
+	VXT_PROBE_BULK_IN = 6,  /* one TCP flow of N bytes from the peer */
+	VXT_PROBE_UDP_OUT = 7,  /* UDP with a checksum there, none back: tests
+	                         * only the way to the peer */
+	VXT_PROBE_UDP_IN = 8,   /* UDP without a checksum there, one back */
 };
 
 enum vxt_probe_outcome {
@@ -761,6 +767,8 @@ enum vxt_probe_outcome {
 	                            * needed" / "packet too big" came back */
 	VXT_PROBE_ERROR = 5,       /* could not probe (vxt_probe_errno() says why,
 	                            * e.g. EPERM: no CAP_NET_RAW and no ping socket) */
+	VXT_PROBE_STALLED = 6,     /* bulk: connected, then no progress for the
+	                            * timeout (vxt_probe_bytes(): how far it got) */
 };
 
 struct vxt_probe; /* the result of one probe */
@@ -785,6 +793,16 @@ int vxt_probe_dns(struct vxt_ctx *ctx, const char *server, unsigned int port,
  * underlay), sent with DF set regardless of any cached path MTU. */
 int vxt_probe_large(struct vxt_ctx *ctx, const char *peer, unsigned int size,
                     int timeout_ms, struct vxt_probe **out);
+
+/* Against a vxlantune responder on port (0: VXT_RESPONDER_PORT): */
+/* One TCP flow of bytes (1..VXT_RESPONDER_MAX_BULK) to (out) or from the
+ * peer; the timeout is the longest time without progress after the
+ * handshake (a stall), the whole transfer at most 3 times as long. */
+int vxt_probe_bulk(struct vxt_ctx *ctx, const char *peer, unsigned int port, bool out,
+                   unsigned int bytes, int timeout_ms, struct vxt_probe **out_probe);
+/* One-way UDP tests (VXT_PROBE_UDP_OUT when out, else VXT_PROBE_UDP_IN). */
+int vxt_probe_udp_oneway(struct vxt_ctx *ctx, const char *peer, unsigned int port, bool out,
+                         int timeout_ms, struct vxt_probe **out_probe);
 
 struct vxt_probe *vxt_probe_ref(struct vxt_probe *p);
 struct vxt_probe *vxt_probe_unref(struct vxt_probe *p);
@@ -811,9 +829,14 @@ unsigned int vxt_probe_mtu(const struct vxt_probe *p);
 const char *vxt_probe_reporter(const struct vxt_probe *p);
 /* One sentence: "tcp 203.0.113.66:8080: timeout after 300 ms". */
 const char *vxt_probe_detail(const struct vxt_probe *p);
-/* "icmp", "tcp", "udp", "dns", "large"; "unknown" otherwise. */
+/* Bulk probes: bytes that got across (acknowledged by the peer when
+ * sending, received when receiving). */
+unsigned long long vxt_probe_bytes(const struct vxt_probe *p);
+/* "icmp", "tcp", "udp", "dns", "large", "bulk-out", "bulk-in", "udp-out",
+ * "udp-in"; "unknown" otherwise. */
 const char *vxt_probe_kind_name(int kind);
-/* "ok", "timeout", "refused", "unreachable", "too-big", "error"; "unknown". */
+/* "ok", "timeout", "refused", "unreachable", "too-big", "error",
+ * "stalled"; "unknown". */
 const char *vxt_probe_outcome_name(int outcome);
 
 /* ---- The health check ------------------------------------------------
@@ -844,6 +867,7 @@ const char *vxt_probe_outcome_name(int outcome);
  *   offload-state     checksum/segmentation offloads of the VXLAN devices
  *                     and the underlay, as evidence (info)
  *   udp-csum-errors   Udp InCsumErrors did not rise during the check (error)
+ *   tcp-csum-errors   Tcp InCsumErrors did not rise during the check (error)
  *   udp-rcvbuf-errors Udp RcvbufErrors did not rise (warning)
  *   rp-filter-drops   TcpExt IPReversePathFilter did not rise (error)
  *   probe-error       a probe could not be sent at all (error)
@@ -896,6 +920,15 @@ int vxt_check_opts_set_timeout(struct vxt_check_opts *o, int timeout_ms);
 int vxt_check_opts_set_watch_state(struct vxt_check_opts *o, const char *json);
 /* IP packet size of the large probe; 0: the VXLAN device's MTU. */
 int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size);
+/* With no TCP and no UDP port set, each peer is probed through its
+ * vxlantune responder (doc/responder.md) on this port (default
+ * VXT_RESPONDER_PORT; 0: no responder): TCP connect, UDP echo, each
+ * direction alone, a bulk flow each way, plain TCP to its underlay, and its
+ * counters before and after, which localize the fault. */
+int vxt_check_opts_set_responder_port(struct vxt_check_opts *o, unsigned int port);
+/* Bytes of each bulk flow (default 1 MiB, at most VXT_RESPONDER_MAX_BULK;
+ * 0: no bulk probe). */
+int vxt_check_opts_set_bulk_size(struct vxt_check_opts *o, unsigned int bytes);
 
 /* The verdict, most specific first (see vxt_check_summary for the text). */
 enum vxt_verdict {
@@ -906,9 +939,11 @@ enum vxt_verdict {
 	VXT_VERDICT_MTU = 4,         /* small probes pass, the large one fails */
 	VXT_VERDICT_UNREACHABLE = 5, /* nothing passes */
 	VXT_VERDICT_PARTIAL = 6,     /* some probes fail in another pattern */
+	VXT_VERDICT_INCOMPLETE = 7,  /* nothing wrong seen, but probes could not run */
+	VXT_VERDICT_SEGMENTATION = 8, /* small packets pass, a bulk flow stalls */
 };
 /* "healthy", "warnings", "local-errors", "overlay-data-path", "mtu",
- * "unreachable", "partial"; "unknown" otherwise. */
+ * "unreachable", "partial", "incomplete", "segmentation"; "unknown". */
 const char *vxt_verdict_name(int verdict);
 
 /* Run the check.  Returns 0 and *out whatever the node's state (a broken
@@ -921,13 +956,20 @@ struct vxt_check *vxt_check_ref(struct vxt_check *c);
 struct vxt_check *vxt_check_unref(struct vxt_check *c);
 
 int vxt_check_verdict(const struct vxt_check *c); /* enum vxt_verdict */
-/* 0 healthy, 1 warnings, 2 unhealthy (what the CLI exits with). */
+/* As monitoring plugins exit: 0 OK (healthy), 1 WARNING (warnings), 3
+ * UNKNOWN (incomplete: probes could not run), 2 CRITICAL (any other
+ * verdict).  The CLI exits with it. */
 int vxt_check_status(const struct vxt_check *c);
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN" (also for out-of-range values). */
+const char *vxt_check_status_name(int status);
 /* One sentence: "ICMP passes but TCP/UDP fail: the overlay data path drops
  * TCP/UDP: suspect checksum/segmentation offloads, rp_filter or MTU". */
 const char *vxt_check_summary(const struct vxt_check *c);
-/* A command to try first, or "". */
-const char *vxt_check_remedy(const struct vxt_check *c);
+/* The changes the verdict recommends, most useful first (none when there
+ * is nothing to change).  Borrowed: valid while c lives. */
+struct vxt_remedy;
+unsigned int vxt_check_remedy_count(const struct vxt_check *c);
+const struct vxt_remedy *vxt_check_remedy(const struct vxt_check *c, unsigned int i);
 /* Evidence lines behind the verdict (probe results, counter deltas,
  * findings it rests on). */
 unsigned int vxt_check_evidence_count(const struct vxt_check *c);
@@ -944,23 +986,134 @@ int vxt_check_finding_severity(const struct vxt_check *c, unsigned int i);
 /* Interface, sysctl key, counter or peer the finding is about ("" if none). */
 const char *vxt_check_finding_object(const struct vxt_check *c, unsigned int i);
 const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i);
-/* A command a person can paste ("" when there is nothing to do). */
-const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i);
+/* The changes that fix the finding (none when there is nothing to change
+ * or the cause is not a setting).  Borrowed. */
+unsigned int vxt_check_finding_remedy_count(const struct vxt_check *c, unsigned int i);
+const struct vxt_remedy *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i,
+                                                  unsigned int j);
 /* Number of findings of at least this severity. */
 unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity);
+
+/* ---- Remedies: one change on one node, as data (the CLI renders them as
+ * commands; a later apply step can make them).
+ *   feature  device, key = ethtool feature name, value "on"/"off"
+ *   sysctl   device = interface for a per-interface key (key "rp_filter"),
+ *            "" for a full key (key "net.ipv4.ip_forward"); value
+ *   link     device, key "mtu" (value the MTU) or "up" (value "1")
+ *   policy   key "preset" or "config", value the preset name or file */
+enum vxt_remedy_kind {
+	VXT_REMEDY_FEATURE = 0,
+	VXT_REMEDY_SYSCTL = 1,
+	VXT_REMEDY_LINK = 2,
+	VXT_REMEDY_POLICY = 3,
+};
+enum vxt_node {
+	VXT_NODE_THIS = 0, /* the node the check runs on */
+	VXT_NODE_PEER = 1, /* the peer's node (vxt_remedy_peer: its address) */
+};
+int vxt_remedy_node(const struct vxt_remedy *r);   /* enum vxt_node */
+int vxt_remedy_kind(const struct vxt_remedy *r);   /* enum vxt_remedy_kind */
+const char *vxt_remedy_peer(const struct vxt_remedy *r); /* "" for this node */
+const char *vxt_remedy_device(const struct vxt_remedy *r);
+const char *vxt_remedy_key(const struct vxt_remedy *r);
+const char *vxt_remedy_value(const struct vxt_remedy *r);
+/* "feature", "sysctl", "link", "policy"; "this", "peer"; "unknown". */
+const char *vxt_remedy_kind_name(int kind);
+const char *vxt_node_name(int node);
 
 /* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
  * dns).  Borrowed: valid while c lives. */
 unsigned int vxt_check_probe_count(const struct vxt_check *c);
 const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i);
 
+/* True for a probe sent to the peer's underlay address (plain, not
+ * through the overlay). */
+bool vxt_check_probe_underlay(const struct vxt_check *c, unsigned int i);
+
+/* ---- Localization, per peer (in the order added) ---------------------
+ * With a responder on the peer the check tests each direction alone and
+ * reads both nodes' counters: a direction is ok, breaks checksums, stalls
+ * bulk flows (segmentation offload) or fails without counter evidence.
+ * The fault is on the transmit path of the node that sends the broken
+ * direction: this node (this -> peer), the peer, both. */
+enum vxt_path_state {
+	VXT_PATH_UNKNOWN = 0,      /* not tested (no responder) */
+	VXT_PATH_OK = 1,
+	VXT_PATH_CHECKSUM = 2,     /* bad checksums counted by the receiver */
+	VXT_PATH_SEGMENTATION = 3, /* small packets pass, a bulk flow stalls */
+	VXT_PATH_FAILS = 4,        /* lost without a counter saying why */
+};
+enum vxt_fault {
+	VXT_FAULT_UNKNOWN = 0, VXT_FAULT_NONE = 1, VXT_FAULT_THIS = 2, VXT_FAULT_PEER = 3,
+	VXT_FAULT_BOTH = 4,
+};
+unsigned int vxt_check_peer_count(const struct vxt_check *c);
+const char *vxt_check_peer_address(const struct vxt_check *c, unsigned int k);
+/* A responder was probed / it answered (before and after the probes). */
+bool vxt_check_peer_asked(const struct vxt_check *c, unsigned int k);
+bool vxt_check_peer_responder(const struct vxt_check *c, unsigned int k);
+/* The peer's counters, same indices and names as this node's; -1 when the
+ * responder did not answer or lacks the counter. */
+long long vxt_check_peer_counter_before(const struct vxt_check *c, unsigned int k, unsigned int i);
+long long vxt_check_peer_counter_after(const struct vxt_check *c, unsigned int k, unsigned int i);
+/* The underlay the peer's responder reported, or "". */
+const char *vxt_check_peer_underlay(const struct vxt_check *c, unsigned int k);
+int vxt_check_peer_out(const struct vxt_check *c, unsigned int k);  /* enum vxt_path_state */
+int vxt_check_peer_in(const struct vxt_check *c, unsigned int k);   /* enum vxt_path_state */
+int vxt_check_peer_fault(const struct vxt_check *c, unsigned int k); /* enum vxt_fault */
+/* One paragraph: what is known and what is not. */
+const char *vxt_check_peer_explanation(const struct vxt_check *c, unsigned int k);
+/* "unknown", "ok", "checksum", "segmentation", "fails";
+ * "unknown", "none", "this", "peer", "both". */
+const char *vxt_path_state_name(int state);
+const char *vxt_fault_name(int fault);
+
 /* Kernel counters read before and after the probes: "Udp:InCsumErrors",
- * "Udp:RcvbufErrors", "Udp:InErrors", "TcpExt:IPReversePathFilter".
+ * "Udp:RcvbufErrors", "Udp:InErrors", "TcpExt:IPReversePathFilter",
+ * "Tcp:InCsumErrors", "Tcp:InErrs".
  * Values are -1 when the kernel does not have the counter. */
 unsigned int vxt_check_counter_count(const struct vxt_check *c);
 const char *vxt_check_counter_name(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_before(const struct vxt_check *c, unsigned int i);
 long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i);
+
+/* ---- The responder --------------------------------------------------
+ * The peer side of the check, one per node: answers the check's TCP, UDP
+ * and bulk-transfer probes on the addresses it listens on (the node's
+ * overlay address) and reports the node's checksum-error counters when
+ * asked (protocol "VXT1": doc/responder.md).  Read-only: it changes nothing
+ * on the node.  Bounded: at most 64 connections (4 per client address),
+ * 50 requests/s per client address (burst 100), fixed buffers, idle
+ * connections closed after 5 s; a malformed request is dropped and logged
+ * once per client address (LOG_WARNING through the context's log).
+ * Run it in a poll loop: poll vxt_responder_fd() for POLLIN with
+ * vxt_responder_timeout_ms() as the timeout, then vxt_responder_dispatch(),
+ * which never blocks. */
+#define VXT_RESPONDER_PORT 9475              /* TCP and UDP */
+#define VXT_RESPONDER_MAX_BULK (16u << 20)    /* bytes of one bulk transfer */
+struct vxt_responder;
+/* port 0: VXT_RESPONDER_PORT.  Listens nowhere until vxt_responder_listen. */
+int vxt_responder_new(struct vxt_ctx *ctx, unsigned int port, struct vxt_responder **out);
+struct vxt_responder *vxt_responder_ref(struct vxt_responder *r);
+struct vxt_responder *vxt_responder_unref(struct vxt_responder *r);
+/* Listen on a numeric address (TCP and UDP on the responder's port).  The
+ * address need not exist yet (the CNI may add it later).  -EINVAL for a
+ * malformed address, -EADDRINUSE, -E2BIG after 16 addresses. */
+int vxt_responder_listen(struct vxt_responder *r, const char *addr);
+/* This node's underlay interface and address, reported with the counters
+ * (a remedy for the peer names its device; the prober tests plain
+ * underlay traffic to the address); "" or NULL: not reported. */
+int vxt_responder_set_underlay(struct vxt_responder *r, const char *ifname, const char *address);
+int vxt_responder_fd(const struct vxt_responder *r);
+unsigned int vxt_responder_port(const struct vxt_responder *r);
+/* Milliseconds until an idle connection must be closed, -1 if none. */
+int vxt_responder_timeout_ms(const struct vxt_responder *r);
+/* Handle what is ready (never blocks).  0, or -errno if epoll failed. */
+int vxt_responder_dispatch(struct vxt_responder *r);
+/* Requests answered, malformed ones dropped, requests over a limit. */
+unsigned long vxt_responder_answered(const struct vxt_responder *r);
+unsigned long vxt_responder_dropped(const struct vxt_responder *r);
+unsigned long vxt_responder_limited(const struct vxt_responder *r);
 
 /* The result in the Prometheus text exposition format (node_exporter's
  * textfile collector): vxlantune_check_status{check,object} (0 ok/info,

@@ -27,6 +27,8 @@ int vxt_check_opts_new(struct vxt_check_opts **out)
 		return -ENOMEM;
 	o->refcount = 1;
 	o->timeout_ms = 1000;
+	o->responder_port = VXT_RESPONDER_PORT;
+	o->bulk_size = 1u << 20;
 	*out = o;
 	return 0;
 }
@@ -161,6 +163,23 @@ int vxt_check_opts_set_large_size(struct vxt_check_opts *o, unsigned int size)
 	return 0;
 }
 
+int vxt_check_opts_set_responder_port(struct vxt_check_opts *o, unsigned int port)
+{
+	if (!o || port > 65535)
+		return -EINVAL;
+	o->no_responder = port == 0;
+	o->responder_port = port ? port : VXT_RESPONDER_PORT;
+	return 0;
+}
+
+int vxt_check_opts_set_bulk_size(struct vxt_check_opts *o, unsigned int bytes)
+{
+	if (!o || bytes > VXT_RESPONDER_MAX_BULK)
+		return -EINVAL;
+	o->bulk_size = bytes;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- result */
 
 static char *vfmt(const char *fmt, va_list ap)
@@ -169,30 +188,82 @@ static char *vfmt(const char *fmt, va_list ap)
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
+struct vxt_remedy vxt_remedy_here(int kind, const char *device, const char *key, const char *value)
+{
+	struct vxt_remedy r = {.node = VXT_NODE_THIS, .kind = kind};
+	snprintf(r.device, sizeof(r.device), "%s", device ? device : "");
+	snprintf(r.key, sizeof(r.key), "%s", key ? key : "");
+	snprintf(r.value, sizeof(r.value), "%s", value ? value : "");
+	return r;
+}
+
+struct vxt_remedy vxt_remedy_there(const char *peer, int kind, const char *device, const char *key,
+                                  const char *value)
+{
+	struct vxt_remedy r = vxt_remedy_here(kind, device, key, value);
+	r.node = VXT_NODE_PEER;
+	snprintf(r.peer, sizeof(r.peer), "%s", peer ? peer : "");
+	return r;
+}
+
+static int push_remedy(struct vxt_remedy **v, unsigned int *n, const struct vxt_remedy *rem)
+{
+	struct vxt_remedy *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = *rem;
+	return 0;
+}
+
 int vxt_check_add(struct vxt_check *c, int severity, const char *code, const char *object,
-                  const char *remedy, const char *fmt, ...)
+                  const struct vxt_remedy *rem, const char *fmt, ...)
 {
 	if (vxt_grow((void **)&c->findings, &c->capfindings, c->nfindings + 1,
 	             sizeof(*c->findings)) < 0)
 		return -ENOMEM;
 	struct vxt_finding *f = &c->findings[c->nfindings];
+	memset(f, 0, sizeof(*f));
 	va_list ap;
 	va_start(ap, fmt);
 	f->message = vfmt(fmt, ap);
 	va_end(ap);
 	f->code = strdup(code ? code : "");
 	f->object = strdup(object ? object : "");
-	f->remedy = strdup(remedy ? remedy : "");
 	f->severity = severity;
-	if (!f->message || !f->code || !f->object || !f->remedy) {
+	if (!f->message || !f->code || !f->object ||
+	    (rem && push_remedy(&f->remedies, &f->nremedies, rem) < 0)) {
 		free(f->message);
 		free(f->code);
 		free(f->object);
-		free(f->remedy);
+		free(f->remedies);
 		return -ENOMEM;
 	}
 	c->nfindings++;
 	return 0;
+}
+
+int vxt_check_add_remedy(struct vxt_check *c, const struct vxt_remedy *rem)
+{
+	if (!c->nfindings)
+		return -EINVAL;
+	struct vxt_finding *f = &c->findings[c->nfindings - 1];
+	return push_remedy(&f->remedies, &f->nremedies, rem);
+}
+
+static bool same_remedy(const struct vxt_remedy *a, const struct vxt_remedy *b)
+{
+	return a->node == b->node && a->kind == b->kind && !strcmp(a->peer, b->peer) &&
+	       !strcmp(a->device, b->device) && !strcmp(a->key, b->key) &&
+	       !strcmp(a->value, b->value);
+}
+
+int vxt_check_recommend(struct vxt_check *c, const struct vxt_remedy *rem)
+{
+	for (unsigned int i = 0; i < c->nremedies; i++)
+		if (same_remedy(&c->remedies[i], rem))
+			return 0;
+	return push_remedy(&c->remedies, &c->nremedies, rem);
 }
 
 int vxt_check_add_evidence(struct vxt_check *c, const char *fmt, ...)
@@ -217,7 +288,7 @@ static void check_destroy(struct vxt_check *c)
 		free(c->findings[i].code);
 		free(c->findings[i].object);
 		free(c->findings[i].message);
-		free(c->findings[i].remedy);
+		free(c->findings[i].remedies);
 	}
 	free(c->findings);
 	for (unsigned int i = 0; i < c->nevidence; i++)
@@ -227,8 +298,12 @@ static void check_destroy(struct vxt_check *c)
 		vxt_probe_unref(c->probes[i]);
 	free(c->probes);
 	free(c->probe_peer);
+	free(c->probe_underlay);
+	for (unsigned int i = 0; i < c->npeers; i++)
+		free(c->peers[i].explanation);
+	free(c->peers);
 	free(c->summary);
-	free(c->remedy);
+	free(c->remedies);
 	free(c);
 }
 
@@ -243,7 +318,8 @@ const char *vxt_severity_name(int severity)
 const char *vxt_verdict_name(int verdict)
 {
 	static const char *const names[] = {"healthy", "warnings", "local-errors",
-	                                    "overlay-data-path", "mtu", "unreachable", "partial"};
+	                                    "overlay-data-path", "mtu", "unreachable", "partial",
+	                                    "incomplete", "segmentation"};
 	return verdict >= 0 && verdict < (int)VXT_ARRAY_SIZE(names) ? names[verdict] : "unknown";
 }
 
@@ -253,11 +329,27 @@ int vxt_check_status(const struct vxt_check *c)
 {
 	if (!c)
 		return -1;
-	return c->verdict == VXT_VERDICT_HEALTHY ? 0 : c->verdict == VXT_VERDICT_WARNINGS ? 1 : 2;
+	switch (c->verdict) {
+	case VXT_VERDICT_HEALTHY: return 0;
+	case VXT_VERDICT_WARNINGS: return 1;
+	case VXT_VERDICT_INCOMPLETE: return 3;
+	default: return 2;
+	}
+}
+
+const char *vxt_check_status_name(int status)
+{
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	return status >= 0 && status < 4 ? names[status] : "UNKNOWN";
 }
 
 const char *vxt_check_summary(const struct vxt_check *c) { return c ? c->summary : NULL; }
-const char *vxt_check_remedy(const struct vxt_check *c) { return c ? c->remedy : NULL; }
+unsigned int vxt_check_remedy_count(const struct vxt_check *c) { return c ? c->nremedies : 0; }
+
+const struct vxt_remedy *vxt_check_remedy(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nremedies ? &c->remedies[i] : NULL;
+}
 unsigned int vxt_check_evidence_count(const struct vxt_check *c) { return c ? c->nevidence : 0; }
 
 const char *vxt_check_evidence(const struct vxt_check *c, unsigned int i)
@@ -298,10 +390,35 @@ const char *vxt_check_finding_message(const struct vxt_check *c, unsigned int i)
 	return f ? f->message : NULL;
 }
 
-const char *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i)
+unsigned int vxt_check_finding_remedy_count(const struct vxt_check *c, unsigned int i)
 {
 	const struct vxt_finding *f = finding(c, i);
-	return f ? f->remedy : NULL;
+	return f ? f->nremedies : 0;
+}
+
+const struct vxt_remedy *vxt_check_finding_remedy(const struct vxt_check *c, unsigned int i,
+                                                  unsigned int j)
+{
+	const struct vxt_finding *f = finding(c, i);
+	return f && j < f->nremedies ? &f->remedies[j] : NULL;
+}
+
+int vxt_remedy_node(const struct vxt_remedy *r) { return r ? r->node : -1; }
+int vxt_remedy_kind(const struct vxt_remedy *r) { return r ? r->kind : -1; }
+const char *vxt_remedy_peer(const struct vxt_remedy *r) { return r ? r->peer : NULL; }
+const char *vxt_remedy_device(const struct vxt_remedy *r) { return r ? r->device : NULL; }
+const char *vxt_remedy_key(const struct vxt_remedy *r) { return r ? r->key : NULL; }
+const char *vxt_remedy_value(const struct vxt_remedy *r) { return r ? r->value : NULL; }
+
+const char *vxt_remedy_kind_name(int kind)
+{
+	static const char *const names[] = {"feature", "sysctl", "link", "policy"};
+	return kind >= 0 && (size_t)kind < VXT_ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+const char *vxt_node_name(int node)
+{
+	return node == VXT_NODE_THIS ? "this" : node == VXT_NODE_PEER ? "peer" : "unknown";
 }
 
 unsigned int vxt_check_finding_count_severity(const struct vxt_check *c, int severity)
@@ -317,6 +434,90 @@ unsigned int vxt_check_probe_count(const struct vxt_check *c) { return c ? c->np
 const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i)
 {
 	return c && i < c->nprobes ? c->probes[i] : NULL;
+}
+
+bool vxt_check_probe_underlay(const struct vxt_check *c, unsigned int i)
+{
+	return c && i < c->nprobes && c->probe_underlay[i];
+}
+
+unsigned int vxt_check_peer_count(const struct vxt_check *c) { return c ? c->npeers : 0; }
+
+static const struct vxt_peer_state *peer_state(const struct vxt_check *c, unsigned int k)
+{
+	return c && k < c->npeers ? &c->peers[k] : NULL;
+}
+
+const char *vxt_check_peer_address(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? ps->addr : NULL;
+}
+
+bool vxt_check_peer_responder(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps && ps->responder;
+}
+
+bool vxt_check_peer_asked(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps && ps->asked;
+}
+
+long long vxt_check_peer_counter_before(const struct vxt_check *c, unsigned int k, unsigned int i)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps && ps->responder && i < VXT_CTR_N ? ps->before.counters[i] : -1;
+}
+
+long long vxt_check_peer_counter_after(const struct vxt_check *c, unsigned int k, unsigned int i)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps && ps->responder && i < VXT_CTR_N ? ps->after.counters[i] : -1;
+}
+
+const char *vxt_check_peer_underlay(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? ps->before.underlay : NULL;
+}
+
+int vxt_check_peer_out(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? ps->out : -1;
+}
+
+int vxt_check_peer_in(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? ps->in : -1;
+}
+
+int vxt_check_peer_fault(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? ps->fault : -1;
+}
+
+const char *vxt_check_peer_explanation(const struct vxt_check *c, unsigned int k)
+{
+	const struct vxt_peer_state *ps = peer_state(c, k);
+	return ps ? (ps->explanation ? ps->explanation : "") : NULL;
+}
+
+const char *vxt_path_state_name(int state)
+{
+	static const char *const names[] = {"unknown", "ok", "checksum", "segmentation", "fails"};
+	return state >= 0 && (size_t)state < VXT_ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
+const char *vxt_fault_name(int fault)
+{
+	static const char *const names[] = {"unknown", "none", "this", "peer", "both"};
+	return fault >= 0 && (size_t)fault < VXT_ARRAY_SIZE(names) ? names[fault] : "unknown";
 }
 
 unsigned int vxt_check_counter_count(const struct vxt_check *c) { return c ? VXT_CTR_N : 0; }
@@ -338,56 +539,122 @@ long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i)
 
 /* ---------------------------------------------------------------- run */
 
-static int keep_probe(struct vxt_ctx *ctx, struct vxt_check *c, int peer, int rc,
+static int keep_probe(struct vxt_ctx *ctx, struct vxt_check *c, int peer, bool underlay, int rc,
                       struct vxt_probe *p)
 {
 	if (rc < 0)
 		return rc; /* the options were checked: only -ENOMEM gets here */
+	if (!p)
+		return 0;
 	struct vxt_probe **v = realloc(c->probes, (c->nprobes + 1) * sizeof(*v));
 	if (v)
 		c->probes = v;
 	int *pp = v ? realloc(c->probe_peer, (c->nprobes + 1) * sizeof(*pp)) : NULL;
-	if (!pp) {
+	if (pp)
+		c->probe_peer = pp;
+	bool *pu = pp ? realloc(c->probe_underlay, (c->nprobes + 1) * sizeof(*pu)) : NULL;
+	if (!pu) {
 		vxt_probe_unref(p);
 		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
 	}
-	c->probe_peer = pp;
+	c->probe_underlay = pu;
+	pu[c->nprobes] = underlay;
 	pp[c->nprobes] = peer;
 	v[c->nprobes++] = p;
 	return 0;
 }
 
+static bool probe_reached(const struct vxt_probe *p)
+{
+	return p && (p->outcome == VXT_PROBE_OK || p->outcome == VXT_PROBE_REFUSED);
+}
+
+/* The probes of one peer with a responder: connect, echo, each direction
+ * alone, a bulk flow each way (when the handshake works), plain TCP to
+ * its underlay address. */
+static int responder_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o,
+                            struct vxt_check *c, unsigned int i)
+{
+	const char *peer = o->peers[i];
+	unsigned int port = o->responder_port;
+	int t = o->timeout_ms, rc, r;
+	struct vxt_probe *p = NULL;
+	r = vxt_probe_tcp(ctx, peer, port, t, &p);
+	rc = keep_probe(ctx, c, (int)i, false, r, p);
+	bool connects = rc >= 0 && probe_reached(c->probes[c->nprobes - 1]);
+	p = NULL;
+	if (rc >= 0) {
+		r = vxt_probe_udp(ctx, peer, port, t, &p);
+		rc = keep_probe(ctx, c, (int)i, false, r, p);
+	}
+	for (int out = 1; out >= 0 && rc >= 0; out--) {
+		p = NULL;
+		r = vxt_probe_udp_oneway(ctx, peer, port, out, t, &p);
+		rc = keep_probe(ctx, c, (int)i, false, r, p);
+	}
+	for (int out = 1; out >= 0 && rc >= 0 && connects && o->bulk_size; out--) {
+		p = NULL;
+		r = vxt_probe_bulk(ctx, peer, port, out, o->bulk_size, t, &p);
+		rc = keep_probe(ctx, c, (int)i, false, r, p);
+	}
+	/* Plain underlay TCP: an answer or a reset means it crossed intact
+	 * (no responder needs to listen there). */
+	const char *ua = c->peers[i].before.underlay_addr;
+	if (rc >= 0 && *ua) {
+		p = NULL;
+		r = vxt_probe_tcp(ctx, ua, port, t, &p);
+		rc = r == -EINVAL ? 0 : keep_probe(ctx, c, (int)i, true, r, p);
+	}
+	return rc;
+}
+
 static int run_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check *c)
 {
 	unsigned int large = o->large_size ? o->large_size : c->vxlan_mtu ? c->vxlan_mtu : 1450;
-	int rc = 0, t = o->timeout_ms;
+	int rc = 0, r, t = o->timeout_ms;
+	bool use_responder = !o->tcp_port && !o->udp_port && !o->no_responder;
 	for (unsigned int i = 0; i < o->npeers && rc >= 0; i++) {
 		const char *peer = o->peers[i];
-		for (int kind = VXT_PROBE_ICMP; kind <= VXT_PROBE_LARGE && rc >= 0; kind++) {
-			struct vxt_probe *p = NULL;
-			switch (kind) {
-			case VXT_PROBE_ICMP: rc = vxt_probe_icmp(ctx, peer, t, &p); break;
-			case VXT_PROBE_TCP:
-				if (o->tcp_port)
-					rc = vxt_probe_tcp(ctx, peer, o->tcp_port, t, &p);
-				break;
-			case VXT_PROBE_UDP:
-				if (o->udp_port)
-					rc = vxt_probe_udp(ctx, peer, o->udp_port, t, &p);
-				break;
-			case VXT_PROBE_LARGE: rc = vxt_probe_large(ctx, peer, large, t, &p); break;
-			default: break;
-			}
-			if (rc >= 0 && p)
-				rc = keep_probe(ctx, c, (int)i, rc, p);
+		struct vxt_peer_state *ps = &c->peers[i];
+		struct vxt_probe *p = NULL;
+		if (use_responder) {
+			ps->asked = true;
+			ps->responder = vxt_responder_query(ctx, peer, o->responder_port, t,
+			                                    &ps->before) == 0;
 		}
+		r = vxt_probe_icmp(ctx, peer, t, &p);
+		rc = keep_probe(ctx, c, (int)i, false, r, p);
+		if (rc >= 0 && ps->responder)
+			rc = responder_probes(ctx, o, c, i);
+		else if (rc >= 0 && use_responder) { /* the connect probe still says something */
+			p = NULL;
+			r = vxt_probe_tcp(ctx, peer, o->responder_port, t, &p);
+			rc = keep_probe(ctx, c, (int)i, false, r, p);
+		}
+		if (rc >= 0 && o->tcp_port) {
+			p = NULL;
+			r = vxt_probe_tcp(ctx, peer, o->tcp_port, t, &p);
+			rc = keep_probe(ctx, c, (int)i, false, r, p);
+		}
+		if (rc >= 0 && o->udp_port) {
+			p = NULL;
+			r = vxt_probe_udp(ctx, peer, o->udp_port, t, &p);
+			rc = keep_probe(ctx, c, (int)i, false, r, p);
+		}
+		if (rc >= 0) {
+			p = NULL;
+			r = vxt_probe_large(ctx, peer, large, t, &p);
+			rc = keep_probe(ctx, c, (int)i, false, r, p);
+		}
+		if (rc >= 0 && ps->responder)
+			ps->responder = vxt_responder_query(ctx, peer, o->responder_port, t,
+			                                    &ps->after) == 0;
 	}
 	if (rc >= 0 && o->dns_server) {
 		struct vxt_probe *p = NULL;
 		rc = vxt_probe_dns(ctx, o->dns_server, o->dns_port,
 		                   "kubernetes.default.svc.cluster.local", t, &p);
-		if (rc >= 0)
-			rc = keep_probe(ctx, c, -1, rc, p);
+		rc = keep_probe(ctx, c, -1, false, rc, p);
 	}
 	return rc;
 }
@@ -401,8 +668,19 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 	if (!c)
 		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
 	c->refcount = 1;
+	c->policy_remedy.kind = -1;
+	c->tx = (struct vxt_tx_state){-1, -1, -1, -1, -1};
 	long long t0 = vxt_mono_us();
-	int rc = vxt_check_local(ctx, o, c);
+	int rc = 0;
+	if (o->npeers && !(c->peers = calloc(o->npeers, sizeof(*c->peers))))
+		rc = -ENOMEM;
+	c->npeers = c->peers ? o->npeers : 0;
+	for (unsigned int i = 0; i < c->npeers; i++) {
+		c->peers[i].fault = VXT_FAULT_UNKNOWN;
+		snprintf(c->peers[i].addr, sizeof(c->peers[i].addr), "%s", o->peers[i]);
+	}
+	if (rc >= 0)
+		rc = vxt_check_local(ctx, o, c);
 	if (rc >= 0) {
 		/* Counters around the probes: a rise during the check is what our
 		 * own probes (and any other traffic meanwhile) ran into. */
@@ -414,6 +692,8 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 		rc = vxt_check_counter_findings(c);
 	if (rc >= 0)
 		rc = vxt_check_watch_findings(c, o);
+	if (rc >= 0)
+		rc = vxt_check_locate(c, o);
 	if (rc >= 0)
 		rc = vxt_check_decide(c, o);
 	if (rc < 0) {

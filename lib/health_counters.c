@@ -1,5 +1,5 @@
 /* Kernel drop counters of the current network namespace, read before and
- * after the probes: /proc/self/net/snmp (Udp) and /proc/self/net/netstat
+ * after the probes: /proc/self/net/snmp (Udp, Tcp) and /proc/self/net/netstat
  * (TcpExt).  Both files hold pairs of lines, "Proto: Name1 Name2 ..." then
  * "Proto: 1 2 ...". */
 #include "config.h"
@@ -18,6 +18,8 @@ const char *const vxt_counter_names[VXT_CTR_N] = {
 	[VXT_CTR_RCVBUF] = "Udp:RcvbufErrors",
 	[VXT_CTR_INERR] = "Udp:InErrors",
 	[VXT_CTR_RPF] = "TcpExt:IPReversePathFilter",
+	[VXT_CTR_TCP_CSUM] = "Tcp:InCsumErrors",
+	[VXT_CTR_TCP_INERR] = "Tcp:InErrs",
 };
 
 /* The whole file (these are a few KiB; 256 KiB is a generous bound). */
@@ -118,43 +120,51 @@ static long long delta(const struct vxt_check *c, int i)
 	return c->before[i] >= 0 && c->after[i] >= c->before[i] ? c->after[i] - c->before[i] : 0;
 }
 
+/* One finding per counter: a rise is a problem (sev), else ok.  */
+static int counter_finding(struct vxt_check *c, int k, int sev, const char *code,
+                           const struct vxt_remedy *rem, const char *why)
+{
+	if (c->before[k] < 0)
+		return 0;
+	const char *full = vxt_counter_names[k], *colon = strchr(full, ':');
+	int plen = (int)(colon - full);
+	long long d = delta(c, k);
+	return d > 0 ? vxt_check_add(c, sev, code, full, rem, "%.*s %s rose by %lld during the check "
+	                             "(%lld -> %lld): %s", plen, full, colon + 1, d, c->before[k],
+	                             c->after[k], why)
+	             : vxt_check_add(c, VXT_SEVERITY_OK, code, full, NULL,
+	                             "%.*s %s did not rise during the check (%lld)", plen, full,
+	                             colon + 1, c->after[k]);
+}
+
 int vxt_check_counter_findings(struct vxt_check *c)
 {
-	int rc = 0;
-	long long d = delta(c, VXT_CTR_CSUM);
-	char rem[96];
-	snprintf(rem, sizeof(rem), "ethtool -K %s tx-checksum-ip-generic off",
-	         c->vxlan_name[0] ? c->vxlan_name : "vxlan.calico");
-	if (c->before[VXT_CTR_CSUM] >= 0)
-		rc = d > 0 ? vxt_check_add(c, VXT_SEVERITY_ERROR, "udp-csum-errors", "Udp:InCsumErrors", rem,
-		                           "Udp InCsumErrors rose by %lld during the check (%lld -> %lld): "
-		                           "UDP packets (VXLAN too) arrive here with bad checksums and are "
-		                           "dropped; a sender's checksum offload or a middlebox mangles "
-		                           "them (presets: checksum, calico-incident)",
-		                           d, c->before[VXT_CTR_CSUM], c->after[VXT_CTR_CSUM])
-		           : vxt_check_add(c, VXT_SEVERITY_OK, "udp-csum-errors", "Udp:InCsumErrors", "",
-		                           "Udp InCsumErrors did not rise during the check (%lld)",
-		                           c->after[VXT_CTR_CSUM]);
-	d = delta(c, VXT_CTR_RCVBUF);
-	if (rc >= 0 && c->before[VXT_CTR_RCVBUF] >= 0)
-		rc = d > 0 ? vxt_check_add(c, VXT_SEVERITY_WARNING, "udp-rcvbuf-errors", "Udp:RcvbufErrors",
-		                           "sysctl -w net.core.rmem_default=1048576 net.core.rmem_max=8388608",
-		                           "Udp RcvbufErrors rose by %lld during the check: UDP sockets "
-		                           "overflow and drop datagrams", d)
-		           : vxt_check_add(c, VXT_SEVERITY_OK, "udp-rcvbuf-errors", "Udp:RcvbufErrors", "",
-		                           "Udp RcvbufErrors did not rise during the check (%lld)",
-		                           c->after[VXT_CTR_RCVBUF]);
-	d = delta(c, VXT_CTR_RPF);
-	if (rc >= 0 && c->before[VXT_CTR_RPF] >= 0)
-		rc = d > 0 ? vxt_check_add(c, VXT_SEVERITY_ERROR, "rp-filter-drops",
-		                           "TcpExt:IPReversePathFilter",
-		                           "vxlantune sysctl show --iface all --iface 'vxlan*'",
-		                           "the kernel dropped %lld packets by reverse-path filtering "
-		                           "during the check (TcpExt IPReversePathFilter): strict rp_filter "
-		                           "and a return route through another interface", d)
-		           : vxt_check_add(c, VXT_SEVERITY_OK, "rp-filter-drops",
-		                           "TcpExt:IPReversePathFilter", "",
-		                           "no reverse-path drops during the check (%lld)",
-		                           c->after[VXT_CTR_RPF]);
+	/* Checksum errors get their remedy from the localization, which knows
+	 * which node sends the bad packets (health_locate.c). */
+	struct vxt_remedy rmem_def = vxt_remedy_here(VXT_REMEDY_SYSCTL, "", "net.core.rmem_default",
+	                                             "1048576");
+	struct vxt_remedy rmem_max = vxt_remedy_here(VXT_REMEDY_SYSCTL, "", "net.core.rmem_max",
+	                                             "8388608");
+	int rc = counter_finding(c, VXT_CTR_CSUM, VXT_SEVERITY_ERROR, "udp-csum-errors", NULL,
+	                         "UDP packets (VXLAN too) arrive here with bad checksums and are "
+	                         "dropped: the sending node's checksum offload (or a middlebox) "
+	                         "breaks them");
+	if (rc >= 0)
+		rc = counter_finding(c, VXT_CTR_TCP_CSUM, VXT_SEVERITY_ERROR, "tcp-csum-errors", NULL,
+		                     "TCP segments arrive here with bad checksums and are dropped "
+		                     "(inner checksums of VXLAN devices without outer UDP checksums "
+		                     "show here): the sending node's checksum offload breaks them");
+	if (rc >= 0) {
+		size_t at = c->nfindings;
+		rc = counter_finding(c, VXT_CTR_RCVBUF, VXT_SEVERITY_WARNING, "udp-rcvbuf-errors",
+		                     &rmem_def, "UDP sockets overflow and drop datagrams");
+		if (rc >= 0 && c->nfindings > at && c->findings[at].nremedies)
+			rc = vxt_check_add_remedy(c, &rmem_max);
+	}
+	if (rc >= 0)
+		rc = counter_finding(c, VXT_CTR_RPF, VXT_SEVERITY_ERROR, "rp-filter-drops", NULL,
+		                     "the kernel dropped packets by reverse-path filtering: strict "
+		                     "rp_filter and a return route through another interface (see "
+		                     "the rp-filter findings)");
 	return rc;
 }

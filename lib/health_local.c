@@ -53,14 +53,13 @@ static int find_vxlan(const struct vxt_check_opts *o, struct vxt_check *c,
 				v[n++] = (int)i;
 		}
 		if (!found && named)
-			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", names[j],
-			                   "ip -d link show type vxlan",
+			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", names[j], NULL,
 			                   "VXLAN device %s does not exist: the overlay is not set up "
-			                   "(is the CNI agent running?)", names[j]);
+			                   "(is the CNI agent running? ip -d link show type vxlan)",
+			                   names[j]);
 	}
 	if (rc >= 0 && !named && n == 0)
-		rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", all,
-		                   "ip -d link show type vxlan",
+		rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", all, NULL,
 		                   "no VXLAN device (%s): the overlay is not set up (is the CNI agent "
 		                   "running? another name: --vxlan NAME)", all);
 	if (rc < 0) {
@@ -75,10 +74,8 @@ static int find_vxlan(const struct vxt_check_opts *o, struct vxt_check *c,
 static int check_device(struct vxt_check *c, const struct vxt_link_list *l, unsigned int i)
 {
 	const char *name = vxt_link_name(l, i);
-	char rem[64];
 	if (!vxt_link_is_vxlan(l, i))
-		return vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", name,
-		                     "ip -d link show type vxlan",
+		return vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-present", name, NULL,
 		                     "%s is a %s device, not VXLAN", name,
 		                     *vxt_link_kind(l, i) ? vxt_link_kind(l, i) : "plain");
 	if (!c->vxlan_name[0]) {
@@ -89,17 +86,17 @@ static int check_device(struct vxt_check *c, const struct vxt_link_list *l, unsi
 	int pi = vxt_link_list_find_index(l, vxt_link_vxlan_link(l, i));
 	if (pi >= 0)
 		snprintf(parent, sizeof(parent), "%s", vxt_link_name(l, (unsigned int)pi));
-	int rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-present", name, "",
+	int rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-present", name, NULL,
 	                       "%s: VXLAN VNI %d, dstport %d, local %s, dev %s, mtu %u", name,
 	                       vxt_link_vxlan_vni(l, i), vxt_link_vxlan_dstport(l, i),
 	                       *vxt_link_vxlan_local(l, i) ? vxt_link_vxlan_local(l, i) : "-",
 	                       parent, vxt_link_mtu(l, i));
 	const char *op = vxt_link_operstate(l, i);
 	bool up = vxt_link_admin_up(l, i) && (!strcmp(op, "UP") || !strcmp(op, "UNKNOWN"));
-	snprintf(rem, sizeof(rem), "ip link set %s up", name);
+	struct vxt_remedy rem = vxt_remedy_here(VXT_REMEDY_LINK, name, "up", "1");
 	if (rc >= 0)
-		rc = up ? vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-up", name, "", "%s is up", name)
-		        : vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-up", name, rem,
+		rc = up ? vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-up", name, NULL, "%s is up", name)
+		        : vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-up", name, &rem,
 		                        "%s is %s (operstate %s): nothing crosses the overlay", name,
 		                        vxt_link_admin_up(l, i) ? "up but not running" : "down", op);
 	return rc;
@@ -117,15 +114,12 @@ static int check_underlay(struct vxt_ctx *ctx, const struct vxt_check_opts *o, s
 	int rc = vxt_underlay_detect(ctx, method, 0, &u);
 	if (rc == -EINVAL)
 		return rc; /* a malformed method: the caller's mistake */
-	if (rc < 0) {
-		char rem[300];
-		snprintf(rem, sizeof(rem), "vxlantune underlay --method '%s'", method);
-		return vxt_check_add(c, VXT_SEVERITY_WARNING, "underlay-detected", method, rem,
-		                     "no underlay found with %s (checks that need it are skipped): %s",
-		                     method, vxt_ctx_errmsg(ctx));
-	}
+	if (rc < 0)
+		return vxt_check_add(c, VXT_SEVERITY_WARNING, "underlay-detected", method, NULL,
+		                     "no underlay found with %s (checks that need it are skipped; "
+		                     "try another underlay method): %s", method, vxt_ctx_errmsg(ctx));
 	snprintf(c->underlay, sizeof(c->underlay), "%s", vxt_underlay_ifname(u));
-	rc = vxt_check_add(c, VXT_SEVERITY_OK, "underlay-detected", c->underlay, "",
+	rc = vxt_check_add(c, VXT_SEVERITY_OK, "underlay-detected", c->underlay, NULL,
 	                   "underlay %s %s/%d, mtu %u (%s)", c->underlay, vxt_underlay_address(u),
 	                   vxt_underlay_prefixlen(u), vxt_underlay_mtu(u),
 	                   vxt_underlay_explanation(u));
@@ -135,19 +129,17 @@ static int check_underlay(struct vxt_ctx *ctx, const struct vxt_check_opts *o, s
 		return rc;
 	unsigned int i = (unsigned int)*ui;
 	const char *op = vxt_link_operstate(l, i);
-	char rem[64];
 	if (!vxt_link_admin_up(l, i)) {
-		snprintf(rem, sizeof(rem), "ip link set %s up", c->underlay);
-		return vxt_check_add(c, VXT_SEVERITY_ERROR, "underlay-up", c->underlay, rem,
+		struct vxt_remedy rem = vxt_remedy_here(VXT_REMEDY_LINK, c->underlay, "up", "1");
+		return vxt_check_add(c, VXT_SEVERITY_ERROR, "underlay-up", c->underlay, &rem,
 		                     "underlay %s is down: no VXLAN packet can leave", c->underlay);
 	}
 	if (!vxt_link_carrier(l, i) || (strcmp(op, "UP") && strcmp(op, "UNKNOWN"))) {
-		snprintf(rem, sizeof(rem), "ethtool %s", c->underlay);
-		return vxt_check_add(c, VXT_SEVERITY_ERROR, "underlay-up", c->underlay, rem,
+		return vxt_check_add(c, VXT_SEVERITY_ERROR, "underlay-up", c->underlay, NULL,
 		                     "underlay %s has no carrier (operstate %s): check the cable, "
 		                     "the switch port or the NIC", c->underlay, op);
 	}
-	return vxt_check_add(c, VXT_SEVERITY_OK, "underlay-up", c->underlay, "",
+	return vxt_check_add(c, VXT_SEVERITY_OK, "underlay-up", c->underlay, NULL,
 	                     "underlay %s is up with carrier", c->underlay);
 }
 
@@ -166,7 +158,6 @@ static int holder(const struct vxt_link_list *l, const char *s)
 static int check_tunnel(struct vxt_check *c, const struct vxt_link_list *l, unsigned int i, int ui)
 {
 	const char *name = vxt_link_name(l, i);
-	char rem[128];
 	int rc = 0;
 	int pi = vxt_link_link_netnsid(l, i) < 0
 	             ? vxt_link_list_find_index(l, vxt_link_vxlan_link(l, i)) : -1;
@@ -177,15 +168,17 @@ static int check_tunnel(struct vxt_check *c, const struct vxt_link_list *l, unsi
 		unsigned int umtu = vxt_link_mtu(l, (unsigned int)mi), vmtu = vxt_link_mtu(l, i);
 		const char *uname = vxt_link_name(l, (unsigned int)mi);
 		if (umtu > overhead && vmtu > umtu - overhead) {
-			snprintf(rem, sizeof(rem), "ip link set %s mtu %u", name, umtu - overhead);
-			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-mtu", name, rem,
+			char mtu[16];
+			snprintf(mtu, sizeof(mtu), "%u", umtu - overhead);
+			struct vxt_remedy rem = vxt_remedy_here(VXT_REMEDY_LINK, name, "mtu", mtu);
+			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-mtu", name, &rem,
 			                   "%s MTU %u is larger than %s MTU %u - %u (VXLAN over IPv%d): "
 			                   "full-size packets are dropped, small ones pass (Calico: set "
 			                   "vxlanMTU in FelixConfiguration to %u)",
 			                   name, vmtu, uname, umtu, overhead, overhead == 70 ? 6 : 4,
 			                   umtu - overhead);
 		} else {
-			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-mtu", name, "",
+			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-mtu", name, NULL,
 			                   "%s MTU %u fits %s MTU %u - %u", name, vmtu, uname, umtu,
 			                   overhead);
 		}
@@ -194,39 +187,47 @@ static int check_tunnel(struct vxt_check *c, const struct vxt_link_list *l, unsi
 	if (rc >= 0 && *local) {
 		int hi = holder(l, local);
 		if (hi < 0)
-			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-local", name,
-			                   "ip -br addr",
+			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "vxlan-local", name, NULL,
 			                   "%s sends from local %s, but no interface has that address: "
-			                   "the tunnel cannot send", name, local);
+			                   "the tunnel cannot send (ip -br addr)", name, local);
 		else if (ui >= 0 && hi != ui)
-			rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "vxlan-local", name,
-			                   "vxlantune underlay --method vxlan=<device>",
+			rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "vxlan-local", name, NULL,
 			                   "%s sends from %s, which is on %s, not on the detected underlay "
 			                   "%s: the CNI and your underlay method disagree (the policy "
-			                   "tunes the wrong NIC)", name, local,
+			                   "tunes the wrong NIC; underlay method vxlan=DEVICE follows "
+			                   "the tunnel)", name, local,
 			                   vxt_link_name(l, (unsigned int)hi), vxt_link_name(l, (unsigned int)ui));
 		else if (ui >= 0)
-			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-local", name, "",
+			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-local", name, NULL,
 			                   "%s local %s is on the underlay %s", name, local,
 			                   vxt_link_name(l, (unsigned int)ui));
 	}
 	if (rc >= 0 && pi >= 0 && ui >= 0) {
 		if (pi != ui)
-			rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "vxlan-parent", name,
-			                   "vxlantune underlay --method vxlan=<device>",
+			rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "vxlan-parent", name, NULL,
 			                   "%s is bound to %s, not to the detected underlay %s: the CNI "
-			                   "and your underlay method disagree", name,
+			                   "and your underlay method disagree (underlay method "
+			                   "vxlan=DEVICE follows the tunnel)", name,
 			                   vxt_link_name(l, (unsigned int)pi), vxt_link_name(l, (unsigned int)ui));
 		else
-			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-parent", name, "",
+			rc = vxt_check_add(c, VXT_SEVERITY_OK, "vxlan-parent", name, NULL,
 			                   "%s is bound to the underlay %s", name,
 			                   vxt_link_name(l, (unsigned int)ui));
 	}
 	return rc;
 }
 
+/* 1 on and changeable, 0 off (or fixed), for the localization. */
+static int tx_on(const struct vxt_features *f, const char *name)
+{
+	int i = vxt_features_find(f, name);
+	return i >= 0 && vxt_features_active(f, (unsigned int)i) &&
+	       vxt_features_changeable(f, (unsigned int)i);
+}
+
 /* The offloads that matter for VXLAN, as evidence (the verdict may point
- * at them). */
+ * at them); the first VXLAN device's and the underlay's transmit offloads
+ * into c->tx. */
 static int offload_state(struct vxt_ctx *ctx, struct vxt_check *c, const char *ifname)
 {
 	static const char *const names[] = {
@@ -237,6 +238,15 @@ static int offload_state(struct vxt_ctx *ctx, struct vxt_check *c, const char *i
 	struct vxt_features *f = NULL;
 	if (vxt_features_get(ctx, ifname, &f) < 0)
 		return 0; /* evidence only: a device without ethtool support says nothing */
+	if (!strcmp(ifname, c->vxlan_name)) {
+		c->tx.vx_csum = tx_on(f, "tx-checksum-ip-generic");
+		c->tx.vx_tso = tx_on(f, "tx-tcp-segmentation");
+	} else if (!strcmp(ifname, c->underlay)) {
+		c->tx.ul_csum = tx_on(f, "tx-checksum-ip-generic") || tx_on(f, "tx-checksum-ipv4") ||
+		                tx_on(f, "tx-checksum-ipv6");
+		c->tx.ul_tnlseg = tx_on(f, "tx-udp_tnl-segmentation");
+		c->tx.ul_tnlcsum = tx_on(f, "tx-udp_tnl-csum-segmentation");
+	}
 	char msg[512] = "";
 	size_t n = 0;
 	for (size_t k = 0; k < VXT_ARRAY_SIZE(names); k++) {
@@ -252,7 +262,7 @@ static int offload_state(struct vxt_ctx *ctx, struct vxt_check *c, const char *i
 		n += (size_t)w;
 	}
 	vxt_features_unref(f);
-	return vxt_check_add(c, VXT_SEVERITY_INFO, "offload-state", ifname, "",
+	return vxt_check_add(c, VXT_SEVERITY_INFO, "offload-state", ifname, NULL,
 	                     "%s offloads: %s", ifname, n ? msg : "none changeable");
 }
 
@@ -266,10 +276,10 @@ static int check_forwarding(struct vxt_ctx *ctx, struct vxt_check *c)
 	}
 	bool on = strcmp(vxt_sysctl_list_value(s, 0), "0") != 0;
 	vxt_sysctl_list_unref(s);
-	return on ? vxt_check_add(c, VXT_SEVERITY_OK, "ip-forward", "net.ipv4.ip_forward", "",
+	struct vxt_remedy rem = vxt_remedy_here(VXT_REMEDY_SYSCTL, "", "net.ipv4.ip_forward", "1");
+	return on ? vxt_check_add(c, VXT_SEVERITY_OK, "ip-forward", "net.ipv4.ip_forward", NULL,
 	                          "net.ipv4.ip_forward is on")
-	          : vxt_check_add(c, VXT_SEVERITY_ERROR, "ip-forward", "net.ipv4.ip_forward",
-	                          "sysctl -w net.ipv4.ip_forward=1",
+	          : vxt_check_add(c, VXT_SEVERITY_ERROR, "ip-forward", "net.ipv4.ip_forward", &rem,
 	                          "net.ipv4.ip_forward is off: this node does not route pod "
 	                          "traffic into or out of the overlay");
 }
@@ -293,17 +303,19 @@ static int check_rp_routes(struct vxt_ctx *ctx, const struct vxt_check_opts *o,
 		    vxt_route_lookup(ctx, &ip, &rg) < 0 || rg.oif == vxt_link_ifindex(l, i))
 			continue;
 		int oi = vxt_link_list_find_index(l, rg.oif);
-		char rem[128];
-		snprintf(rem, sizeof(rem), "vxlantune sysctl set rp_filter=2 --iface all --iface %s", name);
-		rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "rp-filter", name, rem,
+		struct vxt_remedy all = vxt_remedy_here(VXT_REMEDY_SYSCTL, "all", "rp_filter", "2");
+		struct vxt_remedy dev = vxt_remedy_here(VXT_REMEDY_SYSCTL, name, "rp_filter", "2");
+		rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "rp-filter", name, &all,
 		                   "strict rp_filter on %s (effective 1) while the route to %s leaves "
 		                   "via %s: the kernel drops %s's packets arriving through the overlay",
 		                   name, o->peers[p], oi >= 0 ? vxt_link_name(l, (unsigned int)oi) : "?",
 		                   o->peers[p]);
+		if (rc >= 0)
+			rc = vxt_check_add_remedy(c, &dev);
 		bad = true;
 	}
 	if (rc >= 0 && !bad && !o->policy)
-		rc = vxt_check_add(c, VXT_SEVERITY_INFO, "rp-filter", name, "",
+		rc = vxt_check_add(c, VXT_SEVERITY_INFO, "rp-filter", name, NULL,
 		                   "strict rp_filter on %s (effective 1): fine while every return "
 		                   "route goes through %s", name, name);
 	return rc;
@@ -319,8 +331,8 @@ int vxt_check_local(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct 
 		return rc;
 	if (o->policy) {
 		bool preset = o->policy->name && vxt_preset_text(o->policy->name);
-		snprintf(c->policy_cmd, sizeof(c->policy_cmd), "vxlantune apply --%s %s",
-		         preset ? "preset" : "config", o->policy->name ? o->policy->name : "FILE");
+		c->policy_remedy = vxt_remedy_here(VXT_REMEDY_POLICY, "", preset ? "preset" : "config",
+		                                   o->policy->name ? o->policy->name : "");
 	}
 	rc = find_vxlan(o, c, l, &vx, &nvx);
 	for (unsigned int k = 0; k < nvx && rc >= 0; k++)

@@ -57,13 +57,13 @@ static int one(struct vxt_check *c, const struct vxt_report *r, int kind, const 
 	const char *o = *obj ? obj : "(global)";
 	int rc = 0;
 	if (nb)
-		rc = vxt_check_add(c, VXT_SEVERITY_WARNING, kind_code[kind], obj, c->policy_cmd,
+		rc = vxt_check_add(c, VXT_SEVERITY_WARNING, kind_code[kind], obj, &c->policy_remedy,
 		                   "%s: %s not as the policy wants: %s", o, what, bad);
 	else if (!nf)
-		rc = vxt_check_add(c, VXT_SEVERITY_OK, kind_code[kind], obj, "",
+		rc = vxt_check_add(c, VXT_SEVERITY_OK, kind_code[kind], obj, NULL,
 		                   "%s: %s as the policy wants (%u)", o, what, nok);
 	if (rc >= 0 && nf)
-		rc = vxt_check_add(c, VXT_SEVERITY_INFO, kind_code[kind], obj, "",
+		rc = vxt_check_add(c, VXT_SEVERITY_INFO, kind_code[kind], obj, NULL,
 		                   "%s: the driver cannot change %s (fixed): %s", o, what, fixed);
 	return rc;
 }
@@ -89,7 +89,7 @@ int vxt_check_policy(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct
 	if (rc == -EINVAL)
 		return rc;
 	if (rc < 0)
-		return vxt_check_add(c, VXT_SEVERITY_WARNING, "offloads", "", c->policy_cmd,
+		return vxt_check_add(c, VXT_SEVERITY_WARNING, "offloads", "", &c->policy_remedy,
 		                     "the policy could not be compared with this node: %s",
 		                     vxt_ctx_errmsg(ctx));
 	/* (kind, object) pairs in report order, each once. */
@@ -113,12 +113,13 @@ int vxt_check_policy(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct
 			continue;
 		int all = 0, dummy = 0;
 		vxt_sysctl_rp_filter(ctx, "all", &all, &dummy);
-		char rem[128];
-		snprintf(rem, sizeof(rem), "vxlantune sysctl set rp_filter=%s --iface all --iface %s",
-		         want, name);
-		rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "rp-filter", name, rem,
+		struct vxt_remedy ra = vxt_remedy_here(VXT_REMEDY_SYSCTL, "all", "rp_filter", want);
+		struct vxt_remedy rd = vxt_remedy_here(VXT_REMEDY_SYSCTL, name, "rp_filter", want);
+		rc = vxt_check_add(c, VXT_SEVERITY_WARNING, "rp-filter", name, &ra,
 		                   "%s: effective rp_filter is %d = max(all %d, %s %d), the policy wants "
 		                   "%s: set all too", name, eff, all, name, conf, want);
+		if (rc >= 0)
+			rc = vxt_check_add_remedy(c, &rd);
 	}
 	vxt_report_unref(r);
 	return rc;

@@ -23,7 +23,7 @@ static bool ran(const struct vxt_probe *p)
 
 /* The pattern of one peer's probes (or of the DNS probe alone). */
 struct pattern {
-	int icmp_ok, icmp_fail, l4_ok, l4_fail, large_ok, large_fail;
+	int icmp_ok, icmp_fail, l4_ok, l4_fail, large_ok, large_fail, bulk_ok, bulk_stall;
 };
 
 static void tally(struct pattern *pt, const struct vxt_probe *p)
@@ -34,6 +34,15 @@ static void tally(struct pattern *pt, const struct vxt_probe *p)
 	switch (vxt_probe_kind(p)) {
 	case VXT_PROBE_ICMP: ok ? pt->icmp_ok++ : pt->icmp_fail++; break;
 	case VXT_PROBE_LARGE: ok ? pt->large_ok++ : pt->large_fail++; break;
+	case VXT_PROBE_BULK_OUT:
+	case VXT_PROBE_BULK_IN:
+		/* Only a stall after the handshake says something new; a bulk flow
+		 * that cannot connect repeats the connect probe. */
+		if (ok)
+			pt->bulk_ok++;
+		else if (vxt_probe_outcome(p) == VXT_PROBE_STALLED)
+			pt->bulk_stall++;
+		break;
 	default: ok ? pt->l4_ok++ : pt->l4_fail++; break;
 	}
 }
@@ -52,6 +61,8 @@ static int classify(const struct pattern *pt, bool any_icmp_ok)
 		return VXT_VERDICT_DATA_PATH;
 	if (!small_fail && pt->large_fail)
 		return VXT_VERDICT_MTU;
+	if (!small_fail && pt->bulk_stall)
+		return VXT_VERDICT_SEGMENTATION;
 	if (small_fail || pt->large_fail)
 		return VXT_VERDICT_PARTIAL;
 	return VXT_VERDICT_HEALTHY;
@@ -62,24 +73,69 @@ static int worse(int a, int b)
 {
 	static const int rank[] = {
 		[VXT_VERDICT_HEALTHY] = 0, [VXT_VERDICT_PARTIAL] = 1, [VXT_VERDICT_UNREACHABLE] = 2,
-		[VXT_VERDICT_MTU] = 3, [VXT_VERDICT_DATA_PATH] = 4,
+		[VXT_VERDICT_MTU] = 3, [VXT_VERDICT_SEGMENTATION] = 3, [VXT_VERDICT_DATA_PATH] = 4,
 	};
 	return rank[b] > rank[a] ? b : a;
 }
 
-/* Remedy of the first finding with one of the codes (or any code when
- * codes is NULL) at severity >= min. */
-static const char *finding_remedy(const struct vxt_check *c, const char *const *codes, int min)
+/* The first finding with one of the codes (or any code when codes is
+ * NULL) at severity >= min that has remedies, or NULL. */
+static const struct vxt_finding *finding_with_remedy(const struct vxt_check *c,
+                                                     const char *const *codes, int min)
 {
 	for (unsigned int i = 0; i < c->nfindings; i++) {
 		const struct vxt_finding *f = &c->findings[i];
-		if (f->severity < min || !*f->remedy)
+		if (f->severity < min || !f->nremedies)
 			continue;
 		for (size_t k = 0; !codes || codes[k]; k++)
 			if (!codes || !strcmp(codes[k], f->code))
-				return f->remedy;
+				return f;
 	}
 	return NULL;
+}
+
+/* Recommend the remedies of f (if any); 1 if there were some. */
+static int recommend(struct vxt_check *c, const struct vxt_finding *f)
+{
+	int rc = 0;
+	for (unsigned int i = 0; f && i < f->nremedies && rc >= 0; i++)
+		rc = vxt_check_recommend(c, &f->remedies[i]);
+	return rc < 0 ? rc : f && f->nremedies;
+}
+
+/* The localization's findings (tx-checksum, tx-segmentation) that blame a
+ * node; their remedies first, this node's before the peers'. */
+static bool is_blame(const struct vxt_finding *f)
+{
+	return f->severity >= VXT_SEVERITY_ERROR &&
+	       (!strcmp(f->code, "tx-checksum") || !strcmp(f->code, "tx-segmentation"));
+}
+
+static int recommend_located(struct vxt_check *c)
+{
+	int rc = 0;
+	for (int node = VXT_NODE_THIS; node <= VXT_NODE_PEER; node++)
+		for (unsigned int i = 0; i < c->nfindings && rc >= 0; i++) {
+			const struct vxt_finding *f = &c->findings[i];
+			for (unsigned int j = 0; is_blame(f) && j < f->nremedies && rc >= 0; j++)
+				if (f->remedies[j].node == node)
+					rc = vxt_check_recommend(c, &f->remedies[j]);
+		}
+	return rc;
+}
+
+/* The explanations of the peers with a fault, joined, or "". */
+static void located_text(const struct vxt_check *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned int k = 0; k < c->npeers && n + 1 < len; k++) {
+		const struct vxt_peer_state *ps = &c->peers[k];
+		if (ps->fault < VXT_FAULT_THIS || !ps->explanation)
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? " " : "", ps->explanation);
+		n = w > 0 && (size_t)w < len - n ? n + (size_t)w : len - 1;
+	}
 }
 
 static int set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -102,7 +158,7 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 {
 	int v = VXT_VERDICT_HEALTHY, rc = 0;
 	bool any_icmp_ok = false;
-	unsigned int nprobe_ok = 0, nprobe_ran = 0, large = 0;
+	unsigned int nprobe_ok = 0, nprobe_ran = 0, nprobe_err = 0, large = 0;
 	const char *first_failed_peer = NULL;
 	for (unsigned int i = 0; i < c->nprobes; i++) {
 		const struct vxt_probe *p = c->probes[i];
@@ -113,10 +169,15 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 			large = vxt_probe_size(p);
 		if (ran(p) && !reached(p) && !first_failed_peer)
 			first_failed_peer = vxt_probe_peer(p);
-		if (!ran(p))
+		if (!ran(p)) {
+			nprobe_err++;
+			struct vxt_remedy pgr = vxt_remedy_here(VXT_REMEDY_SYSCTL, "",
+			                                        "net.ipv4.ping_group_range", "0 2147483647");
+			bool perm = vxt_probe_errno(p) == EPERM || vxt_probe_errno(p) == EACCES;
+			bool icmp = vxt_probe_kind(p) == VXT_PROBE_ICMP || vxt_probe_kind(p) == VXT_PROBE_LARGE;
 			rc = vxt_check_add(c, VXT_SEVERITY_ERROR, "probe-error", vxt_probe_peer(p),
-			                   "sysctl -w net.ipv4.ping_group_range='0 2147483647'",
-			                   "%s", vxt_probe_detail(p));
+			                   perm && icmp ? &pgr : NULL, "%s", vxt_probe_detail(p));
+		}
 		if (rc < 0)
 			return rc;
 	}
@@ -124,7 +185,7 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 	for (unsigned int k = 0; k < o->npeers; k++) {
 		struct pattern pt = {0};
 		for (unsigned int i = 0; i < c->nprobes; i++)
-			if (c->probe_peer[i] == (int)k)
+			if (c->probe_peer[i] == (int)k && !c->probe_underlay[i])
 				tally(&pt, c->probes[i]);
 		v = worse(v, classify(&pt, any_icmp_ok));
 	}
@@ -146,6 +207,19 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 			                            vxt_counter_names[k], colon + 1,
 			                            c->after[k] - c->before[k], c->before[k], c->after[k]);
 		}
+	/* The peers' counters that moved (their responders said so). */
+	for (unsigned int k = 0; k < c->npeers && rc >= 0; k++) {
+		const struct vxt_peer_state *ps = &c->peers[k];
+		for (int i = 0; ps->responder && i < VXT_CTR_N && rc >= 0; i++) {
+			long long b = ps->before.counters[i], a = ps->after.counters[i];
+			const char *colon = strchr(vxt_counter_names[i], ':');
+			if (b >= 0 && a > b)
+				rc = vxt_check_add_evidence(c, "peer %s: %.*s %s +%lld during the check "
+				                            "(%lld -> %lld, its responder)", ps->addr,
+				                            (int)(colon - vxt_counter_names[i]),
+				                            vxt_counter_names[i], colon + 1, a - b, b, a);
+		}
+	}
 	char list[512] = "";
 	size_t n = 0;
 	for (unsigned int i = 0; i < c->nfindings; i++) {
@@ -170,17 +244,34 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 	if (rc < 0)
 		return rc;
 
-	unsigned int nerr = vxt_check_finding_count_severity(c, VXT_SEVERITY_ERROR);
+	/* A probe that could not run is not a fault of the node: "incomplete". */
+	/* Checksum errors the localization pinned on a sender outrank "nothing
+	 * passes": when every offloaded checksum is bad, ICMP over VXLAN (outer
+	 * checksum) breaks too, and the fix is still an offload. */
+	bool located = false, seg = false;
+	for (unsigned int i = 0; i < c->nfindings; i++)
+		if (is_blame(&c->findings[i])) {
+			located = true;
+			seg |= !strcmp(c->findings[i].code, "tx-segmentation");
+		}
+	if (located && v != VXT_VERDICT_DATA_PATH && v != VXT_VERDICT_SEGMENTATION)
+		v = seg && v == VXT_VERDICT_HEALTHY ? VXT_VERDICT_SEGMENTATION : VXT_VERDICT_DATA_PATH;
+	char where[1024];
+	located_text(c, where, sizeof(where));
+
+	unsigned int nerr = vxt_check_finding_count_severity(c, VXT_SEVERITY_ERROR) - nprobe_err;
 	unsigned int nwarn = vxt_check_finding_count_severity(c, VXT_SEVERITY_WARNING) - nerr;
 	long long csum = c->before[VXT_CTR_CSUM] >= 0 ? c->after[VXT_CTR_CSUM] - c->before[VXT_CTR_CSUM] : 0;
-	static const char *const path_codes[] = {"udp-csum-errors", "offloads", "rp-filter",
-	                                         "vxlan-mtu", "rp-filter-drops", NULL};
+	static const char *const path_codes[] = {"udp-csum-errors", "tcp-csum-errors", "offloads",
+	                                         "rp-filter", "vxlan-mtu", "rp-filter-drops", NULL};
 	static const char *const mtu_codes[] = {"vxlan-mtu", NULL};
-	const char *rem = NULL;
+	const struct vxt_finding *rem = NULL;
 	if (v == VXT_VERDICT_HEALTHY && nerr)
 		v = VXT_VERDICT_LOCAL;
 	else if (v == VXT_VERDICT_HEALTHY && nwarn)
 		v = VXT_VERDICT_WARNINGS;
+	else if (v == VXT_VERDICT_HEALTHY && nprobe_err)
+		v = VXT_VERDICT_INCOMPLETE;
 	c->verdict = v;
 	switch (v) {
 	case VXT_VERDICT_HEALTHY:
@@ -191,14 +282,30 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		rc = set(&c->summary, "warnings: %s, but %u local check%s warn%s",
 		         nprobe_ran ? "the probes pass" : "no peers probed", nwarn, nwarn == 1 ? "" : "s",
 		         nwarn == 1 ? "s" : "");
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_WARNING);
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_WARNING);
+		break;
+	case VXT_VERDICT_INCOMPLETE:
+		rc = set(&c->summary, "incomplete: %u probe%s could not run (see the probe-error "
+		                      "findings); nothing else is wrong", nprobe_err,
+		         nprobe_err == 1 ? "" : "s");
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	case VXT_VERDICT_LOCAL:
 		rc = set(&c->summary, "unhealthy: %u local check%s failed%s", nerr, nerr == 1 ? "" : "s",
 		         nprobe_ran ? " (the probes pass)" : " (no peers probed)");
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_ERROR);
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	case VXT_VERDICT_DATA_PATH:
+		if (located) {
+			rc = set(&c->summary, "%s: %s",
+			         any_icmp_ok ? "ICMP passes but TCP/UDP fail"
+			                     : "ICMP and TCP/UDP fail while checksum errors are counted: "
+			                       "every offloaded checksum is bad",
+			         where);
+			if (rc >= 0)
+				rc = recommend_located(c);
+			break;
+		}
 		rc = csum > 0
 		     ? set(&c->summary, "ICMP passes but TCP/UDP fail: the overlay data path drops "
 		                        "TCP/UDP: suspect checksum/segmentation offloads, rp_filter or "
@@ -207,22 +314,34 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		                        "TCP/UDP: suspect checksum/segmentation offloads, rp_filter or "
 		                        "MTU (no checksum errors counted on this node: run the check "
 		                        "on the peer's node too)");
-		rem = finding_remedy(c, path_codes, VXT_SEVERITY_WARNING);
-		if (!rem)
-			rem = "vxlantune apply --preset checksum";
+		rem = finding_with_remedy(c, path_codes, VXT_SEVERITY_WARNING);
+		if (!rem) { /* the incident's fix, until the evidence says more */
+			struct vxt_remedy pre = vxt_remedy_here(VXT_REMEDY_POLICY, "", "preset", "checksum");
+			rc = rc < 0 ? rc : vxt_check_recommend(c, &pre);
+		}
+		break;
+	case VXT_VERDICT_SEGMENTATION:
+		rc = set(&c->summary, "small packets pass but a bulk TCP flow stalls after the "
+		                      "handshake: tunnel segmentation offload (tx-udp_tnl-segmentation, "
+		                      "TSO) on the sending node%s%s", *where ? ": " : "", where);
+		if (rc >= 0)
+			rc = recommend_located(c);
 		break;
 	case VXT_VERDICT_MTU:
 		rc = set(&c->summary, "small packets pass but the %u-byte probe fails: MTU: the "
 		                      "overlay MTU is larger than the path carries", large);
-		rem = finding_remedy(c, mtu_codes, VXT_SEVERITY_WARNING);
-		if (!rem)
-			rem = "ip -d link show; vxlantune check (on the peer's node: its underlay MTU)";
+		rem = finding_with_remedy(c, mtu_codes, VXT_SEVERITY_WARNING);
 		break;
 	case VXT_VERDICT_UNREACHABLE:
 		rc = set(&c->summary, "nothing passes (%u of %u probes answered): routing, underlay or "
-		                      "policy (firewall, NetworkPolicy, rp_filter), not the offloads",
-		         nprobe_ok, nprobe_ran);
-		rem = finding_remedy(c, NULL, VXT_SEVERITY_ERROR);
+		                      "policy (firewall, NetworkPolicy, rp_filter)%s%s; or a NIC that "
+		                      "breaks every offloaded checksum (over VXLAN with outer UDP "
+		                      "checksums ICMP dies too, and the peer counts the errors): if plain "
+		                      "TCP to the peer's underlay address fails as well, its tx checksum "
+		                      "offload ('tx off' on the underlays) is the suspect",
+		         nprobe_ok, nprobe_ran, first_failed_peer ? "; see ip route get " : "",
+		         first_failed_peer ? first_failed_peer : "");
+		rem = finding_with_remedy(c, NULL, VXT_SEVERITY_ERROR);
 		break;
 	default:
 		rc = set(&c->summary, "some probes fail (%u of %u answered), in no pattern that "
@@ -230,10 +349,5 @@ int vxt_check_decide(struct vxt_check *c, const struct vxt_check_opts *o)
 		         nprobe_ok, nprobe_ran);
 		break;
 	}
-	if (rc >= 0 && !rem && v == VXT_VERDICT_UNREACHABLE && first_failed_peer) {
-		char buf[128];
-		snprintf(buf, sizeof(buf), "ip route get %s", first_failed_peer);
-		return set(&c->remedy, "%s", buf);
-	}
-	return rc < 0 ? rc : set(&c->remedy, "%s", rem ? rem : "");
+	return rc < 0 ? rc : recommend(c, rem) < 0 ? -ENOMEM : 0;
 }

@@ -35,17 +35,19 @@ int vxt_probe_rcode(const struct vxt_probe *p) { return p ? p->rcode : -1; }
 unsigned int vxt_probe_mtu(const struct vxt_probe *p) { return p ? p->mtu : 0; }
 const char *vxt_probe_reporter(const struct vxt_probe *p) { return p ? p->reporter : NULL; }
 const char *vxt_probe_detail(const struct vxt_probe *p) { return p ? p->detail : NULL; }
+unsigned long long vxt_probe_bytes(const struct vxt_probe *p) { return p ? p->bytes : 0; }
 
 const char *vxt_probe_kind_name(int kind)
 {
-	static const char *const names[] = {"icmp", "tcp", "udp", "dns", "large"};
+	static const char *const names[] = {"icmp", "tcp", "udp", "dns", "large",
+	                                    "bulk-out", "bulk-in", "udp-out", "udp-in"};
 	return kind >= 0 && (size_t)kind < VXT_ARRAY_SIZE(names) ? names[kind] : "unknown";
 }
 
 const char *vxt_probe_outcome_name(int outcome)
 {
 	static const char *const names[] = {"ok", "timeout", "refused", "unreachable",
-	                                    "too-big", "error"};
+	                                    "too-big", "error", "stalled"};
 	return outcome >= 0 && (size_t)outcome < VXT_ARRAY_SIZE(names) ? names[outcome] : "unknown";
 }
 
@@ -173,6 +175,7 @@ static int outcome_for(int err)
 	case ETIMEDOUT:
 		return VXT_PROBE_TIMEOUT;
 	case ECONNREFUSED:
+	case ECONNRESET: /* a bulk flow the peer ended early: not a responder */
 		return VXT_PROBE_REFUSED;
 	case ENETUNREACH:
 	case EHOSTUNREACH:
@@ -222,6 +225,9 @@ void vxt_probe_finish(struct vxt_probe *p, int err, long long rtt_us)
 {
 	p->err = err;
 	p->outcome = outcome_for(err);
+	/* A bulk transfer that connected and then stopped moving. */
+	if (err == ETIMEDOUT && p->handshake)
+		p->outcome = VXT_PROBE_STALLED;
 	p->rtt_us = err ? -1 : rtt_us;
 	p->detail[0] = '\0';
 	append(p->detail, sizeof(p->detail), "%s ", vxt_probe_kind_name(p->kind));
@@ -232,6 +238,14 @@ void vxt_probe_finish(struct vxt_probe *p, int err, long long rtt_us)
 		append(p->detail, sizeof(p->detail), "%s", p->peer);
 	if (p->kind == VXT_PROBE_LARGE)
 		append(p->detail, sizeof(p->detail), " (%u bytes, DF)", p->size);
+	if (p->kind == VXT_PROBE_BULK_OUT || p->kind == VXT_PROBE_BULK_IN)
+		append(p->detail, sizeof(p->detail), " (%u bytes %s)", p->size,
+		       p->kind == VXT_PROBE_BULK_OUT ? "sent" : "received");
+	if (p->outcome == VXT_PROBE_STALLED) {
+		append(p->detail, sizeof(p->detail), ": stalled after the handshake at %llu bytes "
+		       "(no progress for %d ms)", p->bytes, p->timeout_ms);
+		return;
+	}
 	if (p->outcome == VXT_PROBE_OK) {
 		append(p->detail, sizeof(p->detail), ": ok in %lld.%03lld ms", rtt_us / 1000,
 		       rtt_us % 1000);
@@ -294,7 +308,8 @@ int vxt_probe_begin(struct vxt_ctx *ctx, int kind, const char *peer, unsigned in
 		return vxt_fail(ctx, EINVAL, "%s probe to %s: timeout %d ms is out of range "
 		                "(1..%d)", vxt_probe_kind_name(kind), peer, timeout_ms,
 		                VXT_PROBE_MAX_TIMEOUT_MS);
-	if (port > 65535 || (port == 0 && (kind == VXT_PROBE_TCP || kind == VXT_PROBE_UDP)))
+	if (port > 65535 || (port == 0 && kind != VXT_PROBE_ICMP && kind != VXT_PROBE_LARGE &&
+	                     kind != VXT_PROBE_DNS))
 		return vxt_fail(ctx, EINVAL, "%s probe to %s: port %u is out of range (1..65535)",
 		                vxt_probe_kind_name(kind), peer, port);
 	/* AI_NUMERICHOST: a probe must never wait for a DNS lookup. */
@@ -347,39 +362,43 @@ int vxt_probe_tcp(struct vxt_ctx *ctx, const char *peer, unsigned int port,
 	if (r < 0)
 		return r;
 	p->method = "tcp";
-	long long t0 = vxt_mono_us(), deadline = t0 + (long long)timeout_ms * 1000;
-	int fd = socket(pp.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		vxt_probe_finish_setup(p, errno);
-		*out = p;
-		return 0;
+	long long t0 = vxt_mono_us();
+	int fd, err = vxt_probe_connect(p, &pp, t0 + (long long)timeout_ms * 1000, &fd);
+	if (fd >= 0) {
+		long long rtt = vxt_mono_us() - t0;
+		close(fd);
+		vxt_probe_finish(p, err, rtt);
+	}
+	*out = p;
+	return 0;
+}
+
+int vxt_probe_connect(struct vxt_probe *p, const struct vxt_peer *pp, long long deadline, int *fd)
+{
+	*fd = socket(pp->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0) {
+		int err = errno;
+		vxt_probe_finish_setup(p, err);
+		return err;
 	}
 	/* With IP_RECVERR the ICMP error that kills the SYN is queued too, so
 	 * we can say which router reported it. */
-	vxt_probe_recverr(fd, pp.family);
+	vxt_probe_recverr(*fd, pp->family);
 	int err = 0;
-	if (connect(fd, (struct sockaddr *)&pp.sa, pp.len) < 0) {
-		err = errno;
-		if (err == EINPROGRESS) {
-			int ev = vxt_wait_fd(fd, POLLOUT, deadline);
-			if (ev == 0) {
-				err = ETIMEDOUT;
-			} else if (ev < 0) {
-				err = -ev;
-			} else {
-				socklen_t el = sizeof(err);
-				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-					err = errno;
-			}
-		}
+	if (connect(*fd, (const struct sockaddr *)&pp->sa, pp->len) < 0 &&
+	    (err = errno) == EINPROGRESS) {
+		int ev = vxt_wait_fd(*fd, POLLOUT, deadline);
+		socklen_t el = sizeof(err);
+		if (ev == 0)
+			err = ETIMEDOUT;
+		else if (ev < 0)
+			err = -ev;
+		else if (getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+			err = errno;
 	}
-	long long rtt = vxt_mono_us() - t0;
 	if (err && err != ETIMEDOUT)
-		vxt_probe_read_errqueue(fd, p);
-	close(fd);
-	vxt_probe_finish(p, err, rtt);
-	*out = p;
-	return 0;
+		vxt_probe_read_errqueue(*fd, p);
+	return err;
 }
 
 /* ---- UDP request/response --------------------------------------------- */

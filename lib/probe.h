@@ -21,6 +21,8 @@ struct vxt_probe {
 	unsigned int mtu;   /* reported by EMSGSIZE / frag-needed */
 	int rcode;          /* DNS */
 	int timeout_ms;
+	bool handshake;     /* bulk: the TCP handshake completed */
+	unsigned long long bytes; /* bulk: bytes that got across */
 	const char *method; /* static string */
 	char peer[INET6_ADDRSTRLEN + 20];
 	char reporter[INET6_ADDRSTRLEN + 20];
@@ -52,6 +54,11 @@ void vxt_probe_recverr(int fd, int family);
 /* Read one error from fd's error queue into p (errno, reporter, MTU).
  * Returns the positive errno, or 0 when the queue was empty. */
 int vxt_probe_read_errqueue(int fd, struct vxt_probe *p);
+/* Open a non-blocking TCP socket (IP_RECVERR on) and connect it to pp by
+ * the deadline.  Returns 0 when connected, else the positive errno
+ * (ETIMEDOUT after the deadline; an ICMP error read into p); *fd is the
+ * socket to close, or -1 when none opened (p is then finished).  */
+int vxt_probe_connect(struct vxt_probe *p, const struct vxt_peer *pp, long long deadline, int *fd);
 /* Finish a probe: outcome from err (0 = answered at rtt_us), detail text. */
 void vxt_probe_finish(struct vxt_probe *p, int err, long long rtt_us);
 /* Finish a probe that could not open its socket: outcome "error". */

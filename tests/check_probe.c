@@ -214,6 +214,32 @@ START_TEST(tcp_ok_v4_v6)
 }
 END_TEST
 
+/* A flow whose segments with data are dropped on the way (the handshake's
+ * and pure ACKs are 60 bytes at most): "stalled", not "timeout". */
+START_TEST(bulk_stall)
+{
+	peer_start("nft add table inet vxtb && nft add chain inet vxtb in "
+	           "'{ type filter hook input priority 0; }' && "
+	           "nft add rule inet vxtb in tcp dport 8080 meta length gt 60 drop", NULL);
+	struct vxt_probe *p = NULL;
+	long long t0 = now_ms();
+	ck_assert_int_eq(vxt_probe_bulk(ctx, PEER4, TCP_PORT, true, 65536, 300, &p), 0);
+	long long ms = now_ms() - t0;
+	ck_assert_str_eq(vxt_probe_outcome_name(vxt_probe_outcome(p)), "stalled");
+	ck_assert_uint_lt(vxt_probe_bytes(p), 65536);
+	ck_assert_uint_eq(vxt_probe_size(p), 65536);
+	ck_assert_msg(ms >= 300 && ms < 3500, "took %lld ms", ms);
+	ck_assert_ptr_nonnull(strstr(vxt_probe_detail(p), "stalled after the handshake"));
+	vxt_probe_unref(p);
+	/* not a responder: labsrv answers the request line and closes */
+	ck_assert_int_eq(vxt_probe_bulk(ctx, PEER4, TCP_PORT, false, 1000, 1000, &p), 0);
+	ck_assert_str_eq(vxt_probe_outcome_name(vxt_probe_outcome(p)), "refused");
+	vxt_probe_unref(p);
+	ck_assert_int_eq(vxt_probe_bulk(ctx, PEER4, TCP_PORT, true, 0, 1000, &p), -EINVAL);
+	ck_assert_int_eq(vxt_probe_bulk(ctx, PEER4, TCP_PORT, true, VXT_RESPONDER_MAX_BULK + 1, 1000, &p), -EINVAL);
+}
+END_TEST
+
 START_TEST(udp_ok_v4_v6)
 {
 	peer_start(NULL, NULL);
@@ -545,7 +571,10 @@ START_TEST(names)
 	ck_assert_str_eq(vxt_probe_outcome_name(VXT_PROBE_UNREACHABLE), "unreachable");
 	ck_assert_str_eq(vxt_probe_outcome_name(VXT_PROBE_TOO_BIG), "too-big");
 	ck_assert_str_eq(vxt_probe_outcome_name(VXT_PROBE_ERROR), "error");
-	ck_assert_str_eq(vxt_probe_outcome_name(6), "unknown");
+	ck_assert_str_eq(vxt_probe_outcome_name(VXT_PROBE_STALLED), "stalled");
+	ck_assert_str_eq(vxt_probe_outcome_name(7), "unknown");
+	ck_assert_str_eq(vxt_probe_kind_name(VXT_PROBE_BULK_OUT), "bulk-out");
+	ck_assert_str_eq(vxt_probe_kind_name(VXT_PROBE_UDP_IN), "udp-in");
 }
 END_TEST
 
@@ -557,6 +586,7 @@ static Suite *probe_suite(void)
 	tcase_add_test(tc, icmp_raw_v4_v6);
 	tcase_add_test(tc, icmp_ping_socket_v4_v6);
 	tcase_add_test(tc, tcp_ok_v4_v6);
+	tcase_add_test(tc, bulk_stall);
 	tcase_add_test(tc, udp_ok_v4_v6);
 	tcase_add_test(tc, dns_ok_v4_v6);
 	tcase_add_test(tc, refused_tcp_udp_dns);

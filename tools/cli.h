@@ -38,6 +38,11 @@ int cli_ctx_new(struct vxt_ctx **ctx);
 void cli_print_json(json_object *obj);
 /* The library's preset names, "calico-incident, checksum" (static). */
 const char *cli_preset_names(void);
+/* A port 1..65535 (sets *port). */
+bool cli_parse_port(const char *s, long *port);
+/* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
+ * after printing why. */
+int cli_signalfd(const char *cmd, bool hup);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 
@@ -61,6 +66,20 @@ int report_emit(const struct vxt_report *r, bool json, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */
 int report_exit_code(const struct vxt_report *r);
 
+/* A remedy as the command that makes it, prefixed "on the peer's node
+ * (ADDR): " for the peer (remedy_text.c). */
+void remedy_format(const struct vxt_remedy *r, char *buf, size_t len);
+
+/* The responder on addrs (none: every IPv4 and IPv6 address), port 0 =
+ * the default, reporting the underlay that method (NULL: default-route)
+ * finds; prints where it answers (responder_opts.c).  EXIT_DONE or the
+ * exit code after printing the error. */
+int responder_open(struct vxt_ctx *ctx, const char *const *addrs, unsigned int naddrs,
+                   unsigned int port, const char *method, struct vxt_responder **out);
+extern const char *responder_opts_help;
+#define VXT_STR_(x) #x
+#define VXT_STR(x) VXT_STR_(x)
+
 /* --config / --preset (policy_opts.c). */
 struct policy_opts {
 	const char *config;
@@ -82,5 +101,6 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_responder(int argc, char **argv);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <syslog.h>
 
 #include "cli.h"
@@ -123,4 +125,30 @@ const char *cli_preset_names(void)
 		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
 		                         vxt_preset_name(i));
 	return names;
+}
+
+bool cli_parse_port(const char *s, long *port)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+int cli_signalfd(const char *cmd, bool hup)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (hup)
+		sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (fd < 0)
+		cli_error("%s: signalfd: %s", cmd, strerror(errno));
+	return fd;
 }

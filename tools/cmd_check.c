@@ -15,27 +15,43 @@
 #include "cli.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/vxlantune/vxlantune.conf"
+#define CHECK_UNKNOWN 3 /* the check could not run (monitoring plugins' UNKNOWN) */
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: vxlantune check [--config FILE | --preset NAME] [--vxlan NAME]...\n"
 "                       [--underlay-method SPEC] [--peer IP]... [--tcp-port N]\n"
-"                       [--udp-port N | --dns SERVER[:PORT]] [--timeout MS]\n"
+"                       [--udp-port N | --dns SERVER[:PORT]] [--responder-port N |\n"
+"                       --no-responder] [--bulk-size BYTES] [--timeout MS]\n"
 "                       [--json] [--prometheus FILE] [--all]\n"
 "\n"
 "Is this node's VXLAN overlay healthy, and if not, why?  Looks at the local\n"
 "state (VXLAN devices, underlay, MTU, tunnel address and parent, ip_forward,\n"
 "offloads and sysctls against the policy), reads the kernel's drop counters\n"
-"(Udp InCsumErrors/RcvbufErrors, TcpExt IPReversePathFilter), probes each\n"
-"peer (ICMP echo, TCP connect, UDP echo, an ICMP echo as large as the VXLAN\n"
-"MTU with DF set), reads the counters again and gives a verdict:\n"
+"(Udp/Tcp InCsumErrors, Udp RcvbufErrors, TcpExt IPReversePathFilter),\n"
+"probes each peer, reads the counters again and gives a verdict.\n"
+"\n"
+"Peers run a vxlantune responder ('vxlantune responder', or 'watch\n"
+"--responder'): then --peer ADDR alone probes it on port %d with ICMP echo,\n"
+"TCP connect, UDP echo, a UDP test of each direction alone, a bulk TCP flow\n"
+"each way (--bulk-size, default 1 MiB; a flow that stalls after the\n"
+"handshake points at tunnel segmentation offload), plain TCP to the peer's\n"
+"underlay, and an ICMP echo as large as the VXLAN MTU with DF set; and it\n"
+"reads the peer's checksum-error counters before and after.  Checksum\n"
+"errors are counted where bad packets arrive, so this localizes the fault:\n"
+"which direction breaks, so which node's transmit path (VXLAN device or\n"
+"underlay) to fix -- this node, the peer, or both -- and a change already\n"
+"in effect here is never recommended.  Without a responder (or with\n"
+"--tcp-port/--udp-port, which probe any other service instead) the check\n"
+"says what it cannot know.  Verdicts:\n"
 "  healthy            every probe passes, every local check passes\n"
 "  overlay-data-path  ICMP passes, TCP/UDP fail: suspect checksum/segmentation\n"
 "                     offloads, rp_filter or MTU (InCsumErrors as evidence)\n"
+"  segmentation       small packets pass, a bulk flow stalls\n"
 "  mtu                small probes pass, the large one fails\n"
 "  unreachable        nothing passes: routing, underlay or policy\n"
-"  local-errors / warnings / partial   see the findings and probes\n"
+"  local-errors / warnings / partial / incomplete   see the findings\n"
 "Everything is read in the current network namespace, counters included:\n"
 "run it on the node whose health you want (a DaemonSet with hostNetwork), and\n"
 "probe pods on other nodes.  Bad checksums are counted by the receiver, so\n"
@@ -53,13 +69,18 @@ static void usage(FILE *out)
 "                        policy's, else default-route\n"
 "  --peer IP             numeric address to probe (repeatable), e.g. a pod on\n"
 "                        another node\n"
-"  --tcp-port N          TCP connect to each peer on port N\n"
-"  --udp-port N          UDP echo to each peer on port N\n"
+"  --tcp-port N          TCP connect to each peer on port N (no responder)\n"
+"  --udp-port N          UDP echo to each peer on port N (no responder)\n"
+"  --responder-port N    the peers' responder port (default %d)\n"
+"  --no-responder        do not look for responders\n"
+"  --bulk-size BYTES     bytes of each bulk flow (default 1048576, at most\n"
+"                        16777216; 0: none)\n"
 "  --dns SERVER[:PORT]   a DNS query to SERVER (e.g. the cluster DNS);\n"
 "                        [IPv6]:PORT for IPv6\n"
-"  --timeout MS          per probe (default 1000); the check takes at most\n"
-"                        about 4 x MS per peer\n"
-"  --json                the result as JSON (schema \"vxlantune-check/1\",\n"
+"  --timeout MS          per probe (default 1000; a bulk flow may pause\n"
+"                        that long and take 3 x MS in all); the check takes\n"
+"                        at most about 16 x MS per peer\n"
+"  --json                the result as JSON (schema \"vxlantune-check/2\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
 "                        collector, atomically (a new file, then rename;\n"
@@ -73,17 +94,10 @@ static void usage(FILE *out)
 "                        changing it back) is a watch-backoff warning\n"
 "  -h, --help            this help\n"
 "\n"
-"JSON: {\"schema\": \"vxlantune-check/1\", \"verdict\": NAME, \"status\": 0|1|2,\n"
-"  \"status_name\": \"healthy\"|\"warnings\"|\"unhealthy\", \"summary\": TEXT,\n"
-"  \"remedy\": TEXT, \"evidence\": [TEXT], \"underlay\": NAME|null,\n"
-"  \"duration_ms\": NUMBER,\n"
-"  \"findings\": [{\"code\", \"severity\": \"ok\"|\"info\"|\"warning\"|\"error\",\n"
-"                \"object\", \"message\", \"remedy\"}],\n"
-"  \"probes\": [{\"kind\": \"icmp\"|\"tcp\"|\"udp\"|\"dns\"|\"large\", \"peer\", \"port\",\n"
-"              \"size\", \"outcome\", \"ok\": BOOL, \"rtt_ms\": NUMBER|null,\n"
-"              \"method\", \"errno\", \"detail\"}],\n"
-"  \"counters\": [{\"name\", \"before\": N|null, \"after\": N|null,\n"
-"                \"delta\": N|null}]}\n"
+"JSON (schema \"vxlantune-check/2\", the same from Python's CheckResult.to_dict()\n"
+"and Ansible's health_info): verdict, status, summary, remedies, evidence,\n"
+"findings (each with structured remedies: node, peer, kind, device, key,\n"
+"value), probes, counters; durations in microseconds (*_us).\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
 "Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
@@ -93,14 +107,20 @@ static void usage(FILE *out)
 "vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
-"Exit status: 0 healthy; 1 warnings; 2 unhealthy -- or a usage error (bad\n"
-"option, policy or underlay method: the message on stderr says which);\n"
-"3/4/5 the check could not run (not found, permission, system error).\n"
+"Exit status, as monitoring plugins (Nagios, Icinga, Sensu) read it:\n"
+"  0 OK        healthy\n"
+"  1 WARNING   warnings only\n"
+"  2 CRITICAL  any other verdict (the overlay or this node is broken)\n"
+"  3 UNKNOWN   the check could not run: usage error, bad policy or underlay\n"
+"              method, no permission, probes that could not be sent, or the\n"
+"              --prometheus file could not be written (stderr says which)\n"
 "\n"
 "Examples:\n"
+"  vxlantune check --peer 203.0.113.1          # its responder on port %d\n"
 "  vxlantune check --peer 203.0.113.2 --tcp-port 8080 --udp-port 5353\n"
 "  vxlantune check --preset calico-incident --prometheus \\\n"
-"      /var/lib/node_exporter/textfile/vxlantune.prom\n");
+"      /var/lib/node_exporter/textfile/vxlantune.prom\n",
+		VXT_RESPONDER_PORT, VXT_RESPONDER_PORT, VXT_RESPONDER_PORT);
 }
 
 /* The watcher's state: an explicit file must be there, the default one
@@ -133,6 +153,9 @@ static const struct option opts[] = {
 	{"udp-port", required_argument, NULL, 'U'},
 	{"dns", required_argument, NULL, 'D'},
 	{"timeout", required_argument, NULL, 't'},
+	{"responder-port", required_argument, NULL, 'R'},
+	{"no-responder", no_argument, NULL, 'N'},
+	{"bulk-size", required_argument, NULL, 'B'},
 	{"json", no_argument, NULL, 'j'},
 	{"prometheus", required_argument, NULL, 'M'},
 	{"all", no_argument, NULL, 'a'},
@@ -152,30 +175,49 @@ static bool parse_uint(const char *s, long min, long max, long *out)
 	return true;
 }
 
-static const char *status_name(int st)
+static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+
+static json_object *counter_json(const char *name, long long b, long long a)
 {
-	return st == 0 ? "healthy" : st == 1 ? "warnings" : "unhealthy";
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "name", jstr(name));
+	json_object_object_add(j, "before", b >= 0 ? json_object_new_int64(b) : NULL);
+	json_object_object_add(j, "after", a >= 0 ? json_object_new_int64(a) : NULL);
+	json_object_object_add(j, "delta", a >= 0 && b >= 0 ? json_object_new_int64(a - b) : NULL);
+	return j;
 }
 
-static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
+static json_object *remedy_json(const struct vxt_remedy *r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "node", jstr(vxt_node_name(vxt_remedy_node(r))));
+	json_object_object_add(o, "peer", *vxt_remedy_peer(r) ? jstr(vxt_remedy_peer(r)) : NULL);
+	json_object_object_add(o, "kind", jstr(vxt_remedy_kind_name(vxt_remedy_kind(r))));
+	json_object_object_add(o, "device", jstr(vxt_remedy_device(r)));
+	json_object_object_add(o, "key", jstr(vxt_remedy_key(r)));
+	json_object_object_add(o, "value", jstr(vxt_remedy_value(r)));
+	return o;
+}
 
 static json_object *to_json(const struct vxt_check *c)
 {
 	json_object *o = json_object_new_object();
-	json_object_object_add(o, "schema", jstr("vxlantune-check/1"));
+	json_object_object_add(o, "schema", jstr("vxlantune-check/2"));
 	json_object_object_add(o, "verdict", jstr(vxt_verdict_name(vxt_check_verdict(c))));
 	json_object_object_add(o, "status", json_object_new_int(vxt_check_status(c)));
-	json_object_object_add(o, "status_name", jstr(status_name(vxt_check_status(c))));
+	json_object_object_add(o, "status_name", jstr(vxt_check_status_name(vxt_check_status(c))));
 	json_object_object_add(o, "summary", jstr(vxt_check_summary(c)));
-	json_object_object_add(o, "remedy", jstr(vxt_check_remedy(c)));
+	json_object *rs = json_object_new_array();
+	for (unsigned int i = 0; i < vxt_check_remedy_count(c); i++)
+		json_object_array_add(rs, remedy_json(vxt_check_remedy(c, i)));
+	json_object_object_add(o, "remedies", rs);
 	json_object *ev = json_object_new_array();
 	for (unsigned int i = 0; i < vxt_check_evidence_count(c); i++)
 		json_object_array_add(ev, jstr(vxt_check_evidence(c, i)));
 	json_object_object_add(o, "evidence", ev);
 	const char *u = vxt_check_underlay(c);
 	json_object_object_add(o, "underlay", u && *u ? jstr(u) : NULL);
-	json_object_object_add(o, "duration_ms",
-	                       json_object_new_double((double)vxt_check_duration_us(c) / 1000.0));
+	json_object_object_add(o, "duration_us", json_object_new_int64(vxt_check_duration_us(c)));
 	json_object *fs = json_object_new_array();
 	for (unsigned int i = 0; i < vxt_check_finding_count(c); i++) {
 		json_object *f = json_object_new_object();
@@ -183,7 +225,10 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(f, "severity", jstr(vxt_severity_name(vxt_check_finding_severity(c, i))));
 		json_object_object_add(f, "object", jstr(vxt_check_finding_object(c, i)));
 		json_object_object_add(f, "message", jstr(vxt_check_finding_message(c, i)));
-		json_object_object_add(f, "remedy", jstr(vxt_check_finding_remedy(c, i)));
+		json_object *fr = json_object_new_array();
+		for (unsigned int j = 0; j < vxt_check_finding_remedy_count(c, i); j++)
+			json_object_array_add(fr, remedy_json(vxt_check_finding_remedy(c, i, j)));
+		json_object_object_add(f, "remedies", fr);
 		json_object_array_add(fs, f);
 	}
 	json_object_object_add(o, "findings", fs);
@@ -198,35 +243,56 @@ static json_object *to_json(const struct vxt_check *c)
 		json_object_object_add(j, "outcome", jstr(vxt_probe_outcome_name(vxt_probe_outcome(p))));
 		json_object_object_add(j, "ok", json_object_new_boolean(vxt_probe_ok(p)));
 		long long rtt = vxt_probe_rtt_us(p);
-		json_object_object_add(j, "rtt_ms", rtt >= 0 ? json_object_new_double((double)rtt / 1000.0) : NULL);
+		json_object_object_add(j, "rtt_us", rtt >= 0 ? json_object_new_int64(rtt) : NULL);
 		json_object_object_add(j, "method", jstr(vxt_probe_method(p)));
 		json_object_object_add(j, "errno", json_object_new_int(vxt_probe_errno(p)));
+		json_object_object_add(j, "rcode", json_object_new_int(vxt_probe_rcode(p)));
+		json_object_object_add(j, "mtu", json_object_new_int((int)vxt_probe_mtu(p)));
+		json_object_object_add(j, "reporter", jstr(vxt_probe_reporter(p)));
 		json_object_object_add(j, "detail", jstr(vxt_probe_detail(p)));
+		json_object_object_add(j, "path", jstr(vxt_check_probe_underlay(c, i) ? "underlay" : "overlay"));
+		json_object_object_add(j, "bytes", json_object_new_int64((int64_t)vxt_probe_bytes(p)));
 		json_object_array_add(ps, j);
 	}
 	json_object_object_add(o, "probes", ps);
 	json_object *cs = json_object_new_array();
-	for (unsigned int i = 0; i < vxt_check_counter_count(c); i++) {
-		long long b = vxt_check_counter_before(c, i), a = vxt_check_counter_after(c, i);
-		json_object *j = json_object_new_object();
-		json_object_object_add(j, "name", jstr(vxt_check_counter_name(c, i)));
-		json_object_object_add(j, "before", b >= 0 ? json_object_new_int64(b) : NULL);
-		json_object_object_add(j, "after", a >= 0 ? json_object_new_int64(a) : NULL);
-		json_object_object_add(j, "delta", a >= 0 && b >= 0 ? json_object_new_int64(a - b) : NULL);
-		json_object_array_add(cs, j);
-	}
+	for (unsigned int i = 0; i < vxt_check_counter_count(c); i++)
+		json_object_array_add(cs, counter_json(vxt_check_counter_name(c, i),
+		                                       vxt_check_counter_before(c, i),
+		                                       vxt_check_counter_after(c, i)));
 	json_object_object_add(o, "counters", cs);
+	json_object *pl = json_object_new_array();
+	for (unsigned int k = 0; k < vxt_check_peer_count(c); k++) {
+		json_object *j = json_object_new_object(), *pc = json_object_new_array();
+		const char *ul = vxt_check_peer_underlay(c, k);
+		json_object_object_add(j, "peer", jstr(vxt_check_peer_address(c, k)));
+		json_object_object_add(j, "responder", json_object_new_boolean(vxt_check_peer_responder(c, k)));
+		json_object_object_add(j, "underlay", *ul ? jstr(ul) : NULL);
+		json_object_object_add(j, "out", jstr(vxt_path_state_name(vxt_check_peer_out(c, k))));
+		json_object_object_add(j, "in", jstr(vxt_path_state_name(vxt_check_peer_in(c, k))));
+		json_object_object_add(j, "fault", jstr(vxt_fault_name(vxt_check_peer_fault(c, k))));
+		json_object_object_add(j, "explanation", jstr(vxt_check_peer_explanation(c, k)));
+		for (unsigned int i = 0; vxt_check_peer_responder(c, k) && i < vxt_check_counter_count(c); i++)
+			json_object_array_add(pc, counter_json(vxt_check_counter_name(c, i),
+			                                       vxt_check_peer_counter_before(c, k, i),
+			                                       vxt_check_peer_counter_after(c, k, i)));
+		json_object_object_add(j, "counters", pc);
+		json_object_array_add(pl, j);
+	}
+	json_object_object_add(o, "localization", pl);
 	return o;
 }
 
 static void print_text(const struct vxt_check *c, bool all)
 {
-	int st = vxt_check_status(c);
-	printf("VERDICT: %s (%s)\n", st == 0 ? "HEALTHY" : st == 1 ? "WARNINGS" : "UNHEALTHY",
+	char cmd[400];
+	printf("VERDICT: %s (%s)\n", vxt_check_status_name(vxt_check_status(c)),
 	       vxt_verdict_name(vxt_check_verdict(c)));
 	printf("  %s\n", vxt_check_summary(c));
-	if (*vxt_check_remedy(c))
-		printf("  try: %s\n", vxt_check_remedy(c));
+	for (unsigned int i = 0; i < vxt_check_remedy_count(c); i++) {
+		remedy_format(vxt_check_remedy(c, i), cmd, sizeof(cmd));
+		printf("  try: %s\n", cmd);
+	}
 	/* The evidence starts with one line per probe, listed below anyway. */
 	unsigned int np = vxt_check_probe_count(c), ne = vxt_check_evidence_count(c);
 	for (unsigned int i = np; i < ne; i++)
@@ -250,13 +316,21 @@ static void print_text(const struct vxt_check *c, bool all)
 				*t = (char)(*t - 32 * (*t >= 'a' && *t <= 'z'));
 			printf("  %-7s %-17s %s\n", tag, vxt_check_finding_code(c, i),
 			       vxt_check_finding_message(c, i));
-			if (*vxt_check_finding_remedy(c, i))
-				printf("  %-7s %-17s fix: %s\n", "", "", vxt_check_finding_remedy(c, i));
+			for (unsigned int j = 0; j < vxt_check_finding_remedy_count(c, i); j++) {
+				remedy_format(vxt_check_finding_remedy(c, i, j), cmd, sizeof(cmd));
+				printf("  %-7s %-17s fix: %s\n", "", "", cmd);
+			}
 			shown++;
 		}
 	}
 	if (!shown)
 		printf("  (none; --all lists the passed checks)\n");
+	unsigned int npeer = vxt_check_peer_count(c);
+	if (npeer) {
+		printf("\nLOCALIZATION\n");
+		for (unsigned int k = 0; k < npeer; k++)
+			printf("  %s\n", vxt_check_peer_explanation(c, k));
+	}
 	if (np) {
 		printf("\nPROBES\n");
 		for (unsigned int i = 0; i < np; i++) {
@@ -268,11 +342,13 @@ static void print_text(const struct vxt_check *c, bool all)
 				snprintf(target, sizeof(target), v6 ? "[%s]:%u" : "%s:%u", peer, vxt_probe_port(p));
 			else if (vxt_probe_kind(p) == VXT_PROBE_LARGE)
 				snprintf(target, sizeof(target), "%s (%u B, DF)", peer, vxt_probe_size(p));
+			if (vxt_check_probe_underlay(c, i))
+				snprintf(target + strlen(target), sizeof(target) - strlen(target), " underlay");
 			else
 				snprintf(target, sizeof(target), "%s", peer);
 			if (vxt_probe_rtt_us(p) >= 0)
 				snprintf(rtt, sizeof(rtt), "%.3f ms", (double)vxt_probe_rtt_us(p) / 1000.0);
-			printf("  %-6s %-34s %-12s %s\n", vxt_probe_kind_name(vxt_probe_kind(p)), target,
+			printf("  %-8s %-34s %-12s %s\n", vxt_probe_kind_name(vxt_probe_kind(p)), target,
 			       vxt_probe_outcome_name(vxt_probe_outcome(p)), rtt);
 		}
 	}
@@ -285,7 +361,7 @@ static int write_prom_text(struct vxt_ctx *ctx, const char *path, const char *te
 {
 	int rc = vxt_file_write_atomic(ctx, path, text, strlen(text), 0644);
 	if (rc < 0) {
-		cli_error("--prometheus: %s", vxt_ctx_errmsg(ctx));
+		cli_error("%s: cannot write the Prometheus file (%s)", path, vxt_ctx_errmsg(ctx));
 		return cli_exit_for(rc);
 	}
 	return EXIT_DONE;
@@ -328,13 +404,15 @@ static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path, int ex
 	return write_prom_text(ctx, path, text);
 }
 
-int cmd_check(int argc, char **argv)
+/* Returns the check's status, or a CLI exit code with *ran false when the
+ * check could not run (or only --help was asked). */
+static int check_main(int argc, char **argv, bool *ran)
 {
 	struct policy_opts po = {0};
 	const char *prom = NULL, *vx[33] = {0}, *method = NULL, *dns = NULL, *watch_state = NULL;
 	const char *peers[65] = {0};
 	unsigned int nvx = 0, npeers = 0;
-	long tcp = 0, udp = 0, timeout = 1000;
+	long tcp = 0, udp = 0, timeout = 1000, rport = VXT_RESPONDER_PORT, bulk = 1 << 20;
 	bool json = false, all = false;
 	int c;
 	optind = 1;
@@ -367,6 +445,16 @@ int cmd_check(int argc, char **argv)
 		case 't':
 			if (!parse_uint(optarg, 1, 600000, &timeout))
 				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
+			break;
+		case 'R':
+			if (!parse_uint(optarg, 1, 65535, &rport))
+				return cli_usage("check", "--responder-port '%s': give a port 1..65535", optarg);
+			break;
+		case 'N': rport = 0; break;
+		case 'B':
+			if (!parse_uint(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
+				return cli_usage("check", "--bulk-size '%s': give bytes 0..%u", optarg,
+				                 VXT_RESPONDER_MAX_BULK);
 			break;
 		case 'j': json = true; break;
 		case 'M':
@@ -409,6 +497,8 @@ int cmd_check(int argc, char **argv)
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
 	vxt_check_opts_set_udp_port(o, (unsigned int)udp);
 	vxt_check_opts_set_timeout(o, (int)timeout);
+	vxt_check_opts_set_responder_port(o, (unsigned int)rport);
+	vxt_check_opts_set_bulk_size(o, (unsigned int)bulk);
 	if (nvx)
 		vxt_check_opts_set_vxlan(o, vx);
 	if (method)
@@ -438,13 +528,11 @@ int cmd_check(int argc, char **argv)
 			else
 				print_text(chk, all);
 			ret = vxt_check_status(chk);
+			*ran = true;
 			/* A failed write is never hidden behind a verdict: the
-			 * monitoring would go on reading the old file. */
-			if (prom) {
-				int w = write_prometheus(ctx, chk, prom);
-				if (w != EXIT_DONE)
-					ret = w;
-			}
+			 * monitoring would go on reading the old file (UNKNOWN). */
+			if (prom && write_prometheus(ctx, chk, prom) != EXIT_DONE)
+				ret = CHECK_UNKNOWN;
 		}
 	}
 	if (prom && !chk) {
@@ -457,4 +545,13 @@ int cmd_check(int argc, char **argv)
 	vxt_check_opts_unref(o);
 	vxt_ctx_unref(ctx);
 	return ret;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	bool ran = false;
+	int ret = check_main(argc, argv, &ran);
+	/* Monitoring-plugin convention: whatever kept the check from running
+	 * (usage, policy, permission, system) is UNKNOWN. */
+	return ran || ret == EXIT_DONE ? ret : CHECK_UNKNOWN;
 }

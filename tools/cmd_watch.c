@@ -22,6 +22,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: vxlantune watch [--config FILE | --preset NAME] [--dry-run] [--quiet]\n"
+"                       [--responder[=ADDR]]... [--responder-port N]\n"
 "\n"
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 "                  " WATCH_STATE_DEFAULT " when /run/vxlantune\n"
 "                  exists (systemd: RuntimeDirectory=vxlantune)\n"
 "  --no-state      keep no state file\n"
+"  --responder[=ADDR]  also run the responder (as 'vxlantune responder') in\n"
+"                  the same process: on ADDR (repeatable; the node's overlay\n"
+"                  address), or on every address without =ADDR\n"
+"  --responder-port N  its TCP/UDP port (default %d)\n"
 "  -h, --help      this help\n"
 "\n"
 "Signals: SIGTERM/SIGINT stop (exit 0); SIGHUP reloads --config FILE.\n"
@@ -58,7 +63,7 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 stopped by a signal; 2 bad policy or usage; 4 permission\n"
 "denied; 5 other errors.\n",
-		policy_opts_help);
+		policy_opts_help, VXT_RESPONDER_PORT);
 }
 
 static void stamp(void)
@@ -144,6 +149,8 @@ static const struct option opts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"state", required_argument, NULL, 's'},
 	{"no-state", no_argument, NULL, 'S'},
+	{"responder", optional_argument, NULL, 'R'},
+	{"responder-port", required_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
@@ -211,7 +218,10 @@ int cmd_watch(int argc, char **argv)
 	/* watch re-applies the file as root on every event (and SIGHUP):
 	 * refuse a policy that another user could change. */
 	struct policy_opts po = {.strict_modes = true};
-	bool dry = false, quiet = false;
+	bool dry = false, quiet = false, responder = false;
+	const char *raddrs[17] = {0};
+	unsigned int nraddrs = 0;
+	long rport = 0;
 	/* By default only where the service's runtime directory exists
 	 * (systemd's RuntimeDirectory=vxlantune, a DaemonSet's mount). */
 	struct stat st;
@@ -227,6 +237,17 @@ int cmd_watch(int argc, char **argv)
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
 		case 'q': quiet = true; break;
+		case 'R':
+			responder = true;
+			if (optarg && nraddrs >= 16)
+				return cli_usage("watch", "at most 16 --responder addresses");
+			if (optarg)
+				raddrs[nraddrs++] = optarg;
+			break;
+		case 'P':
+			if (!cli_parse_port(optarg, &rport))
+				return cli_usage("watch", "--responder-port '%s': give a port 1..65535", optarg);
+			break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		default: return cli_usage("watch", "invalid option");
 		}
@@ -235,17 +256,9 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage("watch", "unexpected argument '%s'", argv[optind]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		cli_error("watch: signalfd: %s", strerror(errno));
+	int sfd = cli_signalfd("watch", true);
+	if (sfd < 0)
 		return EXIT_SYSTEM;
-	}
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {
 		close(sfd);
@@ -253,19 +266,29 @@ int cmd_watch(int argc, char **argv)
 	}
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	struct vxt_watch *w = NULL;
+	struct vxt_responder *resp = NULL;
 	int ret = start(ctx, &po, flags, quiet, &w);
 	if (ret != EXIT_DONE)
 		goto out;
+	if (responder) {
+		stamp();
+		ret = responder_open(ctx, raddrs, nraddrs, (unsigned int)rport, NULL, &resp);
+		if (ret != EXIT_DONE)
+			goto out;
+	}
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",
 	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
 	state_update(ctx, &sf, w, true);
 	notify("READY=1");
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
-		                        {.fd = sfd, .events = POLLIN}};
-		/* A backed-off device is due even when nothing happens. */
-		int n = poll(pfd, 2, vxt_watch_timeout(w));
+		struct pollfd pfd[3] = {{.fd = vxt_watch_fd(w), .events = POLLIN},
+		                        {.fd = sfd, .events = POLLIN},
+		                        {.fd = resp ? vxt_responder_fd(resp) : -1, .events = POLLIN}};
+		/* A backed-off device is due even when nothing happens; the
+		 * responder closes idle connections on time: the nearer wins. */
+		int wt = vxt_watch_timeout(w), rt = resp ? vxt_responder_timeout_ms(resp) : -1;
+		int n = poll(pfd, 3, wt < 0 ? rt : rt < 0 || wt < rt ? wt : rt);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -299,6 +322,9 @@ int cmd_watch(int argc, char **argv)
 			ret = EXIT_DONE;
 			break;
 		}
+		/* Every wakeup: it also closes idle connections. */
+		if (resp && vxt_responder_dispatch(resp) < 0)
+			cli_error("responder: %s", vxt_ctx_errmsg(ctx));
 		if (n == 0 || (pfd[0].revents & (POLLIN | POLLERR))) {
 			struct vxt_report *r = NULL;
 			unsigned long resyncs = vxt_watch_resyncs(w);
@@ -323,6 +349,7 @@ out:
 	if (sf.path && w)
 		unlink(sf.path);
 	free(sf.last);
+	vxt_responder_unref(resp);
 	vxt_watch_unref(w);
 	vxt_ctx_unref(ctx);
 	close(sfd);

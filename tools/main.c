@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"snapshot", cmd_snapshot, "save the state a policy would touch (JSON)"},
 	{"restore", cmd_restore, "put a snapshot back"},
 	{"check", cmd_check, "health check: local findings, probes to peers, a verdict"},
+	{"responder", cmd_responder, "answer the check's probes from other nodes (read-only)"},
 	{"version", cmd_version, "print the version"},
 };
 

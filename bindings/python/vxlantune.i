@@ -99,6 +99,7 @@ VXT_OUT(struct vxt_check)
  * otherwise let win. */
 %rename(vxt_probe_get_kind) vxt_probe_kind(const struct vxt_probe *);
 %rename(vxt_probe_get_outcome) vxt_probe_outcome(const struct vxt_probe *);
+%rename(vxt_remedy_get_kind) vxt_remedy_kind(const struct vxt_remedy *);
 
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;

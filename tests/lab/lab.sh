@@ -8,6 +8,7 @@
 #   node 1 (PREFIX-n1)                node 2 (PREFIX-n2)
 #   vxlan.calico 203.0.113.1/32       vxlan.calico 203.0.113.65/32
 #   u1 198.51.100.1/24 ------veth------ u2 198.51.100.2/24
+#                  (or: tap --nicemu-- tap, the emulated-NIC underlay)
 #
 # Node 1 owns the pod block 203.0.113.0/26, node 2 203.0.113.64/26.  Like
 # Calico: the route to the other block goes via the other tunnel address
@@ -21,8 +22,21 @@
 # default route via a router on the underlay that does not exist (as real
 # nodes have one; underlay detection's default-route finds u1/u2).
 #
+# Two underlays:
+#   veth  (default) u1 and u2 are a veth pair.
+#   nic   u1 and u2 are TAP devices and nicemu (tests/lab/nicemu.c), one
+#         process started and stopped by its pid, is both nodes' NICs and
+#         the wire: it completes the checksums and segments the GSO frames
+#         the kernel offloads to it, right or wrong per node as its mode
+#         says (lab.sh nic MODE [n1|n2|both]; modes in tests/lab/README.md).
+#         This reproduces the incident itself: the fault is on the sending
+#         node's transmit path, and `ethtool -K` on the sender repairs it.
+#         Needs Linux >= 6.17 (tun's encapsulation features).
+# vxlan.calico has outer UDP checksums (udpcsum, as iproute2, Calico and
+# Flannel create it) unless the lab is built with noudpcsum.
+#
 # Faults (each real, each removable):
-#   checksum  nft on u2's ingress corrupts the outer UDP checksum of VXLAN
+#   checksum  (veth underlay) nft on u2's ingress corrupts the outer UDP checksum of VXLAN
 #             packets that carry inner TCP or UDP; u1 tx / u2 rx checksum
 #             offload off so that node 2 really verifies it.  ICMP passes,
 #             TCP/UDP time out, Udp InCsumErrors rises in node 2.
@@ -34,16 +48,22 @@
 #             (vxlan.calico 1450): full-size frames from node 1 are dropped
 #             by node 2's NIC; small packets pass.
 #
-# CLI:  lab.sh [-p PREFIX] up | down | status | fault NAME on|off|status |
-#              exec NODE CMD... | run [CMD...] | env
+# CLI:  lab.sh [-p PREFIX] [--nic] [--noudpcsum] up | run [CMD...]
+#       lab.sh [-p PREFIX] down | status | env | exec NODE CMD... |
+#              fault NAME on|off|status | nic [MODE [n1|n2|both]]
 #       NODE is n1, n2, client or server.  `up` prints the prefix; later
 #       commands find it in -p, $LAB_PREFIX, or the one lab that exists.
 #       `run` brings the lab up, runs CMD (default: a shell) with LAB_* in
 #       its environment and tears the lab down afterwards.
-# Library: source it, call lab_up (registers teardown on EXIT/INT/TERM),
-#       lab_fault NAME on|off, lab_ping/lab_tcp/lab_udp, lab_snmp, lab_down.
-# Needs root, iproute2, nftables, ethtool and labsrv (set $LABSRV, or build
-# with make: found in $top_builddir/tests/lab, ./build/tests/lab, PATH).
+#       `nic` (nic underlay) sets node 1's, node 2's or both NICs' mode
+#       (default both) at run time; without MODE it prints each node's.
+# Library: source it, set LAB_UNDERLAY=nic and LAB_UDPCSUM=0 if wanted,
+#       call lab_up (registers teardown on EXIT/INT/TERM), lab_fault NAME
+#       on|off, lab_nic MODE [NODES], lab_ping/lab_tcp/lab_udp/lab_bulk,
+#       lab_snmp, lab_down.
+# Needs root, iproute2, nftables, ethtool, curl and labsrv and nicemu (set
+# $LABSRV/$NICEMU, or build with make: found in $top_builddir/tests/lab,
+# ./build/tests/lab, next to $LABSRV, PATH).
 
 LAB_U1_IP=198.51.100.1
 LAB_U2_IP=198.51.100.2
@@ -61,6 +81,8 @@ LAB_VXMTU=1450
 LAB_TCP_PORT=8080
 LAB_UDP_PORT=5353
 LAB_FAULTS="checksum rpfilter mtu"
+LAB_UNDERLAY=${LAB_UNDERLAY:-veth}
+LAB_UDPCSUM=${LAB_UDPCSUM:-1}
 # The underlay's (absent) default router.
 LAB_GW_IP=198.51.100.254
 # An address in node 1's own block that no pod has: Calico's blackhole
@@ -81,19 +103,23 @@ _lab_names() {
 	LAB_STATE="${TMPDIR:-/tmp}/$LAB_PREFIX.lab"
 }
 
-lab_find_labsrv() {
-	local c
-	for c in "${LABSRV:-}" "${top_builddir:+$top_builddir/tests/lab/labsrv}" \
-		"$_lab_dir/labsrv" "$_lab_dir/../../build/tests/lab/labsrv" \
-		"$(command -v labsrv 2>/dev/null)"; do
+# _lab_find_prog NAME VAR: set VAR to the absolute path of the lab
+# program NAME (from $VAR, the build tree, next to labsrv, PATH).
+_lab_find_prog() {
+	local name=$1 var=$2 c
+	for c in "${!var:-}" "${top_builddir:+$top_builddir/tests/lab/$name}" \
+		"${LABSRV:+$(dirname "$LABSRV")/$name}" \
+		"$_lab_dir/$name" "$_lab_dir/../../build/tests/lab/$name" \
+		"$(command -v "$name" 2>/dev/null)"; do
 		if [ -n "$c" ] && [ -x "$c" ]; then
-			LABSRV=$(cd "$(dirname "$c")" && pwd)/$(basename "$c")
+			printf -v "$var" '%s' "$(cd "$(dirname "$c")" && pwd)/$(basename "$c")"
 			return 0
 		fi
 	done
-	_lab_err "labsrv not found: build it with make (tests/lab/labsrv) or set LABSRV"
+	_lab_err "$name not found: build it with make (tests/lab/$name) or set $var"
 	return 1
 }
+lab_find_labsrv() { _lab_find_prog labsrv LABSRV; }
 
 # lab_ns NODE: the namespace of n1|n2|client|server (or a full name).
 lab_ns() {
@@ -138,10 +164,18 @@ _lab_node() { # NODE UIF UIP TUN MAC
 	_sysctl "$node" net/ipv4/ip_forward 1
 	_sysctl "$node" net/ipv4/conf/all/rp_filter 0
 	_sysctl "$node" net/ipv4/conf/default/rp_filter 0
-	_n "$node" link add vxlan.calico address "$mac" mtu "$LAB_VXMTU" type vxlan \
-		id "$LAB_VNI" local "$uip" dev "$uif" dstport "$LAB_VXPORT" nolearning || return 1
-	_n "$node" addr add "$tun/32" dev vxlan.calico
+	lab_vxlan_add "$node" "$mac" "$uip" "$uif" &&
+	_n "$node" addr add "$tun/32" dev vxlan.calico &&
 	_n "$node" link set vxlan.calico up
+}
+
+# lab_vxlan_add NODE MAC UNDERLAY_IP UNDERLAY_IF: vxlan.calico as Calico
+# creates it (with this lab's choice of outer UDP checksums).
+lab_vxlan_add() {
+	local csum=udpcsum
+	[ "$LAB_UDPCSUM" = 1 ] || csum=noudpcsum
+	_n "$1" link add vxlan.calico address "$2" mtu "$LAB_VXMTU" type vxlan \
+		id "$LAB_VNI" local "$3" dev "$4" dstport "$LAB_VXPORT" nolearning $csum
 }
 
 # Calico's route, neighbour and FDB entry for the other node's block.
@@ -166,6 +200,11 @@ lab_up() {
 	LAB_PREFIX=${1:-${LAB_PREFIX:-vxtlab-$$}}
 	_lab_names
 	lab_find_labsrv || return 1
+	case "$LAB_UNDERLAY" in
+	veth) ;;
+	nic) _lab_find_prog nicemu NICEMU || return 1 ;;
+	*) _lab_err "unknown underlay '$LAB_UNDERLAY' (veth or nic)"; return 2 ;;
+	esac
 	if ip netns list | grep -q "^$LAB_N1\b"; then
 		_lab_err "a lab named $LAB_PREFIX exists already (lab.sh -p $LAB_PREFIX down)"
 		return 1
@@ -176,9 +215,10 @@ lab_up() {
 		_lab_chain_trap TERM "exit 143"
 	fi
 	mkdir -p "$LAB_STATE" || return 1
+	echo "LAB_UNDERLAY=$LAB_UNDERLAY LAB_UDPCSUM=$LAB_UDPCSUM" >"$LAB_STATE/config"
 	ip netns add "$LAB_N1" && ip netns add "$LAB_N2" || { lab_down; return 1; }
 	{
-		ip -n "$LAB_N1" link add u1 type veth peer name u2 netns "$LAB_N2" &&
+		_lab_underlay &&
 		_lab_node n1 u1 "$LAB_U1_IP" "$LAB_N1_TUN" "$LAB_N1_VXMAC" &&
 		_lab_node n2 u2 "$LAB_U2_IP" "$LAB_N2_TUN" "$LAB_N2_VXMAC" &&
 		_lab_peer_route n1 "$LAB_N2_BLOCK" "$LAB_N2_TUN" "$LAB_N2_VXMAC" "$LAB_U2_IP" &&
@@ -189,10 +229,43 @@ lab_up() {
 		_lab_pod n2 server calis2 "$LAB_SERVER_IP" &&
 		_lab_start_server server labsrv.pid &&
 		_lab_start_server client labsrv-client.pid &&
+		{ [ "$LAB_UNDERLAY" != nic ] || _lab_start_nicemu; } &&
 		_lab_wait_up
 	} || { _lab_err "building the lab failed; tearing it down"; lab_down; return 1; }
 	export LAB_PREFIX LAB_N1 LAB_N2 LAB_CLIENT LAB_SERVER LAB_CLIENT_IP \
-		LAB_SERVER_IP LAB_TCP_PORT LAB_UDP_PORT LABSRV
+		LAB_SERVER_IP LAB_TCP_PORT LAB_UDP_PORT LABSRV LAB_UNDERLAY LAB_UDPCSUM
+}
+
+# The link between the nodes: a veth pair, or two persistent taps (which
+# keep their addresses, routes and `ethtool -K` settings whether or not
+# nicemu is attached).
+_lab_underlay() {
+	case "$LAB_UNDERLAY" in
+	veth) ip -n "$LAB_N1" link add u1 type veth peer name u2 netns "$LAB_N2" ;;
+	nic)
+		ip -n "$LAB_N1" tuntap add dev u1 mode tap vnet_hdr &&
+		ip -n "$LAB_N2" tuntap add dev u2 mode tap vnet_hdr
+		;;
+	esac
+}
+
+# Start nicemu between u1 and u2, both NICs good; wait (at most 5 s) for
+# its ready line.  It runs in the host's namespace (it enters each node's
+# only to open the tap) and stops by its pid (lab_down).
+_lab_start_nicemu() {
+	local log="$LAB_STATE/nicemu.log" i
+	setsid "$NICEMU" --vxlan-port "$LAB_VXPORT" "/run/netns/$LAB_N1" u1 "/run/netns/$LAB_N2" u2 \
+		</dev/null >/dev/null 2>"$log" &
+	echo $! >"$LAB_STATE/nicemu.pid"
+	echo "good" >"$LAB_STATE/nic.n1"
+	echo "good" >"$LAB_STATE/nic.n2"
+	for i in $(seq 100); do
+		grep -q "^nicemu: ready" "$log" && return 0
+		_lab_alive "$(cat "$LAB_STATE/nicemu.pid")" || break
+		sleep 0.05
+	done
+	_lab_err "nicemu did not start: $(cat "$log")"
+	return 1
 }
 
 # Wait (at most 2 s) until every veth is operationally up: until linkwatch
@@ -240,7 +313,7 @@ lab_down() {
 	[ -n "${LAB_PREFIX:-}" ] || return 0
 	_lab_names
 	local pid ns pids="" i
-	for pid in "$LAB_STATE"/labsrv*.pid; do
+	for pid in "$LAB_STATE"/labsrv*.pid "$LAB_STATE"/nicemu.pid; do
 		[ -f "$pid" ] && pids="$pids $(cat "$pid")"
 	done
 	for ns in "$LAB_CLIENT" "$LAB_SERVER" "$LAB_N1" "$LAB_N2"; do
@@ -267,6 +340,7 @@ lab_down() {
 _lab_fault_checksum() {
 	case "$1" in
 	on)
+		[ "$LAB_UNDERLAY" = veth ] || { _lab_err "the nic lab reproduces checksum faults for real: lab.sh nic encap-csum"; return 2; }
 		lab_exec n1 ethtool -K u1 tx off >/dev/null &&
 		lab_exec n2 ethtool -K u2 rx off >/dev/null &&
 		lab_exec n2 nft -f - <<-'EOF'
@@ -326,6 +400,27 @@ lab_status() {
 	for f in $LAB_FAULTS; do
 		if lab_fault "$f" status; then echo "$f on"; else echo "$f off"; fi
 	done
+	[ "$LAB_UNDERLAY" != nic ] || lab_nic_status
+}
+
+# ---------------------------------------------------------------- NICs
+# lab_nic MODE [n1|n2|both]: the mode of node 1's, node 2's or both
+# emulated NICs (nic underlay), switched in the running relay: taps,
+# routes and `ethtool -K` settings stay as they are.
+lab_nic() {
+	local mode=$1 nodes=${2:-both} n
+	[ "$LAB_UNDERLAY" = nic ] || { _lab_err "lab $LAB_PREFIX has a veth underlay: build it with --nic (LAB_UNDERLAY=nic)"; return 2; }
+	case "$nodes" in n1|n2|both) ;; *) _lab_err "nic: say n1, n2 or both, not '$nodes'"; return 2 ;; esac
+	_lab_find_prog nicemu NICEMU || return 1
+	"$NICEMU" set "$(cat "$LAB_STATE/nicemu.pid")" "$nodes" "$mode" || return 2
+	for n in n1 n2; do
+		[ "$nodes" = both ] || [ "$nodes" = "$n" ] && echo "$mode" >"$LAB_STATE/nic.$n"
+	done
+	return 0
+}
+lab_nic_status() {
+	local n
+	for n in n1 n2; do echo "nic $n $(cat "$LAB_STATE/nic.$n" 2>/dev/null || echo '?')"; done
 }
 
 # ---------------------------------------------------------------- checks
@@ -355,8 +450,25 @@ _lab_pick_prefix() {
 	LAB_PREFIX=$found
 }
 
+# The underlay and checksum choice of an existing lab (lab_up records it).
+_lab_load_config() {
+	_lab_names
+	local w
+	[ -f "$LAB_STATE/config" ] || return 0
+	for w in $(cat "$LAB_STATE/config"); do
+		case "$w" in LAB_UNDERLAY=*|LAB_UDPCSUM=*) printf -v "${w%%=*}" '%s' "${w#*=}" ;; esac
+	done
+}
+
 lab_main() {
-	if [ "${1:-}" = "-p" ]; then LAB_PREFIX=$2; shift 2; fi
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-p) LAB_PREFIX=$2; shift 2 ;;
+		--nic) LAB_UNDERLAY=nic; shift ;;
+		--noudpcsum) LAB_UDPCSUM=0; shift ;;
+		*) break ;;
+		esac
+	done
 	local cmd=${1:-}
 	[ $# -gt 0 ] && shift
 	case "$cmd" in
@@ -367,13 +479,17 @@ lab_main() {
 		trap 'lab_down; exit 130' INT TERM
 		lab_up "$LAB_PREFIX" || return 1
 		trap - INT TERM
-		echo "lab $LAB_PREFIX is up: client $LAB_CLIENT ($LAB_CLIENT_IP), server $LAB_SERVER ($LAB_SERVER_IP tcp/$LAB_TCP_PORT udp/$LAB_UDP_PORT)"
+		echo "lab $LAB_PREFIX is up ($LAB_UNDERLAY underlay$([ "$LAB_UDPCSUM" = 1 ] || echo ", noudpcsum")): client $LAB_CLIENT ($LAB_CLIENT_IP), server $LAB_SERVER ($LAB_SERVER_IP tcp/$LAB_TCP_PORT udp/$LAB_UDP_PORT)"
 		echo "export LAB_PREFIX=$LAB_PREFIX"
 		;;
 	down) _lab_pick_prefix || return 1; lab_down ;;
-	status) _lab_pick_prefix || return 1; _lab_names; lab_status ;;
+	status) _lab_pick_prefix || return 1; _lab_load_config; lab_status ;;
+	nic)
+		_lab_pick_prefix || return 1; _lab_load_config
+		if [ $# -eq 0 ]; then lab_nic_status; else lab_nic "$@"; fi
+		;;
 	fault)
-		_lab_pick_prefix || return 1; _lab_names
+		_lab_pick_prefix || return 1; _lab_load_config
 		[ $# -ge 1 ] || { _lab_err "usage: lab.sh fault NAME on|off|status"; return 2; }
 		if [ "${2:-status}" = status ]; then
 			if lab_fault "$1" status; then echo "$1 on"; else echo "$1 off"; fi
@@ -383,8 +499,8 @@ lab_main() {
 		;;
 	exec) _lab_pick_prefix || return 1; _lab_names; lab_exec "$@" ;;
 	env)
-		_lab_pick_prefix || return 1; _lab_names
-		for v in LAB_PREFIX LAB_N1 LAB_N2 LAB_CLIENT LAB_SERVER LAB_CLIENT_IP LAB_SERVER_IP LAB_TCP_PORT LAB_UDP_PORT; do
+		_lab_pick_prefix || return 1; _lab_load_config
+		for v in LAB_PREFIX LAB_N1 LAB_N2 LAB_CLIENT LAB_SERVER LAB_CLIENT_IP LAB_SERVER_IP LAB_TCP_PORT LAB_UDP_PORT LAB_UNDERLAY LAB_UDPCSUM; do
 			echo "$v=${!v}"
 		done
 		;;
@@ -406,7 +522,8 @@ lab_main() {
 		fi
 		;;
 	*)
-		echo "usage: lab.sh [-p PREFIX] up|down|status|env|fault NAME on|off|status|exec NODE CMD...|run [CMD...]" >&2
+		echo "usage: lab.sh [-p PREFIX] [--nic] [--noudpcsum] up|run [CMD...]" >&2
+		echo "       lab.sh [-p PREFIX] down|status|env|exec NODE CMD...|fault NAME on|off|status|nic [MODE [n1|n2|both]]" >&2
 		return 2
 		;;
 	esac

@@ -58,3 +58,33 @@ def test_bad_options(node2):
             ctx.check(peers="not-an-ip")
         with pytest.raises(vxlantune.Error):
             ctx.check(tcp_port=70000)
+
+
+def test_remedies_are_data(node2):
+    """A fault with a remedy (strict rp_filter on vxlan.calico while the
+    route back leaves through the underlay): the remedies are Remedy
+    objects, the same in to_dict() as the CLI prints them in JSON."""
+    env = dict(os.environ)
+    subprocess.run(["bash", LAB, "-p", node2, "fault", "rpfilter", "on"], check=True, env=env,
+                   capture_output=True)
+    try:
+        with vxlantune.Context() as ctx:
+            r = ctx.check(peers="203.0.113.2", tcp_port=8080, udp_port=5353, timeout=0.3)
+    finally:
+        subprocess.run(["bash", LAB, "-p", node2, "fault", "rpfilter", "off"], check=False, env=env,
+                       capture_output=True)
+    assert r.status == 2 and r.status_name == "CRITICAL"
+    rpf = [f for f in r.findings if f.code == "rp-filter" and f.severity == "error"]
+    assert rpf, [f.code for f in r.findings if f.severity == "error"]
+    rem = rpf[0].remedies
+    assert all(isinstance(x, vxlantune.Remedy) for x in rem)
+    assert {(x.node, x.kind, x.device, x.key, x.value) for x in rem} == {
+        ("this", "sysctl", "all", "rp_filter", "2"), ("this", "sysctl", "vxlan.calico", "rp_filter", "2")}
+    d = r.to_dict()
+    assert d["schema"] == "vxlantune-check/2"
+    f = [x for x in d["findings"] if x["code"] == "rp-filter" and x["severity"] == "error"][0]
+    assert f["remedies"][0] == {"node": "this", "peer": None, "kind": "sysctl", "device": "all",
+                                "key": "rp_filter", "value": "2"}
+    assert all(isinstance(p["rtt_us"], (int, type(None))) for p in d["probes"])
+    # without a responder (ports given) the localization says what it cannot know
+    assert d["localization"][0]["responder"] is False

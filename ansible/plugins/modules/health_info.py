@@ -17,8 +17,8 @@ description:
     "ICMP passes, TCP/UDP fail - overlay data path, suspect offloads / rp_filter / MTU".
   - Never changes anything; always reports C(changed=false). Runs in check mode too.
   - Fails according to I(fail_on), so that a playbook can stop on a broken node.
-  - Needs a libvxlantune whose bindings have C(vxlantune.Context.check); with older
-    bindings the task fails and says so.
+  - With a vxlantune responder on the peers (C(vxlantune watch --responder)) the result
+    says which node's transmit path breaks packets, and where to apply each remedy.
 author:
   - libvxlantune developers
 requirements:
@@ -43,9 +43,9 @@ options:
     choices: [warning, error, never]
     default: error
 notes:
-  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS)); it returns a
-    mapping with C(verdict), C(status) and C(findings) (each with C(code), C(severity),
-    C(object), C(message), C(remedy)).
+  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS)); the module returns
+    its C(to_dict()), the document of doc/check-schema.json (schema C(vxlantune-check/2)),
+    as C(vxlantune check --json) prints it.
 seealso:
   - module: vxlantune.node.offload
   - module: vxlantune.node.sysctl_iface
@@ -64,17 +64,50 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+# The check result of doc/check-schema.json ("vxlantune-check/2"), the same
+# document as "vxlantune check --json" and CheckResult.to_dict().
+schema:
+  description: Schema name and version of this result.
+  returned: always
+  type: str
+  sample: vxlantune-check/2
 verdict:
-  description: One sentence on the node's data path.
+  description: The diagnosis (healthy, overlay-data-path, segmentation, mtu, unreachable, ...).
   returned: always
   type: str
-  sample: "ICMP passes, TCP/UDP fail: overlay data path, suspect offloads / rp_filter / MTU"
+  sample: overlay-data-path
 status:
-  description: Overall status as the library names it (for example C(ok), C(degraded), C(broken)).
+  description: As a monitoring plugin exits, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+  returned: always
+  type: int
+status_name:
+  description: C(OK), C(WARNING), C(CRITICAL) or C(UNKNOWN).
   returned: always
   type: str
+summary:
+  description: One paragraph on the data path, with the localization when a responder answered.
+  returned: always
+  type: str
+remedies:
+  description: The changes the verdict recommends, in order (node, peer, kind, device, key, value).
+  returned: always
+  type: list
+  elements: dict
+evidence:
+  description: Probe results and counter rises behind the verdict.
+  returned: always
+  type: list
+  elements: str
+underlay:
+  description: The underlay interface used, or null.
+  returned: always
+  type: str
+duration_us:
+  description: How long the check took, in microseconds.
+  returned: always
+  type: int
 findings:
-  description: What the check found.
+  description: What the check found, passed checks included (severity ok).
   returned: always
   type: list
   elements: dict
@@ -83,22 +116,33 @@ findings:
       description: "Stable identifier of the finding."
       type: str
     severity:
-      description: "C(info), C(warning) or C(error)."
+      description: "C(ok), C(info), C(warning) or C(error)."
       type: str
     object:
-      description: "Interface, peer or key concerned."
+      description: "Interface, peer, key or counter concerned."
       type: str
     message:
       description: "What is wrong."
       type: str
-    remedy:
-      description: "How to fix it."
-      type: str
-counts:
-  description: Number of findings per severity.
+    remedies:
+      description: "Structured changes that fix it (node, peer, kind, device, key, value)."
+      type: list
+      elements: dict
+probes:
+  description: Probe results (kind, peer, port, outcome, ok, rtt_us, ...).
   returned: always
-  type: dict
-  sample: {info: 1, warning: 0, error: 1}
+  type: list
+  elements: dict
+counters:
+  description: This node's kernel counters before and after the probes.
+  returned: always
+  type: list
+  elements: dict
+localization:
+  description: Per peer, which node's transmit path breaks packets (out, in, fault, explanation, the peer's counters).
+  returned: always
+  type: list
+  elements: dict
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -106,42 +150,14 @@ from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common im
     fail_error, require_bindings)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
-SEVERITY_RANK = {'info': 0, 'notice': 0, 'ok': 0, 'warning': 1, 'warn': 1,
-                 'error': 2, 'err': 2, 'critical': 2, 'fatal': 2}
-FIELDS = ('code', 'severity', 'object', 'message', 'remedy')
-
-
-def _get(obj, key, default=None):
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def normalize(data):
-    """The check's result as plain data, whatever shape the bindings use."""
-    if hasattr(data, 'to_dict'):
-        data = data.to_dict()
-    findings = []
-    for f in _get(data, 'findings', None) or []:
-        if hasattr(f, 'to_dict'):
-            f = f.to_dict()
-        findings.append({k: ('' if _get(f, k) is None else str(_get(f, k))) for k in FIELDS})
-    counts = {'info': 0, 'warning': 0, 'error': 0}
-    for f in findings:
-        rank = SEVERITY_RANK.get(f['severity'].lower(), 1)
-        counts[('info', 'warning', 'error')[rank]] += 1
-    return dict(verdict=str(_get(data, 'verdict', '') or ''), status=str(_get(data, 'status', '') or ''),
-                findings=findings, counts=counts)
+# fail_on: the lowest severity (the library's names) that fails the task.
+FAIL_AT = {'warning': ('warning', 'error'), 'error': ('error',), 'never': ()}
 
 
 def failing(result, fail_on):
     """Findings at or above the fail_on threshold, as message fragments."""
-    if fail_on == 'never':
-        return []
-    limit = 1 if fail_on == 'warning' else 2
-    return ["[%s] %s: %s%s" % (f['severity'], f['object'] or '-', f['message'],
-                               " (fix: %s)" % f['remedy'] if f['remedy'] else '')
-            for f in result['findings'] if SEVERITY_RANK.get(f['severity'].lower(), 1) >= limit]
+    return ["[%s] %s: %s" % (f['severity'], f['object'] or '-', f['message'])
+            for f in result['findings'] if f['severity'] in FAIL_AT[fail_on]]
 
 
 def main():
@@ -154,21 +170,15 @@ def main():
     p = module.params
     try:
         with vc.vxlantune.Context() as ctx:
-            if not hasattr(ctx, 'check'):
-                module.fail_json(msg="health_info needs the health check (vxlantune.Context.check), "
-                                     "which the installed libvxlantune bindings do not have: "
-                                     "upgrade libvxlantune")
-            data = ctx.check(peers=p['peers'] or None, timeout=p['timeout'])
+            result = ctx.check(peers=p['peers'] or None, timeout=p['timeout']).to_dict()
     except vc.vxlantune.Error as e:
         fail_error(module, e, "health check")
-    result = normalize(data)
-    result['changed'] = False
     bad = failing(result, p['fail_on'])
     if bad:
         module.fail_json(msg="health check: %s; %d finding(s) at or above %s: %s"
-                             % (result['verdict'] or result['status'], len(bad), p['fail_on'],
-                                '; '.join(bad)), **result)
-    module.exit_json(**result)
+                             % (result['verdict'], len(bad), p['fail_on'], '; '.join(bad)),
+                         changed=False, **result)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == '__main__':

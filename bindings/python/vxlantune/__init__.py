@@ -20,14 +20,15 @@ _LAZY = {
     "Error": "_core",
     "Report": "_report", "ReportEntry": "_report",
     "Context": "_context", "Feature": "_context",
-    "CheckResult": "_health", "Finding": "_health",
+    "CheckResult": "_health", "Counter": "_health", "Finding": "_health", "Localization": "_health",
+    "Remedy": "_health",
     "Address": "_links", "Link": "_links", "Underlay": "_links", "VxlanInfo": "_links",
     "Policy": "_policy", "Watch": "_policy",
     "ProbeResult": "_probe",
     "SysctlValue": "_sysctl",
 }
 
-__all__ = ["Address", "CheckResult", "Finding", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Report",
+__all__ = ["Address", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
            "presets", "default_vxlan", "name_is_pattern"]
 

@@ -320,13 +320,18 @@ class Context:
               udp_port: int | None = None, dns: str | None = None,
               timeout: float | None = None, policy=None,
               vxlan: str | Iterable[str] | None = None,
-              underlay_method: str | None = None, large_size: int | None = None) -> CheckResult:
+              underlay_method: str | None = None, large_size: int | None = None,
+              responder_port: int | None = None, bulk_size: int | None = None) -> CheckResult:
         """Health check: local findings (VXLAN devices, underlay, MTU, the
         policy's offloads and rp_filter, forwarding, UDP checksum errors) and,
         with peers, ICMP/TCP/UDP/DNS/large probes, then a verdict.  timeout in
         seconds per probe; policy a Policy or a preset name; dns "SERVER[:PORT]" or
         "[IPV6]:PORT", as the CLI's --dns.
-        Changes nothing.  ``result.status``: 0 healthy, 1 warnings, 2 unhealthy."""
+        Without tcp_port/udp_port each peer's vxlantune responder is probed
+        (responder_port, default 9475; 0: none) and the result localizes the
+        fault (``result.localization``).  Changes nothing.  ``result.status``:
+        0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; ``result.to_dict()`` is the
+        document of doc/check-schema.json, as ``vxlantune check --json``."""
         pol = self._as_policy(policy) if policy is not None else None
         return _health.run(self._p, pol, peers, tcp_port, udp_port, dns, timeout, vxlan,
-                           underlay_method, large_size)
+                           underlay_method, large_size, responder_port, bulk_size)
