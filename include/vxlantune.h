@@ -949,7 +949,16 @@ const char *vxt_verdict_name(int verdict);
 /* Run the check.  Returns 0 and *out whatever the node's state (a broken
  * node is a verdict, not an error); -EINVAL for bad options (malformed
  * underlay method or policy), -ENOMEM, or the -errno of a failed netlink
- * dump.  Takes about (number of probes) x timeout at worst. */
+ * dump.
+ * Concurrency: the probes of every peer are in flight at once, on threads
+ * the call starts and joins before it returns (each with a library context
+ * of its own; ctx is used by the calling thread only).  At most 64 probes,
+ * one socket each, are in flight; more wait for a free thread.  Where one
+ * probe's outcome decides the next, the check takes rounds: a responder's
+ * counters; then its probes; then bulk flows (up to 3 x timeout); then its
+ * counters again.  So peers that answer nothing cost about one timeout
+ * (per 64 probes), and a check takes at most about 6 x timeout (per 64
+ * probes of a round), however many peers it probes. */
 struct vxt_check;
 int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check **out);
 struct vxt_check *vxt_check_ref(struct vxt_check *c);
@@ -1021,8 +1030,8 @@ const char *vxt_remedy_value(const struct vxt_remedy *r);
 const char *vxt_remedy_kind_name(int kind);
 const char *vxt_node_name(int node);
 
-/* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
- * dns).  Borrowed: valid while c lives. */
+/* Probe results in a fixed order, whatever order they finished in (per
+ * peer: icmp, tcp, udp, large; then dns).  Borrowed: valid while c lives. */
 unsigned int vxt_check_probe_count(const struct vxt_check *c);
 const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i);
 
