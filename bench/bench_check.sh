@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # `vxlantune check` against peers that all time out: PEERS (default "5 20")
 # addresses behind a gateway whose frames the other end of the underlay
 # drops (a static neighbour entry, so no ARP failure answers early: every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Offload features at fleet scale, vs the tools operators use today, in a
 # throw-away namespace of veth pairs (2,000 and 10,000 links by default):
 #   read:  `ethtool -k LINK` per link  vs  `vxlantune offloads show` (one dump)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Python bindings' cost, in Debian's /usr/bin/python3 (the interpreter
 # Ansible uses), in throw-away namespaces:
 #   import:   `python3 -c 'import vxlantune'` vs `python3 -c pass`

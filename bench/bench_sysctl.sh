@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # rp_filter=0 on all, default and every interface of a namespace of veth
 # pairs, `vxlantune sysctl set` (full report) against the runbook's loop
 # run by sh:

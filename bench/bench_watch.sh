@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The policy/watch benchmarks, in throw-away namespaces:
 #  1. re-apply latency of `vxlantune watch --preset calico-incident`:
 #     RTM_NEWLINK of a re-created vxlan.calico -> its offloads off, measured

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # interleave.sh RUNS PREP CHECK CMD_A CMD_B: run the two sides of a
 # benchmark RUNS times each, interleaved (A first on odd runs, B first on
 # even ones, so neither side always follows the other), PREP before and

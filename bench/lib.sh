@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared by the bench/*.sh scripts (sourced).  Every benchmark builds its
 # own namespaces (never the host's interfaces), runs both sides the same
 # number of times, interleaved (bench/interleave.sh), and reports min /

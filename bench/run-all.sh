@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Every benchmark, one after another, and the README's benchmark table
 # (markdown) from this one run: the machine (nproc, kernel, CPU model),
 # the date and the load average before and after (the numbers mean little

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Re-apply latency of a running `vxlantune watch`, measured from outside
  * and without libvxlantune: delete and re-create vxlan.calico COUNT times
  * (rtnetlink through libnl-route, no processes) and poll its offloads with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Print the offload features of one interface with libvxlantune.
  * Build against an installed library:
  *   cc show_offloads.c $(pkg-config --cflags --libs libvxlantune)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Refresh the netlink seeds in fuzz/corpus from a real kernel: builds a
 # small Calico-like node in a throwaway network namespace (veth underlay,
 # vxlan.calico, cali* veths, a bridge, a macvlan, IPv4+IPv6 addresses, ECMP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Seed capture for the fuzzers: send one netlink request and write every
  * datagram of the kernel's answer, verbatim, to OUTDIR/PREFIX-N.  Run it in
  * a throwaway network namespace (fuzz/capture-seeds.sh does).

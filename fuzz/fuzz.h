@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers shared by the libFuzzer targets (header-only: each target is one
  * translation unit, built by fuzz/run.sh).
  *

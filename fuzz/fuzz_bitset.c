@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxt_nl_parse_bitset (lib/ethtool_nl.c): an ETHTOOL_A_BITSET_* nest,
  * compact or verbose, as FEATURES_GET replies carry it.
  * Input: 2 bytes (little endian) -> nbits (mod 4097), then the payload of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The FEATURES_GET reply parser of lib/ethtool_nl.c (parse_features,
  * static: the file is included), one device or a dump, plus the
  * NLMSG_ERROR/extack parser every exchange uses (vxt_nl_err_cb).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Link and address snapshots (lib/links.c): RTM_NEWLINK/RTM_NEWADDR
  * messages parsed by libnl-route into objects, then copied by add_link /
  * add_addr (static: the file is included) into the list the public

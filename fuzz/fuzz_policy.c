@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Policy files (lib/policy_file.c, public vxt_policy_load_string) and the
  * pure validation after loading (vxt_policy_check: the underlay method and
  * the feature words against the kernel's names, here fuzz_names()).

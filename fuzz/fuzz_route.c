@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Route answers for underlay detection (lib/underlay_route.c): the
  * RTM_NEWROUTE reply to one RTM_GETROUTE (lookup_valid) and the default
  * routes of a dump, multipath included (dump_valid); both static, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Snapshot texts (lib/snapshot.c): the parse-and-validate step of
  * vxt_snapshot_restore (restore_parse, static: the file is included).
  * Only that step runs: nothing here can reach the apply part, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The STRSET_GET reply parser of lib/ethtool_nl.c (parse_strset, static:
  * the file is included here so that the library keeps it private).
  * Input: one received datagram of ethtool generic netlink messages. */

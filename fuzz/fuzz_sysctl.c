@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Sysctl keys, values and interface selectors (lib/sysctl_key.c,
  * sysctl_iface.c, sysctl_req.c): the pure validation that runs before any
  * file under /proc/sys is opened.  Never writes /proc (fuzz/guard.c aborts

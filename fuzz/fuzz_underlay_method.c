@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Underlay method strings (lib/underlay_method.c): the public
  * vxt_underlay_method_check and the parser behind it.  can-reach=NAME must
  * be validated without resolving NAME: the guard (fuzz/guard.c) aborts on

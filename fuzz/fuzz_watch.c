@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The watcher's link-event parser (lib/watch.c on_event, static: the file
  * is included).  A watcher is built around a policy without opening its
  * socket; each input is one datagram of RTM_NEWLINK/RTM_DELLINK

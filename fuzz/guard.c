@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Linked into every fuzz target: the parsers under test must not reach
  * the network, resolve names or write files.  These definitions take the
  * place of libc's (and of the sanitizers' weak interceptors) in the fuzz

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Build every libFuzzer target (fuzz/fuzz_*.c) with Debian's clang, ASan and
 # UBSan, and run each one for a fixed time or number of executions, seeded
 # from fuzz/corpus/<target>.  Each target is one test: it passes when the

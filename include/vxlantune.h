@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libvxlantune: keep VXLAN overlays healthy on Kubernetes nodes.
  *
@@ -687,8 +688,9 @@ int vxt_snapshot_restore(struct vxt_ctx *ctx, const char *json, unsigned int fla
  * everything.
  * Never in a loop: a device whose re-applies change something more than 4
  * times within a second (another program sets it back) backs off: it is
- * re-applied after 1 s, then 2, 4 ... up to every 60 s, until nothing
- * changed it for a whole delay; entering and leaving back-off is logged once
+ * re-applied after 1 s, then 2, 4 ... up to every 60 s, until no event
+ * came for it since its last apply for that delay (5 s at most); entering
+ * and leaving back-off is logged once
  * (LOG_WARNING).  Drive it from your own poll loop with vxt_watch_fd() +
  * vxt_watch_dispatch(), waking up after vxt_watch_timeout() ms at the
  * latest, or block in vxt_watch_run().  The watcher does not apply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Applying a policy: execute the plan (plan.c) -- the features of every
  * device in one batch, then the sysctls -- and when a write fails anyway
  * (the kernel refuses what the plan found possible), put back everything

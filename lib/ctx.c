@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The library context: reference counting, logging, error messages and
  * the lazily opened kernel sockets every other area borrows. */
 #include "config.h"

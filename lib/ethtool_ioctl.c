@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The legacy SIOCETHTOOL ioctl (ETHTOOL_GSSET_INFO, GSTRINGS, GFEATURES,
  * SFEATURES): the fallback for kernels without ethtool netlink FEATURES_*
  * (< 5.7).  Same objects and semantics as ethtool_nl.c. */

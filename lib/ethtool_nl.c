@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ethtool over generic netlink (kernel >= 5.7 for FEATURES_*): string
  * sets, FEATURES_GET (one device or a dump of all), batched FEATURES_SET.
  * Every attribute is length-checked before use. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Feature requests in ethtool's words: kernel names, and ethtool's legacy
  * short/long names expanded over the running kernel's names exactly as
  * ethtool -K does (its off_flag_def table; patterns end or contain '*'). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Changing offload features: resolve the words, read the state (one GET or
  * one dump), send one FEATURES_SET per interface that needs it (batched),
  * read the state again and report every requested feature and every side

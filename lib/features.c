@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Offload feature objects (one device, or every device), the cached
  * feature-name string set, and backend selection: ethtool netlink first,
  * the legacy SIOCETHTOOL ioctl when the kernel has no FEATURES_* (< 5.7). */

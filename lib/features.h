@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Offload features: the objects, and the two kernel backends (ethtool
  * netlink, legacy SIOCETHTOOL ioctl) behind one small interface. */
 #ifndef VXT_FEATURES_H

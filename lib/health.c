@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The health check: options, the result object and its accessors, and
  * vxt_check_run(), which runs the steps in order: local findings, counters,
  * probes, counters again, verdict. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal: the health-check objects and the steps vxt_check_run() takes
  * (health_local.c, health_counters.c, health_verdict.c, health_prom.c). */
 #ifndef VXT_HEALTH_H
@@ -20,10 +21,10 @@ struct vxt_check_opts {
 	unsigned int dns_port;
 	int timeout_ms;
 	unsigned int large_size;
-	char *watch_state;     /* the watcher's state (JSON), or NULL */
 	unsigned int responder_port; /* probed when no tcp/udp port is given */
 	bool no_responder;
 	unsigned int bulk_size;
+	char *watch_state;     /* the watcher's state (JSON), or NULL */
 };
 
 /* A remedy: one change on one node (this one, or the peer probed). */

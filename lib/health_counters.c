@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Kernel drop counters of the current network namespace, read before and
  * after the probes: /proc/self/net/snmp (Udp, Tcp) and /proc/self/net/netstat
  * (TcpExt).  Both files hold pairs of lines, "Proto: Name1 Name2 ..." then

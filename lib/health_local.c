@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Local findings: the VXLAN devices, the underlay, MTU, the tunnel's local
  * address and parent, ip_forward, the offload state as evidence, and
  * (health_policy.c) everything a policy wants.  All from one links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Findings against a policy: what `vxlantune apply --dry-run` would
  * change is exactly what is not as the policy wants.  One finding per
  * interface and kind (offloads, rp_filter, other sysctls), passed ones

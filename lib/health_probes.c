@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The probes of a health check, every peer's at once (probe_batch.c), in
  * four rounds where one probe's outcome decides another:
  *  1. each peer's responder counters ("before"), ICMP, the TCP connect to

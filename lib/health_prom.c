@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The check as Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector.  Each series appears once: findings
  * that share a check code and object are folded into the worst status. */
@@ -81,6 +82,9 @@ int vxt_check_prometheus(const struct vxt_check *c, char **text)
 		return -ENOMEM;
 	b.s[0] = '\0';
 
+	head(&b, "vxlantune_check_success", "gauge",
+	     "1 if the check ran, 0 if it could not (bad policy, no permission: see the log).");
+	put(&b, "vxlantune_check_success 1\n");
 	head(&b, "vxlantune_check_status", "gauge",
 	     "Result of one local check of vxlantune check: 0 ok, 1 warning, 2 error.");
 	for (unsigned int i = 0; i < c->nfindings; i++) {
@@ -138,7 +142,7 @@ int vxt_check_prometheus(const struct vxt_check *c, char **text)
 		 "Udp InCsumErrors of the network namespace (/proc/net/snmp): UDP packets dropped for a bad checksum."},
 		{VXT_CTR_RCVBUF, "vxlantune_udp_rcvbuf_errors_total",
 		 "Udp RcvbufErrors of the network namespace (/proc/net/snmp)."},
-		{VXT_CTR_RPF, "vxlantune_ip_reverse_path_filter_total",
+		{VXT_CTR_RPF, "vxlantune_ip_reverse_path_filter_drops_total",
 		 "TcpExt IPReversePathFilter of the network namespace: packets dropped by rp_filter."},
 	};
 	for (size_t k = 0; k < VXT_ARRAY_SIZE(ctrs); k++) {

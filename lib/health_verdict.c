@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The verdict: a differential diagnosis from the probe pattern per peer,
  * then the local findings.  "Refused" (TCP reset, port unreachable) means
  * the packets got through; "timeout" and "unreachable" are alike (Linux

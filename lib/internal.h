@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal declarations shared by the files of lib/.  Not installed. */
 #ifndef VXT_INTERNAL_H
 #define VXT_INTERNAL_H
@@ -142,6 +143,14 @@ size_t vxt_escape_buf(const char *in, char *out, size_t size, int style);
 			destroy(obj);                                        \
 		return NULL;                                                 \
 	}
+
+/* 0 if a sysctl.d line "key = ..." reads back as key (sysctld_key.c),
+ * else -EINVAL naming object (the interface) and why. */
+int vxt_sysctld_key_check(struct vxt_ctx *ctx, const char *key, const char *object);
+
+/* -ENODEV and a message for a named interface without a conf entry: no
+ * such interface, or IPv6 off on it (MTU < 1280) (sysctl_absent.c). */
+int vxt_sysctl_absent(struct vxt_ctx *ctx, const char *name);
 
 #define VXT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

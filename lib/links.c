@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Links: one RTM_GETLINK dump and one RTM_GETADDR dump (libnl-route
  * caches), copied into a snapshot that owns plain C strings, so callers
  * (and the SWIG bindings) never see libnl objects. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Links snapshot shared by links.c and underlay.c (internal). */
 #ifndef VXT_LINKS_H
 #define VXT_LINKS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Netlink plumbing shared by every area: libnl error mapping, the kernel's
  * errno and extended-ack text captured from NLMSG_ERROR, and the lazily
  * opened rtnetlink socket. */

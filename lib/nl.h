@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Netlink helpers shared by lib/ (internal). */
 #ifndef VXT_NL_H
 #define VXT_NL_H

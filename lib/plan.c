@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The plan of a policy: everything apply will do, computed before the
  * first change.  The underlay is detected, every selector resolved against
  * the live interfaces, every device's features read once and the words of

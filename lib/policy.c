@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* struct vxt_policy: construction, presets, selectors. */
 #include "config.h"
 

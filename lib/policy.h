@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Policies (internal): rules that say which interfaces get which features
  * and which sysctls, as loaded from a file, a preset or built in code. */
 #ifndef VXT_POLICY_H

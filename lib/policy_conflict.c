@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Conflicting feature rules: `[interface cali*] gro off` and `[interface
  * cali1] gro on` give cali1 two values.  Applied one after the other, each
  * undoes the other and every change is an event that starts the next apply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Policy files: a small INI format read with libinih, and the presets,
  * which are policy files built into the library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Active probes: the result object, the shared machinery (deadline, error
  * queue, outcome mapping) and the TCP-connect and UDP-echo probes.  ICMP
  * lives in probe_icmp.c, DNS in probe_dns.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal: the probe result object and the helpers the probe files share
  * (address parsing, the monotonic deadline, ICMP error-queue reading). */
 #ifndef VXT_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Many probes at once (probe_batch.h): up to VXT_PROBES_IN_FLIGHT threads
  * and the calling thread take jobs from one shared counter until none is
  * left; all of them are joined before the batch returns. */

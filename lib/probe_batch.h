@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal: running many probes at once.  A health check probes every
  * peer with several kinds of probe; one after another it took (failed
  * probes x timeout).  A batch runs its jobs on a bounded set of threads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* DNS probe: one A query over UDP, built and checked by hand (RFC 1035
  * wire format) with every length checked, so the probe needs no resolver
  * library and never reads /etc/resolv.conf. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ICMP echo probes (normal and large with DF), IPv4 and IPv6.
  *
  * First choice is the unprivileged ping socket (SOCK_DGRAM/IPPROTO_ICMP):

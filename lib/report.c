@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* struct vxt_report: one entry per object/key touched by an operation. */
 #include "config.h"
 

@@ -160,43 +160,72 @@ static const char *unsafe_why(const struct stat *st, char *buf, size_t size)
 	return buf;
 }
 
-/* StrictModes: the file and every directory above it.  A world-writable
- * sticky directory (/tmp) is fine when the entry below it on our path
- * belongs to root or us: nobody else can remove or rename that entry. */
-static int check_modes(struct vxt_ctx *ctx, const char *path, const struct stat *fst,
-                       char *msg, size_t size)
+/* Every directory from dir (resolved) up to /; child_uid owns the entry
+ * below the first one. */
+static int check_dirs(const char *path, char *real, uid_t child_uid, char *msg, size_t size)
+{
+	char why[96];
+	for (;;) {
+		struct stat st;
+		if (stat(real, &st) < 0)
+			return 0;
+		bool sticky_ok = (st.st_mode & S_ISVTX) && (child_uid == 0 || child_uid == geteuid()) &&
+		                 (st.st_uid == 0 || st.st_uid == geteuid());
+		if (!sticky_ok && unsafe_why(&st, why, sizeof(why))) {
+			snprintf(msg, size, "%s: its directory %s %s", path, real, why);
+			return -EPERM;
+		}
+		child_uid = st.st_uid;
+		char *end = strrchr(real, '/');
+		if (!end || (end == real && !real[1]))
+			return 0;
+		if (end == real)
+			end[1] = '\0';
+		else
+			*end = '\0';
+	}
+}
+
+/* StrictModes: the file and every directory above it -- above the file
+ * itself and, when path is a symlink, above the link too (whoever can
+ * replace the link chooses the file).  A world-writable sticky directory
+ * (/tmp) is fine when the entry below it belongs to root or us: nobody
+ * else can remove or rename that entry. */
+static int check_modes(const char *path, const struct stat *fst, char *msg, size_t size)
 {
 	char why[96];
 	if (unsafe_why(fst, why, sizeof(why))) {
 		snprintf(msg, size, "%s %s", path, why);
 		return -EPERM;
 	}
-	char *real = realpath(path, NULL);
-	if (!real)
-		return 0; /* the fd is what we read; nothing more to learn */
 	int rc = 0;
-	uid_t child_uid = fst->st_uid;
-	for (char *end = strrchr(real, '/'); end; end = strrchr(real, '/')) {
-		if (end == real)
-			end[1] = '\0';
-		else
-			*end = '\0';
-		struct stat st;
-		if (stat(real, &st) < 0)
-			break;
-		bool sticky_ok = (st.st_mode & S_ISVTX) && (child_uid == 0 || child_uid == geteuid()) &&
-		                 (st.st_uid == 0 || st.st_uid == geteuid());
-		if (!sticky_ok && unsafe_why(&st, why, sizeof(why))) {
-			snprintf(msg, size, "%s: its directory %s %s", path, real, why);
-			rc = -EPERM;
-			break;
-		}
-		child_uid = st.st_uid;
-		if (end == real)
-			break;
+	char *real = realpath(path, NULL);
+	if (real) {
+		char *slash = strrchr(real, '/');
+		if (slash && slash != real)
+			*slash = '\0';
+		else if (slash)
+			slash[1] = '\0';
+		rc = check_dirs(path, real, fst->st_uid, msg, size);
+		free(real);
 	}
-	free(real);
-	(void)ctx;
+	struct stat lst;
+	if (rc == 0 && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		if (lst.st_uid != 0 && lst.st_uid != geteuid()) {
+			snprintf(msg, size, "%s is a symbolic link owned by uid %u", path,
+			         (unsigned int)lst.st_uid);
+			return -EPERM;
+		}
+		char *copy = strdup(path), *dir;
+		if (!copy)
+			return 0;
+		char *slash = strrchr(copy, '/');
+		dir = !slash ? realpath(".", NULL) : slash == copy ? strdup("/") : (*slash = '\0', realpath(copy, NULL));
+		if (dir)
+			rc = check_dirs(path, dir, lst.st_uid, msg, size);
+		free(dir);
+		free(copy);
+	}
 	return rc;
 }
 
@@ -233,15 +262,14 @@ int vxt_file_read(struct vxt_ctx *ctx, const char *path, size_t max, unsigned in
 		              (intmax_t)fst.st_size);
 	if (rc == 0) {
 		char msg[PATH_MAX + 160];
-		if (check_modes(ctx, path, &fst, msg, sizeof(msg)) < 0) {
+		if (check_modes(path, &fst, msg, sizeof(msg)) < 0) {
 			if (flags & VXT_FILE_STRICT_MODES)
 				rc = vxt_fail(ctx, EPERM, "%s: refused, since another user could change what "
 				              "root applies: chown root and chmod go-w it and its directories",
 				              msg);
 			else
-				vxt_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__,
-				        "%s: another user could change what root applies "
-				        "(chown root, chmod go-w)", msg);
+				vxt_warn(ctx, "%s: another user could change what root applies "
+				         "(chown root, chmod go-w)", msg);
 		}
 	}
 	/* Read until EOF, never more than max + 1 bytes: a file that grows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Snapshot and restore: the state of everything a policy touches, as JSON
  * (json-c), and putting it back with a report and a dry run.
  *
@@ -121,7 +122,11 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **te
 	json_object *feats = json_object_new_object(), *sys = json_object_new_object();
 	json_object_object_add(root, "format", json_object_new_string(SNAPSHOT_FORMAT));
 	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "policy", json_object_new_string(p->name ? p->name : ""));
+	/* The policy's name is informational: a file name that is not UTF-8
+	 * is recorded escaped (\xNN) rather than making the JSON invalid. */
+	char pname[512];
+	vxt_escape_buf(p->name ? p->name : "", pname, sizeof(pname), VXT_ESCAPE_TEXT);
+	json_object_object_add(root, "policy", json_object_new_string(pname));
 	json_object_object_add(root, "created", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(root, "underlay", underlay[0] ? json_object_new_string(underlay) : NULL);
 	json_object_object_add(root, "features", feats);
@@ -129,6 +134,9 @@ int vxt_snapshot_take(struct vxt_ctx *ctx, const struct vxt_policy *p, char **te
 	rc = snapshot_features(ctx, p, underlay, feats);
 	if (rc == 0)
 		rc = snapshot_sysctl(ctx, p, underlay, sys);
+	if (rc == 0 && !vxt_utf8_valid(underlay, strlen(underlay)))
+		rc = vxt_fail(ctx, EILSEQ, "the underlay '%s' has a name that is not UTF-8, which a "
+		              "JSON snapshot cannot record: rename the interface", underlay);
 	if (rc == 0)
 		rc = names_are_utf8(ctx, feats, sys);
 	if (rc == 0) {

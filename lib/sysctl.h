@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Internal declarations of the sysctl area.  Not installed.
  *
  *   sysctl_key.c    what a request means: key grammar, value checks, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What a sysctl request means: key grammar, value checks, the kernel's
  * rules for effective values, IPv4 devconf indices, and interface
  * selectors (all, default, names, fnmatch globs over the live list).
@@ -10,9 +11,12 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <linux/ip.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,8 +173,10 @@ int vxt_sysctl_key_parse(struct vxt_ctx *ctx, const char *key, unsigned int flag
 	if (n > VXT_SK_INPUT_MAX)
 		return vxt_fail(ctx, EINVAL, "invalid sysctl key: longer than %d bytes",
 		                VXT_SK_INPUT_MAX);
+	/* Bytes >= 0x80 may be part of an interface name ("caliü"), which
+	 * vxt_ifname_valid() judges; plain segments are [a-z0-9_] anyway. */
 	for (size_t i = 0; i < n; i++)
-		if (!isgraph((unsigned char)key[i]))
+		if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f)
 			return bad_key(ctx, key, "contains whitespace or control characters");
 	if (key[0] == '/')
 		return bad_key(ctx, key, "give it relative to /proc/sys, without a leading '/'");
@@ -485,8 +491,7 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 		out->globbed |= vxt_is_glob(sel);
 		if (need_exist && !vxt_is_glob(sel) && strcmp(sel, "all") && strcmp(sel, "default") &&
 		    !has_name(l, sel))
-			return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
-			                "(see 'ip link show')", sel);
+			return vxt_sysctl_absent(ctx, sel); /* or IPv6 is off on it */
 	}
 	/* At most every interface, every selector and all and default. */
 	if (!(out->v = calloc(l->n + nsels + 2, sizeof(*out->v))))
@@ -514,4 +519,42 @@ int vxt_sel_resolve(struct vxt_ctx *ctx, const char *const *sels, unsigned int n
 	if (!all_first)
 		add_all_default(out, all, dflt);
 	return 0;
+}
+
+/* Why a named interface has no /proc/sys/net/ipvN/conf entry.  The kernel
+ * removes an interface's IPv6 state (net/ipv6/conf/IF included) when its
+ * MTU drops below 1280, IPv6's minimum: "no interface 'cali7'" would send
+ * the reader looking for a device that is right there. */
+#define IPV6_MIN_MTU 1280
+
+static int link_mtu(const char *name)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	int mtu = ioctl(fd, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : -1;
+	close(fd);
+	return mtu;
+}
+
+int vxt_sysctl_absent(struct vxt_ctx *ctx, const char *name)
+{
+	if (!if_nametoindex(name))
+		return vxt_fail(ctx, ENODEV, "no interface '%s' in this network namespace "
+		                "(see 'ip link show')", name);
+	char path[64 + IFNAMSIZ];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s", name);
+	if (access(path, F_OK) != 0) {
+		int mtu = link_mtu(name);
+		if (mtu >= 0 && mtu < IPV6_MIN_MTU)
+			return vxt_fail(ctx, ENODEV, "interface '%s' has IPv6 off: its MTU %d is below "
+			                "IPv6's minimum of %d, so the kernel keeps no net/ipv6/conf/%s; "
+			                "raise the MTU or leave ipv6.* keys out for it",
+			                name, mtu, IPV6_MIN_MTU, name);
+		return vxt_fail(ctx, ENODEV, "interface '%s' has IPv6 off (no net/ipv6/conf/%s); "
+		                "leave ipv6.* keys out for it", name, name);
+	}
+	return vxt_fail(ctx, ENODEV, "interface '%s' has IPv4 off (no net/ipv4/conf/%s)", name, name);
 }

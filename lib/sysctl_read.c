@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Reading sysctls: the one read path, open/read/close of /proc/sys files
  * relative to one /proc/sys directory descriptor (so that a path is never
  * longer than the key), and what is built on it: show (values and

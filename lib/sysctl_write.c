@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The two ways a planned sysctl gets written, behind one interface (as
  * features have ethtool netlink and ioctl):
  *

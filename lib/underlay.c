@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Underlay detection: which interface and address carry the overlay,
  * chosen the way Calico (IP_AUTODETECTION_METHOD), Flannel (--iface-*) and
  * the incident's script (default route) choose it.  Every failure says

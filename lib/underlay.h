@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Underlay detection internals: parsed methods and route lookups. */
 #ifndef VXT_UNDERLAY_H
 #define VXT_UNDERLAY_H

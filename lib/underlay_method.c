@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Underlay method strings (Calico's IP_AUTODETECTION_METHOD syntax plus
  * default-route, address= and vxlan=): parsing and validation.  Nothing
  * from the caller reaches regcomp() or inet_pton() before its length and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Route questions for underlay detection: the kernel's answer for one
  * destination (RTM_GETROUTE, what `ip route get` asks) and the default
  * routes of the main table (an RTM_GETROUTE dump). */

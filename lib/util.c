@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Small helpers shared by lib/: name validation, growth, string distance. */
 #include "config.h"
 

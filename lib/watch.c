@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The watcher: RTNLGRP_LINK notifications (and, when the policy has an
  * underlay, route and address notifications); when an interface the policy
  * selects appears, is renamed, re-created or changes, apply the policy to
@@ -9,7 +10,7 @@
  * name gets the sysctls of the selectors it now belongs to.  A device whose
  * re-applies keep changing something (another program sets it back) is
  * re-applied at most VXT_WATCH_BURST times a second, then backs off
- * (1 s, doubling up to 60 s) until nothing changed it for a whole delay. */
+ * (1 s, doubling up to 60 s) until it has been left alone for a while. */
 #include "config.h"
 
 #include <net/if.h>
@@ -30,6 +31,7 @@
 #define VXT_WATCH_BURST 4          /* changing re-applies per device per second */
 #define VXT_WATCH_BACKOFF_MS 1000  /* first delay once that is exceeded */
 #define VXT_WATCH_BACKOFF_MAX_MS 60000
+#define VXT_WATCH_SETTLE_MS 5000   /* quiet this long (at most) and it settled */
 
 /* A device the policy selects, as the watcher knows it. */
 struct dev {
@@ -41,7 +43,7 @@ struct dev {
 	unsigned int win_changes; /* changing applies in it */
 	unsigned int backoff_ms;  /* 0: not backing off */
 	long long defer_until;    /* ms: no apply before this */
-	long long last_change;    /* ms: the last apply that changed something */
+	long long last_apply;     /* ms: the last apply while backing off */
 	long long backoff_since;  /* ms (CLOCK_REALTIME) of entering back-off */
 	unsigned long backoffs;   /* times it entered back-off */
 };
@@ -255,11 +257,14 @@ const char *vxt_watch_underlay(const struct vxt_watch *w)
 	return w->underlay;
 }
 
-/* When a backing-off device that nothing changed for a whole delay
- * settles (ms, CLOCK_MONOTONIC); 0 when it is not backing off. */
+/* When a backing-off device without events since its last apply settles
+ * (ms, CLOCK_MONOTONIC): a delay later, 5 s at most (the writers that fight
+ * strike within milliseconds); 0 when it is not backing off. */
 static long long settles_at(const struct dev *d)
 {
-	return d->backoff_ms ? d->last_change + d->backoff_ms : 0;
+	if (!d->backoff_ms)
+		return 0;
+	return d->last_apply + (d->backoff_ms < VXT_WATCH_SETTLE_MS ? d->backoff_ms : VXT_WATCH_SETTLE_MS);
 }
 
 int vxt_watch_timeout(const struct vxt_watch *w)
@@ -411,20 +416,23 @@ static bool changed_anything(const struct vxt_report *r, unsigned int from)
 }
 
 /* The rate limit, after an apply of d that did (or did not) change
- * something: count it, and back off.  A device backing off settles once
- * no apply has changed it for a whole delay (one quiet apply proves
- * little: the other writer may just not have struck again yet). */
+ * something: count it, and back off.  While backing off, every apply waits
+ * a whole delay after the previous one (doubling when it changed
+ * something), and the device settles once a delay passes with nothing to
+ * do: no event came.  A quiet apply alone proves little: the other writer
+ * may have struck between our write and our re-read ("fixed"). */
 static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, long long now)
 {
-	if (!changed)
-		return;
-	d->last_change = now;
 	if (d->backoff_ms) {
-		d->backoff_ms = d->backoff_ms * 2 > VXT_WATCH_BACKOFF_MAX_MS ? VXT_WATCH_BACKOFF_MAX_MS
-		                                                             : d->backoff_ms * 2;
+		if (changed)
+			d->backoff_ms = d->backoff_ms * 2 > VXT_WATCH_BACKOFF_MAX_MS
+			                ? VXT_WATCH_BACKOFF_MAX_MS : d->backoff_ms * 2;
+		d->last_apply = now;
 		d->defer_until = now + d->backoff_ms;
 		return;
 	}
+	if (!changed)
+		return;
 	if (now - d->win_start >= 1000) {
 		d->win_start = now;
 		d->win_changes = 0;
@@ -432,6 +440,7 @@ static void pace(struct vxt_watch *w, struct dev *d, bool changed, bool failed, 
 	if (++d->win_changes <= VXT_WATCH_BURST)
 		return;
 	d->backoff_ms = VXT_WATCH_BACKOFF_MS;
+	d->last_apply = now;
 	d->defer_until = now + d->backoff_ms;
 	d->backoff_since = now_ms(CLOCK_REALTIME);
 	d->backoffs++;
@@ -450,8 +459,8 @@ static void settle_quiet(struct vxt_watch *w, long long now)
 		struct dev *d = &w->devs[i];
 		if (!d->backoff_ms || d->pending || now < settles_at(d))
 			continue;
-		vxt_warn(w->ctx, "watch: %s: settled (nothing changed it for %u s): re-applying at once again",
-		         d->name, (d->backoff_ms + 999) / 1000);
+		vxt_warn(w->ctx, "watch: %s: settled (no change for %lld s): re-applying at once again",
+		         d->name, (now - d->last_apply + 999) / 1000);
 		d->backoff_ms = 0;
 		d->defer_until = 0;
 		d->win_changes = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The watcher's state as a small JSON document, for other processes:
  * `vxlantune watch` writes it to a file (/run/vxlantune/watch.json) when
  * it changes, `vxlantune check` reads it and reports every device the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The health check's probes run at once (lib/probe_batch.c): peers whose
  * every probe times out cost about one timeout, not peers x probes x
  * timeout; the results keep their order and meaning; at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Offload features on real devices in a private network namespace, checked
  * against `ethtool -k`.  Every test runs twice: over ethtool netlink and
  * over the legacy ioctl fallback (loop index 0 / 1). */

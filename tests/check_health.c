@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The health check in namespaces of its own: a node-like setup (veth
  * underlay with a default route, vxlan.calico on it) for the local
  * findings, checked against ip/ethtool/proc; and the verdict's patterns
@@ -413,7 +414,9 @@ START_TEST(prometheus_text)
 	struct vxt_check *c = run();
 	char *text = NULL;
 	ck_assert_int_eq(vxt_check_prometheus(c, &text), 0);
-	ck_assert(strstr(text, "# HELP vxlantune_check_status ") == text);
+	ck_assert(strstr(text, "# HELP vxlantune_check_success ") == text);
+	ck_assert(strstr(text, "\nvxlantune_check_success 1\n"));
+	ck_assert(strstr(text, "\n# HELP vxlantune_check_status "));
 	ck_assert(strstr(text, "# TYPE vxlantune_check_status gauge\n") != NULL);
 	ck_assert(strstr(text, "vxlantune_check_status{check=\"vxlan-mtu\",object=\"vxlan.calico\"} 2\n"));
 	ck_assert(strstr(text, "vxlantune_check_status{check=\"vxlan-up\",object=\"vxlan.calico\"} 0\n"));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Policies: parsing (every error names line and key), presets, apply,
  * snapshot/restore and the watcher, on real devices in a private namespace,
  * checked with ethtool -k and /proc/sys. */

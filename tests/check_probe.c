@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Active probes against a real peer: the test's own network namespace
  * (client, va 198.51.100.1 / 2001:db8::1) joined by a veth pair to a second
  * namespace (peer, vb 198.51.100.2 / 2001:db8::2) where labsrv serves HTTP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Sysctl: every test runs in a fresh network namespace with real devices
  * and checks /proc/sys with a separate process (grep/cat), never through
  * the library it tests. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The internal sysctl plan API (lib/sysctl.h) that a whole-policy apply
  * builds on: plan, execute, roll back.  Built from the sysctl sources
  * themselves (the shared library hides them).  Every test runs in a fresh

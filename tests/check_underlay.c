@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Links and underlay detection, on real devices in a namespace of each
  * test's own.  Expected values come from `ip` (ip -d link, ip route get),
  * not from the library. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # `make distcheck` from the quick start's build: the tarball builds, passes
 # `make check` out of tree and installs/uninstalls cleanly.  One result line.
 top=$(cd "$(dirname "$0")/.." && pwd)

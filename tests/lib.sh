@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shell test helpers.  Source it, call t_ok/t_fail (or t_check), and end
 # with t_done: it prints "# shell: N passed, N failed" for the summary and
 # exits non-zero if anything failed.  Networking tests run in namespaces

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Test harness: every networking test runs in a network namespace of its
  * own and checks results with independent tools (ethtool, ip, /proc). */
 #ifndef NSTEST_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The README's two commands:
 #   tests/quickstart.sh demo   install, build, run the network-namespace lab demo
 #   tests/quickstart.sh test   install, build, run every test suite

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Rerun the Check suites in a separate build: `asan` (AddressSanitizer +
 # UndefinedBehaviorSanitizer, any report fails) or `valgrind` (leaks fail).
 # Prints "N passed, N failed, N skipped" last.  Run from the source tree.

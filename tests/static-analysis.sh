@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Static analysis, two tests:
 #  1. cppcheck --enable=warning,performance,portability over lib/ and tools/,
 #     with the justified suppressions of .cppcheck-suppressions;

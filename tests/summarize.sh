@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Sum the per-test-case results of every suite log given on the command
 # line (Check, pytest, our shell tests, ansible recap lines are counted by
 # their own suites) and print "N passed, N failed, N skipped".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Ansible collection (ansible/, vxlantune.node) under Debian's
 # ansible-core: static checks, then ansible-playbook against "nodes" that
 # are network namespaces on this machine (connection local, interpreter run

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune apply as one plan: every write that cannot succeed is found
 # before the first change (a read-only key, no CAP_NET_ADMIN, a read-only
 # /proc/sys), in dry runs too; a write the kernel refuses anyway rolls back

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Churn and concurrency: a watcher keeps the calico-incident policy while
 # vxlan.calico and cali* devices are created and deleted 1,000 times and
 # several `vxlantune apply` / Python applies run at the same time.  Every

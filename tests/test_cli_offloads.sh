@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune offloads show/set in a namespace, checked with ethtool -k.
 . "${top_srcdir:-.}/tests/lib.sh"
 ns=$(t_netns cli)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune apply / snapshot / restore / watch in a namespace that looks
 # like a Calico node, checked with ethtool -k and /proc/sys.
 . "${top_srcdir:-.}/tests/lib.sh"

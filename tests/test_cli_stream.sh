@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # offloads show streams: every device is written as it is read, so the
 # JSON document is valid (and valid UTF-8) whatever bytes interface names
 # hold, it says what ethtool -k says, and the process's memory does not

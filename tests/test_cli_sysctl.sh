@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune sysctl: the CLI against a namespace with real devices; results
 # checked with cat/grep/sysctl, not with vxlantune itself.
 . "${top_srcdir:-.}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune links / underlay on real devices in namespaces of this test's
 # own; results checked against `ip` (ip route get, ip -d link).
 . "${top_srcdir:-.}/tests/lib.sh"

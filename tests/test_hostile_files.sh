@@ -19,7 +19,8 @@ in_ns "$ns" sh -e -c '
 ip link add eth0 type veth peer name eth0p; ip link set eth0 up; ip link set eth0p up
 ip addr add 198.51.100.10/24 dev eth0; ip route add default via 198.51.100.1 dev eth0
 ip link add vxlan.calico type vxlan id 4096 dstport 4789 dev eth0; ip link set vxlan.calico up
-ip link add cali1 type veth peer name cali1p'
+ip link add cali1 type veth peer name cali1p
+echo 1 > /proc/sys/net/ipv4/ip_forward'
 NS=(ip netns exec "$ns")
 
 BASE=$(mktemp -d /tmp/vxt-hfiles.XXXXXX)
@@ -114,11 +115,11 @@ ANSIBLE_ADHOC=("${NS[@]}" env ANSIBLE_COLLECTIONS_PATH="$BASE/coll" ANSIBLE_HOME
 	PYTHONPATH="$BUILD/bindings/python/.libs:$SRC/bindings/python" LD_LIBRARY_PATH="$BUILD/lib/.libs"
 	ansible localhost -c local -e "ansible_python_interpreter=$PY" -m vxlantune.node.sysctl_iface)
 dropin_args() { printf '{"interfaces": ["all"], "settings": {"rp_filter": 0}, "apply": false, "file": "%s"}' "$1"; }
-# A check whose policy is broken must exit 2 and still write its file.
-EXIT2=(sh -c '"$@"; [ $? -eq 2 ]' sh)
-# A check that ran: healthy (0) or warnings (1: the checksum preset's offload
-# is not applied in this namespace) both write the file.
-RAN=(sh -c '"$@"; [ $? -le 1 ]' sh)
+# A check whose policy is broken must fail and still write its file.
+FAILS=(sh -c '! "$@"' sh)
+# A check that ran writes the file whatever its verdict (0 healthy,
+# 1 warnings, 2 unhealthy); only "could not run" is an error here.
+RAN=(sh -c '"$@"; [ $? -le 2 ]' sh)
 printf '[bogus\n' > "$BASE/bad.conf"
 
 for mode in 1777 0777; do
@@ -132,8 +133,8 @@ for mode in 1777 0777; do
 		written "check --prometheus ($tag)" "$D" node.prom 644 'vxlantune_check_verdict' \
 			"${RAN[@]}" "${NS[@]}" "$V" check --preset checksum --prometheus "$D/node.prom"
 		plant "$D" bad.prom "$variant"
-		written "check --prometheus, bad policy ($tag)" "$D" bad.prom 644 'vxlantune_check_failed{exit_code="2"} 1' \
-			"${EXIT2[@]}" "${NS[@]}" "$V" check --config "$BASE/bad.conf" --prometheus "$D/bad.prom"
+		written "check --prometheus, bad policy ($tag)" "$D" bad.prom 644 'vxlantune_check_success 0' \
+			"${FAILS[@]}" "${NS[@]}" "$V" check --config "$BASE/bad.conf" --prometheus "$D/bad.prom"
 		plant "$D" 60-vxlantune.conf "$variant"
 		written "sysctl render -o ($tag)" "$D" 60-vxlantune.conf 644 'rp_filter = 0' \
 			"${NS[@]}" "$V" sysctl render rp_filter=0 --iface all -o "$D/60-vxlantune.conf"
@@ -176,5 +177,22 @@ done
 printf '[vxlan]\nfeatures = gro off\n' > "$BASE/d0777/root.conf"
 TIMEOUT=10 fails "watch refuses a policy in a world-writable directory" "$BASE/d0777" "is writable by every user" \
 	"${NS[@]}" "$V" watch --config "$BASE/d0777/root.conf" --dry-run
+
+# A policy that becomes writable by others while watch runs: SIGHUP must
+# not load it (the previous policy stays).
+mkdir -m 755 "$BASE/etc"
+printf '[vxlan]\nfeatures = gro off\n' > "$BASE/etc/p.conf"
+"${NS[@]}" "$V" watch --config "$BASE/etc/p.conf" --dry-run > "$BASE/watch.out" 2>&1 &
+wpid=$!
+for _ in $(seq 50); do grep -q "watching\|READY\|applied\|dry run" "$BASE/watch.out" && break; sleep 0.1; done
+chmod 666 "$BASE/etc/p.conf"
+kill -HUP "$wpid"
+for _ in $(seq 50); do grep -q "reload failed" "$BASE/watch.out" && break; sleep 0.1; done
+kill "$wpid"; wait "$wpid" 2>/dev/null
+if grep -q "reload failed: keeping the previous policy" "$BASE/watch.out" && grep -q "writable by every user" "$BASE/watch.out"; then
+	t_ok "watch: SIGHUP refuses a policy made world-writable, keeps the old one"
+else
+	t_fail "watch: SIGHUP refuses a policy made world-writable"; sed 's/^/    /' "$BASE/watch.out" | tail -5
+fi
 
 t_done

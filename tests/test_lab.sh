@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The two-node lab (tests/lab/lab.sh): healthy overlay, then each fault on
 # (the symptom it must produce, checked with ping, labsrv and the kernel's
 # own counters) and off again (healthy again); nothing left behind.

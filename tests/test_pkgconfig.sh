@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install into a staging directory and build examples/show_offloads.c
 # against the installed library with nothing but pkg-config's flags.
 . "${top_srcdir:-.}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The pytest suites of the Python bindings, against the just-built
 # extension (never an installed one).  pytest's summary line is what the CI
 # summary counts; a skip of a networking test is a failure under CI.

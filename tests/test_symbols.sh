@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The ABI is what three places say, and they must agree: the declarations
 # of include/vxlantune.h, the names listed per version node in
 # lib/libvxlantune.sym (no wildcards), and what the built library exports

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # vxlantune sysctl where /proc/sys is read-only, as in a container that is
 # not privileged: a mount namespace with /proc/sys bound read-only, inside
 # a network namespace made here, and only CAP_NET_ADMIN (setpriv).  Per-

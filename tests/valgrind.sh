@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # LOG_COMPILER for the Check programs under valgrind: definite and indirect
 # leaks and memory errors are failures (Check forks each test; valgrind
 # follows the forks, so each test's child is checked too).

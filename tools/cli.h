@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shared declarations of the vxlantune command-line tool. */
 #ifndef VXT_CLI_H
 #define VXT_CLI_H
@@ -28,6 +29,9 @@ extern int cli_verbose;
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: message, then a pointer to --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as it may be shown on a terminal: itself, or (control characters,
+ * bytes that are not UTF-8) an escaped copy that *tofree owns. */
+const char *cli_text(const char *s, char **tofree);
 /* Exit code for a negative errno. */
 int cli_exit_for(int err);
 /* Print the context's message for a failed call; returns its exit code. */

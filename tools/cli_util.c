@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Error printing, exit codes and small parsers shared by the commands. */
 #include "config.h"
 
@@ -23,6 +24,15 @@ static void put_escaped(const char *fmt, va_list ap)
 	if (vxt_text_escape(raw, VXT_ESCAPE_TEXT, &safe) == 0)
 		fputs(safe, stderr);
 	free(safe);
+}
+
+const char *cli_text(const char *s, char **tofree)
+{
+	*tofree = NULL;
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f) /* rare: only then decode and escape */
+			return vxt_text_escape(s, VXT_ESCAPE_TEXT, tofree) == 0 ? *tofree : "?";
+	return s;
 }
 
 void cli_error(const char *fmt, ...)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune check: local findings, active probes to peers, a verdict;
  * text for a person, JSON for programs, a textfile-collector file for
  * Prometheus.  Schema and codes: doc/check.md. */
@@ -87,8 +88,8 @@ static void usage(FILE *out)
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
 "                        collector, atomically (a new file, then rename;\n"
 "                        nothing planted in the directory is followed); when\n"
-"                        the check cannot run, a file saying so\n"
-"                        (vxlantune_check_failed 1)\n"
+"                        the check cannot run, FILE says so\n"
+"                        (vxlantune_check_success 0)\n"
 "  --all                 list passed checks too\n"
 "  --watch-state FILE    the state 'vxlantune watch' keeps (default\n"
 "                        " WATCH_STATE_DEFAULT " when it exists): every\n"
@@ -102,11 +103,12 @@ static void usage(FILE *out)
 "value), probes, counters; durations in microseconds (*_us).\n"
 "Finding codes, metrics and this schema in detail: doc/check.md.\n"
 "\n"
-"Prometheus: vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
+"Prometheus: vxlantune_check_success (1 ran, 0 could not run),\n"
+"vxlantune_check_status{check,object} (0 ok, 1 warning, 2 error),\n"
 "vxlantune_check_verdict{verdict} (the exit status), vxlantune_probe_success\n"
 "{peer,probe}, vxlantune_probe_rtt_seconds{peer,probe},\n"
 "vxlantune_udp_in_csum_errors_total, vxlantune_udp_rcvbuf_errors_total,\n"
-"vxlantune_ip_reverse_path_filter_total, vxlantune_check_duration_seconds,\n"
+"vxlantune_ip_reverse_path_filter_drops_total, vxlantune_check_duration_seconds,\n"
 "vxlantune_check_timestamp_seconds.\n"
 "\n"
 "Exit status, as monitoring plugins (Nagios, Icinga, Sensu) read it:\n"
@@ -359,7 +361,7 @@ static void print_text(const struct vxt_check *c, bool all)
 /* The textfile, replaced atomically (vxt_file_write_atomic: a temporary
  * made exclusively next to FILE, renamed over it): the collector never
  * reads half a file, and nothing planted in the directory is followed. */
-static int write_prom_text(struct vxt_ctx *ctx, const char *path, const char *text)
+static int write_textfile(struct vxt_ctx *ctx, const char *path, const char *text)
 {
 	int rc = vxt_file_write_atomic(ctx, path, text, strlen(text), 0644);
 	if (rc < 0) {
@@ -369,9 +371,6 @@ static int write_prom_text(struct vxt_ctx *ctx, const char *path, const char *te
 	return EXIT_DONE;
 }
 
-#define PROM_FAILED_HEAD "# HELP vxlantune_check_failed 1 when the check could not run (see its log).\n" \
-                         "# TYPE vxlantune_check_failed gauge\n"
-
 static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, const char *path)
 {
 	char *text = NULL;
@@ -380,30 +379,25 @@ static int write_prometheus(struct vxt_ctx *ctx, const struct vxt_check *c, cons
 		cli_error("cannot format the Prometheus text: %s", strerror(-rc));
 		return EXIT_SYSTEM;
 	}
-	/* The same series as a failed run writes, at 0: alert on == 1. */
-	char *all = NULL;
-	int ex = EXIT_SYSTEM;
-	if (asprintf(&all, "%s" PROM_FAILED_HEAD "vxlantune_check_failed 0\n", text) < 0)
-		cli_error("cannot format the Prometheus text: out of memory");
-	else
-		ex = write_prom_text(ctx, path, all);
-	free(all);
+	rc = write_textfile(ctx, path, text);
 	free(text);
-	return ex;
+	return rc;
 }
 
-/* When the check cannot run (bad policy, no netlink), an old "healthy"
- * textfile must not stay: replace it with one that says so. */
-static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path, int exit_code)
+/* The check did not run: say so instead of leaving the last result to
+ * look current.  The names are those of vxt_check_prometheus(). */
+static int write_prometheus_failed(struct vxt_ctx *ctx, const char *path)
 {
-	char text[512];
+	char text[1024];
 	snprintf(text, sizeof(text),
-	         PROM_FAILED_HEAD "vxlantune_check_failed{exit_code=\"%d\"} 1\n"
-	         "# HELP vxlantune_check_timestamp_seconds When the check was attempted.\n"
+	         "# HELP vxlantune_check_success 1 if the check ran, 0 if it could not (bad policy, no permission: see the log).\n"
+	         "# TYPE vxlantune_check_success gauge\n"
+	         "vxlantune_check_success 0\n"
+	         "# HELP vxlantune_check_timestamp_seconds When the check finished (Unix time): tells a stale file.\n"
 	         "# TYPE vxlantune_check_timestamp_seconds gauge\n"
 	         "vxlantune_check_timestamp_seconds %lld\n",
-	         exit_code, (long long)time(NULL));
-	return write_prom_text(ctx, path, text);
+	         (long long)time(NULL));
+	return write_textfile(ctx, path, text);
 }
 
 /* Returns the check's status, or a CLI exit code with *ran false when the
@@ -538,7 +532,7 @@ static int check_main(int argc, char **argv, bool *ran)
 		}
 	}
 	if (prom && !chk) {
-		int w = write_prometheus_failed(ctx, prom, ret);
+		int w = write_prometheus_failed(ctx, prom);
 		if (w != EXIT_DONE)
 			ret = w;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune links: the links of this network namespace with kind, state,
  * MTU, addresses and VXLAN details. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune offloads show|set: ethtool -k / -K for one, some or every
  * interface, with ethtool's feature names and aliases. */
 #include "config.h"

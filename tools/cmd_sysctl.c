@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune sysctl show|set|render: rp_filter and friends, per interface
  * and glob, with effective values, a report, and persistence. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune underlay: which interface and address carry the overlay, and
  * why (Calico/Flannel autodetection methods, or the default route). */
 #include "config.h"

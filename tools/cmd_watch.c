@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune watch: apply a policy, then keep it applied.  Foreground,
  * one log line per action; SIGTERM/SIGINT stop it (exit 0), SIGHUP reloads
  * the policy file; readiness goes to systemd's $NOTIFY_SOCKET if set. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,7 +24,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: vxlantune watch [--config FILE | --preset NAME] [--dry-run] [--quiet]\n"
-"                       [--responder[=ADDR]]... [--responder-port N]\n"
+"                       [--ready-file FILE] [--responder[=ADDR]]... [--responder-port N]\n"
 "\n"
 "Apply the policy, then wait for link notifications (RTNLGRP_LINK; no\n"
 "polling: an idle watcher never wakes up) and re-apply it within\n"
@@ -38,7 +40,10 @@ static void usage(FILE *out)
 "([interface cali*] gro off, [interface cali1] gro on) is refused at start.\n"
 "A device that something else keeps changing back is re-applied at most 4\n"
 "times a second, then after 1 s, 2 s ... up to every 60 s until it settles\n"
-"(one warning when it starts backing off, one when it settles).\n"
+"(one warning when it starts backing off, one when it settles).  When a part of\n"
+"the policy cannot be applied (at start or later), the error is logged and\n"
+"the watcher keeps going: the next event or SIGHUP tries again, and\n"
+"'vxlantune check' reports the difference meanwhile.\n"
 "\n"
 "%s"
 "\n"
@@ -51,6 +56,9 @@ static void usage(FILE *out)
 "                  " WATCH_STATE_DEFAULT " when /run/vxlantune\n"
 "                  exists (systemd: RuntimeDirectory=vxlantune)\n"
 "  --no-state      keep no state file\n"
+"  --ready-file FILE  create FILE (empty) while the last apply succeeded,\n"
+"                  remove it while some part failed and on exit: a\n"
+"                  readiness probe for containers (test -e FILE)\n"
 "  --responder[=ADDR]  also run the responder (as 'vxlantune responder') in\n"
 "                  the same process: on ADDR (repeatable; the node's overlay\n"
 "                  address), or on every address without =ADDR\n"
@@ -142,11 +150,35 @@ static void notify(const char *state)
 	close(fd);
 }
 
+/* The readiness file says whether the last apply succeeded.  It is a
+ * marker only (no content), created without following a symlink. */
+static void set_ready(const char *path, bool ready)
+{
+	if (!path)
+		return;
+	if (!ready) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			cli_error("watch: %s: cannot remove the ready file: %s", path, strerror(errno));
+		return;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		cli_error("watch: %s: cannot create the ready file: %s", path, strerror(errno));
+	else
+		close(fd);
+}
+
+static bool applied(const struct vxt_report *r)
+{
+	return vxt_report_count_status(r, VXT_STATUS_FAILED) == 0;
+}
+
 static const struct option opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"preset", required_argument, NULL, 'p'},
 	{"dry-run", no_argument, NULL, 'n'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"ready-file", required_argument, NULL, 'Y'},
 	{"state", required_argument, NULL, 's'},
 	{"no-state", no_argument, NULL, 'S'},
 	{"responder", optional_argument, NULL, 'R'},
@@ -155,9 +187,11 @@ static const struct option opts[] = {
 	{0},
 };
 
-/* A watcher for the policy, with the whole policy applied. */
+/* A watcher for the policy, with the whole policy applied if it can be:
+ * when it cannot, the error is logged and the watcher is kept, as later
+ * (*ok says which). */
 static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int flags, bool quiet,
-                 struct vxt_watch **out)
+                 struct vxt_watch **out, bool *ok)
 {
 	struct vxt_policy *p = NULL;
 	int ret = policy_opts_load(ctx, po, "watch", &p);
@@ -170,13 +204,15 @@ static int start(struct vxt_ctx *ctx, const struct policy_opts *po, unsigned int
 		return cli_fail(ctx, rc);
 	struct vxt_report *r = NULL;
 	if ((rc = vxt_watch_resync(w, &r)) < 0) {
-		vxt_watch_unref(w);
-		return cli_fail(ctx, rc);
+		cli_error("watch: the policy was not applied: %s", vxt_ctx_errmsg(ctx));
+		*ok = false;
+	} else {
+		log_report(r, "apply");
+		if (!quiet)
+			summary(r, "policy applied");
+		*ok = applied(r);
+		vxt_report_unref(r);
 	}
-	log_report(r, "apply");
-	if (!quiet)
-		summary(r, "policy applied");
-	vxt_report_unref(r);
 	*out = w;
 	return EXIT_DONE;
 }
@@ -218,25 +254,27 @@ int cmd_watch(int argc, char **argv)
 	/* watch re-applies the file as root on every event (and SIGHUP):
 	 * refuse a policy that another user could change. */
 	struct policy_opts po = {.strict_modes = true};
-	bool dry = false, quiet = false, responder = false;
-	const char *raddrs[17] = {0};
-	unsigned int nraddrs = 0;
-	long rport = 0;
+	const char *ready_file = NULL;
 	/* By default only where the service's runtime directory exists
 	 * (systemd's RuntimeDirectory=vxlantune, a DaemonSet's mount). */
 	struct stat st;
 	struct state_file sf = {.path = stat("/run/vxlantune", &st) == 0 && S_ISDIR(st.st_mode)
 	                                    ? WATCH_STATE_DEFAULT : NULL};
+	bool dry = false, quiet = false, ok = false, responder = false;
+	const char *raddrs[17] = {0};
+	unsigned int nraddrs = 0;
+	long rport = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:p:nqh", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': sf.path = optarg; break;
-		case 'S': sf.path = NULL; break;
 		case 'c': po.config = optarg; break;
 		case 'p': po.preset = optarg; break;
 		case 'n': dry = true; break;
 		case 'q': quiet = true; break;
+		case 'Y': ready_file = optarg; break;
+		case 's': sf.path = optarg; break;
+		case 'S': sf.path = NULL; break;
 		case 'R':
 			responder = true;
 			if (optarg && nraddrs >= 16)
@@ -267,7 +305,8 @@ int cmd_watch(int argc, char **argv)
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	struct vxt_watch *w = NULL;
 	struct vxt_responder *resp = NULL;
-	int ret = start(ctx, &po, flags, quiet, &w);
+	set_ready(ready_file, false);
+	int ret = start(ctx, &po, flags, quiet, &w, &ok);
 	if (ret != EXIT_DONE)
 		goto out;
 	if (responder) {
@@ -276,6 +315,7 @@ int cmd_watch(int argc, char **argv)
 		if (ret != EXIT_DONE)
 			goto out;
 	}
+	set_ready(ready_file, ok);
 	stamp();
 	printf("watching for link changes (underlay: %s)%s\n",
 	       vxt_watch_underlay(w)[0] ? vxt_watch_underlay(w) : "none", dry ? " [dry run]" : "");
@@ -286,9 +326,10 @@ int cmd_watch(int argc, char **argv)
 		                        {.fd = sfd, .events = POLLIN},
 		                        {.fd = resp ? vxt_responder_fd(resp) : -1, .events = POLLIN}};
 		/* A backed-off device is due even when nothing happens; the
-		 * responder closes idle connections on time: the nearer wins. */
+		 * responder closes idle connections on time. */
 		int wt = vxt_watch_timeout(w), rt = resp ? vxt_responder_timeout_ms(resp) : -1;
-		int n = poll(pfd, 3, wt < 0 ? rt : rt < 0 || wt < rt ? wt : rt);
+		int t = wt < 0 ? rt : rt < 0 || wt <= rt ? wt : rt;
+		int n = poll(pfd, 3, t);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -305,9 +346,10 @@ int cmd_watch(int argc, char **argv)
 				struct vxt_watch *nw = NULL;
 				stamp();
 				printf("SIGHUP: reloading the policy\n");
-				if (start(ctx, &po, flags, quiet, &nw) == EXIT_DONE) {
+				if (start(ctx, &po, flags, quiet, &nw, &ok) == EXIT_DONE) {
 					vxt_watch_unref(w);
 					w = nw;
+					set_ready(ready_file, ok);
 					state_update(ctx, &sf, w, true);
 				} else {
 					stamp();
@@ -322,18 +364,23 @@ int cmd_watch(int argc, char **argv)
 			ret = EXIT_DONE;
 			break;
 		}
-		/* Every wakeup: it also closes idle connections. */
 		if (resp && vxt_responder_dispatch(resp) < 0)
 			cli_error("responder: %s", vxt_ctx_errmsg(ctx));
-		if (n == 0 || (pfd[0].revents & (POLLIN | POLLERR))) {
+		if ((n == 0 && t == wt) || (pfd[0].revents & (POLLIN | POLLERR))) {
 			struct vxt_report *r = NULL;
 			unsigned long resyncs = vxt_watch_resyncs(w);
 			int rc = vxt_watch_dispatch(w, &r);
 			if (rc < 0) {
 				/* Log and go on: the next event may succeed. */
 				cli_error("watch: %s", vxt_ctx_errmsg(ctx));
+				set_ready(ready_file, false);
 				continue;
 			}
+			/* Ready again only if the whole policy was applied at
+			 * start (or this was a full resync). */
+			if (vxt_watch_resyncs(w) != resyncs)
+				ok = applied(r);
+			set_ready(ready_file, ok && applied(r));
 			if (vxt_watch_resyncs(w) != resyncs) {
 				log_report(r, "resync");
 				summary(r, "overrun: policy re-applied");
@@ -345,6 +392,7 @@ int cmd_watch(int argc, char **argv)
 		}
 	}
 out:
+	set_ready(ready_file, false);
 	/* No watcher, no state: check must not report a stale back-off. */
 	if (sf.path && w)
 		unlink(sf.path);

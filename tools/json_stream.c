@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The streaming JSON writer (json_stream.h). */
 #include "config.h"
 

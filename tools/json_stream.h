@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A small streaming JSON writer: the document goes out as it is produced,
  * so its memory does not grow with its size (offloads show --json over
  * every interface of a node).  The layout is json-c's

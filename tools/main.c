@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vxlantune: command dispatch and top-level help. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* --config FILE | --preset NAME, shared by apply, watch, snapshot, check. */
 #include "config.h"
 

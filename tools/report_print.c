@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Printing struct vxt_report as text (what an operator reads) and JSON
  * (what scripts and Ansible read). */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -89,11 +91,13 @@ void report_print_entries(const struct vxt_report *r, bool show_all)
 		if (st == VXT_STATUS_UNCHANGED && !show_all)
 			continue;
 		const char *obj = vxt_report_object(r, i);
+		char *o_esc = NULL, *k_esc; /* interface names are bytes: shown escaped */
 		if (!last || strcmp(last, obj)) {
-			printf("%s%s:\n", obj[0] ? obj : "(global)", dry ? " (dry run)" : "");
+			printf("%s%s:\n", obj[0] ? cli_text(obj, &o_esc) : "(global)", dry ? " (dry run)" : "");
+			free(o_esc);
 			last = obj;
 		}
-		const char *key = vxt_report_key(r, i);
+		const char *key = cli_text(vxt_report_key(r, i), &k_esc);
 		const char *before = vxt_report_before(r, i), *after = vxt_report_after(r, i);
 		switch (st) {
 		case VXT_STATUS_CHANGED:
@@ -135,6 +139,7 @@ void report_print_entries(const struct vxt_report *r, bool show_all)
 			break;
 		}
 		}
+		free(k_esc);
 	}
 	funlockfile(stdout);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* SWIG interface over include/vxlantune.h: the raw C API as the extension
  * module _vxlantune.  Nobody uses it directly: the `vxlantune` package
  * wraps it in Pythonic classes that own the C objects and raise

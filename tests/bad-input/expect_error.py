@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Run one statement with `ctx` = vxlantune.Context(); it must raise
 vxlantune.Error: print "errno message" and exit 0, else exit 1."""
 import sys

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Table-driven bad-input suite (cases.txt): every case fails as expected and
 # leaves the node exactly as it was.
 . "${top_srcdir:-.}/tests/lib.sh"

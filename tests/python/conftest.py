@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """pytest fixtures: every networking test runs inside a network namespace
 of its own.  The test thread enters it with setns(2), so the library's
 sockets and the independent tools (ethtool, ip) run there; the namespace

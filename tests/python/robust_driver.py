@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Drives every public method of every public class of the bindings the
 wrong way: after close() (and with the Context closed under a Watch), with
 wrong types and out-of-range integers, and from several threads at once.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The health check through the Python bindings, on the two-node lab."""
 
 import os

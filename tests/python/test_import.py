@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """`import vxlantune` is paid by every Ansible module call: it must not pull
 in the heavy standard modules (dataclasses brings inspect, re, copy; typing;
 socket brings enum and selectors), neither at import nor on the common

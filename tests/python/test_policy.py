@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Links, underlay, policies, snapshot/restore, the watcher and probes
 through the Python bindings, checked with ip/ethtool//proc."""
 

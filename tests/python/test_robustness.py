@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """No input or call order crashes the interpreter: robust_driver.py drives
 every public method of every public class after close(), with wrong types
 and out-of-range integers, and from several threads, in a subprocess (a

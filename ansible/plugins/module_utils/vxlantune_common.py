@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -*- coding: utf-8 -*-
 # Shared by the vxlantune.node modules: importing the bindings (with
 # Ansible's missing-library message instead of a traceback), the

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -*- coding: utf-8 -*-
 # Per-interface sysctls (rp_filter, ...) by glob, through libvxlantune.
 

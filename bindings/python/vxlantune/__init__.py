@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """libvxlantune for Python: keep VXLAN overlays healthy on Kubernetes nodes.
 
 Offload features (ethtool -k/-K), and -- as the C library grows -- links,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The Context: one per thread, owns the library's kernel sockets."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Shared plumbing: the raw SWIG module and error conversion."""
 
 import errno as _errno

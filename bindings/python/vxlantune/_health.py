@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The health check: local findings, probes to peers, and the verdict."""
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def _value(v: int) -> int | None:
 
 
 def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size,
-          responder_port, bulk_size):
+          responder_port=None, bulk_size=None):
     # Everything that can be refused is checked before the C object exists
     # or, when C refuses, frees it: nothing leaks on any error.
     if tcp_port is not None:
@@ -125,7 +126,7 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
     if responder_port is not None:
         responder_port = c_int(responder_port, "responder_port", 0, 65535)
     if bulk_size is not None:
-        bulk_size = c_int(bulk_size, "bulk_size", 0)
+        bulk_size = c_int(bulk_size, "bulk_size", 0, 16 << 20)
     timeout_ms = None
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 600:

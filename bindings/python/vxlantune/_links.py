@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Links and underlay detection."""
 
 from __future__ import annotations

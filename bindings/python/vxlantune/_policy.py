@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Policies, apply, snapshot/restore and the watcher."""
 
 from __future__ import annotations

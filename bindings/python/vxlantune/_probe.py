@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Active probes: ICMP, TCP connect, UDP echo, DNS, large ICMP (DF)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Reports: what a mutating call did (or, in a dry run, would do)."""
 
 from __future__ import annotations

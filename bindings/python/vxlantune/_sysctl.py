@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Sysctl calls of the Context (rp_filter and friends, per interface)."""
 
 from __future__ import annotations
