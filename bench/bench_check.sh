@@ -10,8 +10,8 @@
 # side only (nothing else does this check); RUNS runs.
 # Usage: bench/bench_check.sh     (root; RUNS, BUILD: bench/lib.sh)
 . "$(dirname "$0")/lib.sh"
-ns=$(bench_ns check)
-drop=$(bench_ns check-drop)
+bench_ns ns check
+bench_ns drop check-drop
 ip netns exec "$ns" sh -e -c "
 ip link add eth0 type veth peer name eth0p netns $drop
 ip link set eth0 up

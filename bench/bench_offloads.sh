@@ -16,7 +16,7 @@ words_on="rx on tx on tso on gso on gro on"
 groups_off='[ "$(ethtool -k LAST | grep -c -E "^(rx-checksumming|tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload): off")" -eq 5 ]'
 echo "offloads: $RUNS runs per side, interleaved; ms as min / median / max"
 for n in $LINKS; do
-	ns=$(bench_ns offloads)
+	bench_ns ns offloads
 	bench_veths "$ns" "$n"
 	links=$(ip -n "$ns" -o link show | awk -F': ' '{ print $2 }' | cut -d@ -f1 | tr '\n' ' ')
 	nlinks=$(echo $links | wc -w)

@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE=
 # Compiled once, as an installed package would be.
 "$PY" -c 'import vxlantune, vxlantune._context, vxlantune._health, vxlantune._policy' 2>/dev/null || true
 
-ns=$(bench_ns python-import)
+bench_ns ns python-import
 import_runs=${IMPORT_RUNS:-21}
 R=$(ip netns exec "$ns" bash "$bench_top/bench/interleave.sh" "$import_runs" : : "'$PY' -c pass" "'$PY' -c 'import vxlantune'")
 set -- $R
@@ -31,7 +31,7 @@ bench_row "import vxlantune ($import_runs runs)" "—" "python3 -c pass: $1 / **
 bench_cleanup
 
 for n in $LINKS; do
-	ns=$(bench_ns python)
+	bench_ns ns python
 	bench_veths "$ns" "$n"
 	nlinks=$((n + 1))
 	bench_pair "$ns" "features_all, whole process" "$nlinks" : : \

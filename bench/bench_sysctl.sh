@@ -26,7 +26,7 @@ keys10="$keys10 --key proxy_arp --key log_martians --key send_redirects --key ac
 grep10="cd $conf && grep . */rp_filter */arp_ignore */arp_announce */accept_local */forwarding */proxy_arp */log_martians */send_redirects */accept_redirects */src_valid_mark"
 echo "sysctl: $RUNS runs per side, interleaved; ms as min / median / max"
 for n in $LINKS; do
-	ns=$(bench_ns sysctl)
+	bench_ns ns sysctl
 	bench_veths "$ns" "$n"
 	files=$(ip netns exec "$ns" sh -c "ls -d $conf/*/rp_filter | wc -l")
 	bench_pair "$ns" "rp_filter=0, every file differs" "$files" "$(prep 1)" "$all_zero" \

@@ -31,7 +31,7 @@ node() {
 }
 
 # 1. latency
-ns=$(bench_ns watch)
+bench_ns ns watch
 node "$ns"
 # Not through a subshell: $! must be the watcher itself (ip netns exec
 # execs it), or killing it would leave the watcher running.
@@ -71,7 +71,7 @@ for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f" || true; done'
 echo "$script" >"$tmp/incident.sh"
 done_check='! grep -q -v "^0$" /proc/sys/net/ipv4/conf/*/rp_filter && ethtool -k vxlan.calico | grep -q "^generic-receive-offload: off"'
 for n in $LINKS; do
-	ns=$(bench_ns apply)
+	bench_ns ns apply
 	ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter; echo 1 > /proc/sys/net/ipv4/conf/default/rp_filter'
 	node "$ns"
 	bench_veths "$ns" "$n" cali

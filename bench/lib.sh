@@ -28,13 +28,17 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT INT TERM
 
-# bench_ns TAG: a fresh namespace (name printed) with lo up.
+# bench_ns VAR TAG: a fresh namespace with lo up, its name in VAR (not
+# printed: a $(...) subshell would not record it for the cleanup).  Each
+# call's name is new, also within one script.
+bench_count=0
 bench_ns() {
-	local ns="vxt-bench-$1-$$"
-	ip netns add "$ns"
-	bench_namespaces="$bench_namespaces $ns"
-	ip -n "$ns" link set lo up
-	echo "$ns"
+	bench_count=$((bench_count + 1))
+	local _name="vxt-bench-$2-$$-$bench_count"
+	ip netns add "$_name"
+	bench_namespaces="$bench_namespaces $_name"
+	ip -n "$_name" link set lo up
+	printf -v "$1" "%s" "$_name"
 }
 
 # bench_veths NS LINKS [PREFIX]: LINKS/2 veth pairs PREFIX<i>a/b, one ip -batch.
