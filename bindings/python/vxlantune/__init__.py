@@ -25,11 +25,13 @@ _LAZY = {
     "Remedy": "_health",
     "Address": "_links", "Link": "_links", "Underlay": "_links", "VxlanInfo": "_links",
     "Policy": "_policy", "Watch": "_policy",
+    "Candidate": "_diagnose", "DiagnoseResult": "_diagnose", "candidate_policy": "_diagnose",
+    "candidates": "_diagnose", "role_vars": "_diagnose",
     "ProbeResult": "_probe",
     "SysctlValue": "_sysctl",
 }
 
-__all__ = ["Address", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
+__all__ = ["Address", "Candidate", "DiagnoseResult", "candidate_policy", "candidates", "role_vars", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
            "presets", "default_vxlan", "name_is_pattern"]
 

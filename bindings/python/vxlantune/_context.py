@@ -317,6 +317,22 @@ class Context:
 
     # -- health ---------------------------------------------------------------
     @locked
+    def diagnose(self, peers: str | Iterable[str], timeout: float | None = None,
+                 vxlan=None, underlay_method: str | None = None, bulk_size: int | None = None,
+                 dry_run: bool = False):
+        """vxlantune diagnose: the smallest change that makes every probe pass
+        (the rest restored); see vxlantune._diagnose.DiagnoseResult."""
+        from . import _diagnose
+        return _diagnose.run(self._p, peers, timeout, vxlan, underlay_method, bulk_size, dry_run)
+
+    @locked
+    def diagnose_probe(self, peers: str | Iterable[str], timeout: float | None = None,
+                       vxlan=None, underlay_method: str | None = None, bulk_size: int | None = None):
+        """One probe round as a diagnose trial sees it (passed, evidence per node)."""
+        from . import _diagnose
+        return _diagnose.probe(self._p, peers, timeout, vxlan, underlay_method, bulk_size)
+
+    @locked
     def check(self, peers: str | Iterable[str] | None = None, tcp_port: int | None = None,
               udp_port: int | None = None, dns: str | None = None,
               timeout: float | None = None, policy=None,
