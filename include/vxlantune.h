@@ -219,6 +219,17 @@ unsigned int vxt_features_list_count(const struct vxt_features_list *l);
 /* Borrowed: valid while the list lives. */
 struct vxt_features *vxt_features_list_get(const struct vxt_features_list *l, unsigned int i);
 
+/* Every interface's features without keeping them: fn is called once per
+ * interface, in the kernel's dump order, with an object borrowed for the
+ * call (vxt_features_ref() it to keep it).  Memory does not grow with the
+ * number of interfaces: one interface at a time plus the feature names.
+ * fn returns 0 to go on; any other value stops the walk and is returned.
+ * fn must not call the library with the same ctx (the dump is still being
+ * read on its socket).  Returns 0, fn's value, or the -errno of the failed
+ * read (vxt_ctx_errmsg() says which). */
+typedef int (*vxt_features_fn)(struct vxt_features *f, void *userdata);
+int vxt_features_foreach(struct vxt_ctx *ctx, vxt_features_fn fn, void *userdata);
+
 /* A feature request: words as `ethtool -K` takes them.  A word is a kernel
  * feature name ("tx-checksum-ip-generic"), an ethtool long name
  * ("generic-receive-offload") or short alias ("gro"); aliases expand over
@@ -257,6 +268,20 @@ int vxt_features_set(struct vxt_ctx *ctx, const char *ifname,
 int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
                           const struct vxt_feature_req *req, unsigned int flags,
                           struct vxt_report **report);
+
+/* vxt_features_set_glob() for runs over thousands of interfaces, without
+ * keeping every entry: once the changes are made and read back, the
+ * entries of each interface (one object; interfaces with none are
+ * skipped) go to fn as a report borrowed for the call, and are dropped.
+ * *summary is a report without entries (vxt_report_count() is 0) whose
+ * vxt_report_count_status(), vxt_report_unmet() and vxt_report_dry_run()
+ * are the whole run's.  fn returns 0 to go on; any other value stops the
+ * reporting (not the changes, already made) and is returned, with no
+ * summary.  fn must not call the library with the same ctx. */
+typedef int (*vxt_report_fn)(const struct vxt_report *part, void *userdata);
+int vxt_features_set_glob_each(struct vxt_ctx *ctx, const char *const *globs,
+                               const struct vxt_feature_req *req, unsigned int flags,
+                               vxt_report_fn fn, void *userdata, struct vxt_report **summary);
 
 /* ===================================================================== */
 /* Links and underlay detection                                          */
@@ -926,7 +951,16 @@ const char *vxt_verdict_name(int verdict);
 /* Run the check.  Returns 0 and *out whatever the node's state (a broken
  * node is a verdict, not an error); -EINVAL for bad options (malformed
  * underlay method or policy), -ENOMEM, or the -errno of a failed netlink
- * dump.  Takes about (number of probes) x timeout at worst. */
+ * dump.
+ * Concurrency: the probes of every peer are in flight at once, on threads
+ * the call starts and joins before it returns (each with a library context
+ * of its own; ctx is used by the calling thread only).  At most 64 probes,
+ * one socket each, are in flight; more wait for a free thread.  Where one
+ * probe's outcome decides the next, the check takes rounds: a responder's
+ * counters; then its probes; then bulk flows (up to 3 x timeout); then its
+ * counters again.  So peers that answer nothing cost about one timeout
+ * (per 64 probes), and a check takes at most about 6 x timeout (per 64
+ * probes of a round), however many peers it probes. */
 struct vxt_check;
 int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check **out);
 struct vxt_check *vxt_check_ref(struct vxt_check *c);
@@ -998,8 +1032,8 @@ const char *vxt_remedy_value(const struct vxt_remedy *r);
 const char *vxt_remedy_kind_name(int kind);
 const char *vxt_node_name(int node);
 
-/* Probe results in the order sent (per peer: icmp, tcp, udp, large; then
- * dns).  Borrowed: valid while c lives. */
+/* Probe results in a fixed order, whatever order they finished in (per
+ * peer: icmp, tcp, udp, large; then dns).  Borrowed: valid while c lives. */
 unsigned int vxt_check_probe_count(const struct vxt_check *c);
 const struct vxt_probe *vxt_check_probe(const struct vxt_check *c, unsigned int i);
 

@@ -118,16 +118,17 @@ int vxt_ioctl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
 			f->active[w] = gf->features[w].active;
 			f->nochange[w] = gf->features[w].never_changed;
 		}
-		vxt_features_index(f);
-		*out = f;
-		rc = 0;
+		if ((rc = vxt_features_index(f)) < 0)
+			vxt_features_unref(f);
+		else
+			*out = f;
 	}
 	free(gf);
 	return rc;
 }
 
 int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                            struct vxt_features_list *out)
+                            vxt_features_fn fn, void *userdata)
 {
 	struct if_nameindex *ifs = if_nameindex();
 	if (!ifs)
@@ -140,9 +141,9 @@ int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
 			rc = 0; /* vanished while we listed: not part of the dump */
 			continue;
 		}
-		if (rc == 0 && vxt_features_list_add(out, f) < 0) {
+		if (rc == 0) {
+			rc = fn(f, userdata);
 			vxt_features_unref(f);
-			rc = -ENOMEM;
 		}
 	}
 	if_freenameindex(ifs);

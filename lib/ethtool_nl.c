@@ -367,8 +367,9 @@ int vxt_nl_strset(struct vxt_ctx *ctx, struct vxt_strset **out)
 
 struct features_parse {
 	struct vxt_strset *names;
-	struct vxt_features *one;       /* single GET */
-	struct vxt_features_list *list; /* dump */
+	struct vxt_features *one; /* single GET */
+	vxt_features_fn fn;       /* dump: each interface, then dropped */
+	void *userdata;
 };
 
 static int parse_features(struct nl_msg *msg, void *arg)
@@ -406,12 +407,16 @@ static int parse_features(struct nl_msg *msg, void *arg)
 			return -EPROTO;
 		}
 	}
-	vxt_features_index(f);
-	if (fp->list) {
-		if (vxt_features_list_add(fp->list, f) < 0) {
-			vxt_features_unref(f);
-			return -ENOMEM;
-		}
+	if ((rc = vxt_features_index(f)) < 0) {
+		vxt_features_unref(f);
+		return rc;
+	}
+	if (fp->fn) {
+		/* Non-zero stops the walk: exchange() drains the rest of the
+		 * dump and returns it. */
+		rc = fp->fn(f, fp->userdata);
+		vxt_features_unref(f);
+		return rc;
 	} else {
 		vxt_features_unref(fp->one);
 		fp->one = f;
@@ -442,7 +447,7 @@ int vxt_nl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
 }
 
 int vxt_nl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                         struct vxt_features_list *out)
+                         vxt_features_fn fn, void *userdata)
 {
 	int rc = vxt_ethtool_sock(ctx);
 	if (rc < 0)
@@ -451,7 +456,7 @@ int vxt_nl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
 	                                 ETHTOOL_FLAG_COMPACT_BITSETS);
 	if (!msg)
 		return -ENOMEM;
-	struct features_parse fp = {.names = names, .list = out};
+	struct features_parse fp = {.names = names, .fn = fn, .userdata = userdata};
 	return exchange(ctx, msg, parse_features, &fp);
 }
 

@@ -266,19 +266,37 @@ static const struct vxt_features *after_of(const struct vxt_fplan *fp, unsigned 
 	return a && !strcmp(a->ifname, b->ifname) ? a : NULL; /* index reused by another device */
 }
 
-int vxt_fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
-                     struct vxt_report *r)
+/* The report of a plan; with fn, each interface's entries go to fn and
+ * only their counts stay in r (vxt_features_set_glob_each). */
+static int fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
+                        vxt_report_fn fn, void *userdata, struct vxt_report *r)
 {
+	struct vxt_report *part = NULL;
+	if (fn && vxt_report_new_internal(dry, &part) < 0)
+		return vxt_fail(ctx, ENOMEM, "out of memory");
 	unsigned int hint = 0;
-	for (unsigned int i = 0; i < fp->before->n; i++) {
+	int rc = 0;
+	for (unsigned int i = 0; i < fp->before->n && rc == 0; i++) {
 		if (!fp->group_of[i])
 			continue;
 		const struct vxt_fgroup *g = &fp->groups[fp->group_of[i] - 1];
 		int err = fp->job_of[i] && fp->sent ? fp->jobs[fp->job_of[i] - 1].error : 0;
-		if (report_iface(r, g->req, &g->res, fp->before->v[i], after_of(fp, i, &hint), err, dry) < 0)
-			return vxt_fail(ctx, ENOMEM, "out of memory");
+		if (report_iface(part ? part : r, g->req, &g->res, fp->before->v[i],
+		                 after_of(fp, i, &hint), err, dry) < 0) {
+			rc = vxt_fail(ctx, ENOMEM, "out of memory");
+		} else if (part) {
+			rc = vxt_report_count(part) ? fn(part, userdata) : 0;
+			vxt_report_fold(r, part);
+		}
 	}
-	return 0;
+	vxt_report_unref(part);
+	return rc;
+}
+
+int vxt_fplan_report(struct vxt_ctx *ctx, const struct vxt_fplan *fp, bool dry,
+                     struct vxt_report *r)
+{
+	return fplan_report(ctx, fp, dry, NULL, NULL, r);
 }
 
 unsigned int vxt_fplan_failed(const struct vxt_fplan *fp)
@@ -387,7 +405,7 @@ void vxt_fplan_free(struct vxt_fplan *fp)
  * vxt_features_set_glob: a plan of one request. */
 static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *const *globs,
                         const struct vxt_feature_req *req, unsigned int flags,
-                        struct vxt_report **report)
+                        vxt_report_fn fn, void *userdata, struct vxt_report **report)
 {
 	bool dry = flags & VXT_DRY_RUN;
 	struct vxt_fplan fp;
@@ -431,7 +449,7 @@ static int set_features(struct vxt_ctx *ctx, const char *ifname, const char *con
 		rc = vxt_fail(ctx, ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = vxt_fplan_report(ctx, &fp, dry, r)) < 0)
+	if ((rc = fplan_report(ctx, &fp, dry, fn, userdata, r)) != 0)
 		goto out;
 	*report = r;
 	r = NULL;
@@ -448,7 +466,15 @@ int vxt_features_set(struct vxt_ctx *ctx, const char *ifname, const struct vxt_f
 	vxt_clear_error(ctx);
 	if (vxt_ifname_valid(ifname) < 0)
 		return vxt_fail(ctx, EINVAL, "invalid interface name '%s'", ifname ? ifname : "(null)");
-	return set_features(ctx, ifname, NULL, req, flags, report);
+	return set_features(ctx, ifname, NULL, req, flags, NULL, NULL, report);
+}
+
+static int check_globs(struct vxt_ctx *ctx, const char *const *globs)
+{
+	for (size_t i = 0; globs && globs[i]; i++)
+		if (!globs[i][0] || strnlen(globs[i], 256) > 255)
+			return vxt_fail(ctx, EINVAL, "invalid interface pattern '%s'", globs[i]);
+	return 0;
 }
 
 int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
@@ -456,8 +482,17 @@ int vxt_features_set_glob(struct vxt_ctx *ctx, const char *const *globs,
                           struct vxt_report **report)
 {
 	vxt_clear_error(ctx);
-	for (size_t i = 0; globs && globs[i]; i++)
-		if (!globs[i][0] || strnlen(globs[i], 256) > 255)
-			return vxt_fail(ctx, EINVAL, "invalid interface pattern '%s'", globs[i]);
-	return set_features(ctx, NULL, globs, req, flags, report);
+	int rc = check_globs(ctx, globs);
+	return rc < 0 ? rc : set_features(ctx, NULL, globs, req, flags, NULL, NULL, report);
+}
+
+int vxt_features_set_glob_each(struct vxt_ctx *ctx, const char *const *globs,
+                               const struct vxt_feature_req *req, unsigned int flags,
+                               vxt_report_fn fn, void *userdata, struct vxt_report **summary)
+{
+	vxt_clear_error(ctx);
+	if (!fn)
+		return vxt_fail(ctx, EINVAL, "vxt_features_set_glob_each: no callback");
+	int rc = check_globs(ctx, globs);
+	return rc < 0 ? rc : set_features(ctx, NULL, globs, req, flags, fn, userdata, summary);
 }

@@ -31,6 +31,7 @@ static void strset_destroy(struct vxt_strset *s)
 	for (unsigned int i = 0; i < s->count; i++)
 		free(s->names[i]);
 	free(s->names);
+	free(s->index);
 	free(s);
 }
 
@@ -47,8 +48,7 @@ int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits, struct vxt_
 	f->names = vxt_strset_ref(names);
 	/* One allocation for the four bitsets. */
 	f->hw = calloc(4 * (size_t)w, sizeof(uint32_t));
-	f->bits = calloc(nbits ? nbits : 1, sizeof(*f->bits));
-	if (!f->hw || !f->bits) {
+	if (!f->hw) {
 		vxt_features_unref(f);
 		return -ENOMEM;
 	}
@@ -59,13 +59,34 @@ int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits, struct vxt_
 	return 0;
 }
 
+static unsigned int *named_bits(const struct vxt_strset *names, unsigned int nbits,
+                                unsigned int *count)
+{
+	unsigned int *bits = malloc((nbits ? nbits : 1) * sizeof(*bits));
+	*count = 0;
+	for (unsigned int b = 0; bits && b < nbits && b < names->count; b++)
+		if (names->names[b] && names->names[b][0])
+			bits[(*count)++] = b;
+	return bits;
+}
+
+/* Which bits have names depends only on the kernel's name table and the
+ * bitset size, the same for every interface: computed once per table and
+ * shared (a dump of thousands of interfaces does not hold thousands of
+ * copies); another size gets its own. */
 int vxt_features_index(struct vxt_features *f)
 {
-	f->count = 0;
-	for (unsigned int b = 0; b < f->nbits && b < f->names->count; b++)
-		if (f->names->names[b] && f->names->names[b][0])
-			f->bits[f->count++] = b;
-	return 0;
+	struct vxt_strset *s = f->names;
+	if (!s->index && (s->index = named_bits(s, f->nbits, &s->index_count)))
+		s->index_nbits = f->nbits;
+	if (s->index && s->index_nbits == f->nbits) {
+		f->bits = s->index;
+		f->count = s->index_count;
+		f->bits_shared = true;
+		return 0;
+	}
+	f->bits = named_bits(s, f->nbits, &f->count);
+	return f->bits ? 0 : -ENOMEM;
 }
 
 static void features_destroy(struct vxt_features *f)
@@ -73,7 +94,8 @@ static void features_destroy(struct vxt_features *f)
 	vxt_strset_unref(f->names);
 	free(f->states);
 	free(f->hw);
-	free(f->bits);
+	if (!f->bits_shared)
+		free(f->bits);
 	free(f);
 }
 
@@ -278,22 +300,58 @@ int vxt_features_get_index(struct vxt_ctx *ctx, int ifindex, struct vxt_features
 	return rc < 0 ? vxt_features_fail(ctx, rc, name, "reading features") : 0;
 }
 
-int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out)
+/* The caller's callback, and whether it was the one that stopped the walk
+ * (then the value is its own, not a failed read to explain). */
+struct foreach_call {
+	vxt_features_fn fn;
+	void *userdata;
+	bool stopped;
+};
+
+static int foreach_one(struct vxt_features *f, void *arg)
+{
+	struct foreach_call *c = arg;
+	int rc = c->fn(f, c->userdata);
+	c->stopped = rc != 0;
+	return rc;
+}
+
+int vxt_features_foreach(struct vxt_ctx *ctx, vxt_features_fn fn, void *userdata)
 {
 	vxt_clear_error(ctx);
+	if (!fn)
+		return vxt_fail(ctx, EINVAL, "vxt_features_foreach: no callback");
 	struct vxt_strset *names;
 	int rc = vxt_feature_names(ctx, &names);
 	if (rc < 0)
 		return rc;
-	struct vxt_features_list *l;
-	if ((rc = vxt_features_list_new(&l)) < 0)
-		return vxt_fail(ctx, rc, "out of memory");
-	rc = ctx->backend == VXT_BACKEND_NETLINK ? vxt_nl_features_dump(ctx, names, l)
-	                                         : vxt_ioctl_features_dump(ctx, names, l);
-	if (rc < 0) {
-		vxt_features_list_unref(l);
+	struct foreach_call c = {.fn = fn, .userdata = userdata};
+	rc = ctx->backend == VXT_BACKEND_NETLINK ? vxt_nl_features_dump(ctx, names, foreach_one, &c)
+	                                         : vxt_ioctl_features_dump(ctx, names, foreach_one, &c);
+	if (rc < 0 && !c.stopped)
 		return vxt_fail(ctx, rc, "reading the features of every interface: %s%s%s",
 		                strerror(-rc), ctx->extack[0] ? ": " : "", ctx->extack);
+	return rc;
+}
+
+static int list_add_ref(struct vxt_features *f, void *list)
+{
+	if (vxt_features_list_add(list, vxt_features_ref(f)) < 0) {
+		vxt_features_unref(f);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int vxt_features_get_all(struct vxt_ctx *ctx, struct vxt_features_list **out)
+{
+	struct vxt_features_list *l;
+	int rc = vxt_features_list_new(&l);
+	if (rc < 0)
+		return vxt_fail(ctx, rc, "out of memory");
+	if ((rc = vxt_features_foreach(ctx, list_add_ref, l)) < 0) {
+		vxt_features_list_unref(l);
+		return rc;
 	}
 	*out = l;
 	return 0;

@@ -20,6 +20,7 @@ struct vxt_features {
 	uint32_t *hw, *wanted, *active, *nochange; /* VXT_WORDS(nbits) each */
 	unsigned int count;       /* named bits */
 	unsigned int *bits;       /* bit number of the i-th named feature */
+	bool bits_shared;         /* bits is names->index, not our own */
 	char *states;             /* vxt_features_states(), built on first use */
 };
 
@@ -49,7 +50,7 @@ int vxt_strset_new(unsigned int count, struct vxt_strset **out);
 /* A features object with nbits zeroed bits, bound to names. */
 int vxt_features_alloc(struct vxt_strset *names, unsigned int nbits,
                        struct vxt_features **out);
-/* Fill f->bits from the names (call after the bitsets are set). */
+/* Fill f->bits and f->count from the names.  0 or -ENOMEM. */
 int vxt_features_index(struct vxt_features *f);
 bool vxt_features_bit_changeable(const struct vxt_features *f, unsigned int bit);
 int vxt_features_list_add(struct vxt_features_list *l, struct vxt_features *f);
@@ -77,8 +78,9 @@ struct vxt_set_job {
 int vxt_nl_strset(struct vxt_ctx *ctx, struct vxt_strset **out);
 int vxt_nl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
                         struct vxt_strset *names, struct vxt_features **out);
+/* Dumps hand each interface to fn as it is parsed (vxt_features_foreach). */
 int vxt_nl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                         struct vxt_features_list *out);
+                         vxt_features_fn fn, void *userdata);
 int vxt_nl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int n);
 void vxt_ethtool_close(struct vxt_ctx *ctx);
 
@@ -94,7 +96,7 @@ int vxt_ioctl_strset(struct vxt_ctx *ctx, struct vxt_strset **out);
 int vxt_ioctl_features_get(struct vxt_ctx *ctx, const char *ifname, int ifindex,
                            struct vxt_strset *names, struct vxt_features **out);
 int vxt_ioctl_features_dump(struct vxt_ctx *ctx, struct vxt_strset *names,
-                            struct vxt_features_list *out);
+                            vxt_features_fn fn, void *userdata);
 int vxt_ioctl_features_set(struct vxt_ctx *ctx, struct vxt_set_job *jobs, unsigned int n);
 
 /* feature_names.c: ethtool's words resolved over the kernel's names. */

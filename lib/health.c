@@ -540,125 +540,7 @@ long long vxt_check_counter_after(const struct vxt_check *c, unsigned int i)
 
 /* ---------------------------------------------------------------- run */
 
-static int keep_probe(struct vxt_ctx *ctx, struct vxt_check *c, int peer, bool underlay, int rc,
-                      struct vxt_probe *p)
-{
-	if (rc < 0)
-		return rc; /* the options were checked: only -ENOMEM gets here */
-	if (!p)
-		return 0;
-	struct vxt_probe **v = realloc(c->probes, (c->nprobes + 1) * sizeof(*v));
-	if (v)
-		c->probes = v;
-	int *pp = v ? realloc(c->probe_peer, (c->nprobes + 1) * sizeof(*pp)) : NULL;
-	if (pp)
-		c->probe_peer = pp;
-	bool *pu = pp ? realloc(c->probe_underlay, (c->nprobes + 1) * sizeof(*pu)) : NULL;
-	if (!pu) {
-		vxt_probe_unref(p);
-		return vxt_fail(ctx, ENOMEM, "health check: out of memory");
-	}
-	c->probe_underlay = pu;
-	pu[c->nprobes] = underlay;
-	pp[c->nprobes] = peer;
-	v[c->nprobes++] = p;
-	return 0;
-}
-
-static bool probe_reached(const struct vxt_probe *p)
-{
-	return p && (p->outcome == VXT_PROBE_OK || p->outcome == VXT_PROBE_REFUSED);
-}
-
-/* The probes of one peer with a responder: connect, echo, each direction
- * alone, a bulk flow each way (when the handshake works), plain TCP to
- * its underlay address. */
-static int responder_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o,
-                            struct vxt_check *c, unsigned int i)
-{
-	const char *peer = o->peers[i];
-	unsigned int port = o->responder_port;
-	int t = o->timeout_ms, rc, r;
-	struct vxt_probe *p = NULL;
-	r = vxt_probe_tcp(ctx, peer, port, t, &p);
-	rc = keep_probe(ctx, c, (int)i, false, r, p);
-	bool connects = rc >= 0 && probe_reached(c->probes[c->nprobes - 1]);
-	p = NULL;
-	if (rc >= 0) {
-		r = vxt_probe_udp(ctx, peer, port, t, &p);
-		rc = keep_probe(ctx, c, (int)i, false, r, p);
-	}
-	for (int out = 1; out >= 0 && rc >= 0; out--) {
-		p = NULL;
-		r = vxt_probe_udp_oneway(ctx, peer, port, out, t, &p);
-		rc = keep_probe(ctx, c, (int)i, false, r, p);
-	}
-	for (int out = 1; out >= 0 && rc >= 0 && connects && o->bulk_size; out--) {
-		p = NULL;
-		r = vxt_probe_bulk(ctx, peer, port, out, o->bulk_size, t, &p);
-		rc = keep_probe(ctx, c, (int)i, false, r, p);
-	}
-	/* Plain underlay TCP: an answer or a reset means it crossed intact
-	 * (no responder needs to listen there). */
-	const char *ua = c->peers[i].before.underlay_addr;
-	if (rc >= 0 && *ua) {
-		p = NULL;
-		r = vxt_probe_tcp(ctx, ua, port, t, &p);
-		rc = r == -EINVAL ? 0 : keep_probe(ctx, c, (int)i, true, r, p);
-	}
-	return rc;
-}
-
-static int run_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check *c)
-{
-	unsigned int large = o->large_size ? o->large_size : c->vxlan_mtu ? c->vxlan_mtu : 1450;
-	int rc = 0, r, t = o->timeout_ms;
-	bool use_responder = !o->tcp_port && !o->udp_port && !o->no_responder;
-	for (unsigned int i = 0; i < o->npeers && rc >= 0; i++) {
-		const char *peer = o->peers[i];
-		struct vxt_peer_state *ps = &c->peers[i];
-		struct vxt_probe *p = NULL;
-		if (use_responder) {
-			ps->asked = true;
-			ps->responder = vxt_responder_query(ctx, peer, o->responder_port, t,
-			                                    &ps->before) == 0;
-		}
-		r = vxt_probe_icmp(ctx, peer, t, &p);
-		rc = keep_probe(ctx, c, (int)i, false, r, p);
-		if (rc >= 0 && ps->responder)
-			rc = responder_probes(ctx, o, c, i);
-		else if (rc >= 0 && use_responder) { /* the connect probe still says something */
-			p = NULL;
-			r = vxt_probe_tcp(ctx, peer, o->responder_port, t, &p);
-			rc = keep_probe(ctx, c, (int)i, false, r, p);
-		}
-		if (rc >= 0 && o->tcp_port) {
-			p = NULL;
-			r = vxt_probe_tcp(ctx, peer, o->tcp_port, t, &p);
-			rc = keep_probe(ctx, c, (int)i, false, r, p);
-		}
-		if (rc >= 0 && o->udp_port) {
-			p = NULL;
-			r = vxt_probe_udp(ctx, peer, o->udp_port, t, &p);
-			rc = keep_probe(ctx, c, (int)i, false, r, p);
-		}
-		if (rc >= 0) {
-			p = NULL;
-			r = vxt_probe_large(ctx, peer, large, t, &p);
-			rc = keep_probe(ctx, c, (int)i, false, r, p);
-		}
-		if (rc >= 0 && ps->responder)
-			ps->responder = vxt_responder_query(ctx, peer, o->responder_port, t,
-			                                    &ps->after) == 0;
-	}
-	if (rc >= 0 && o->dns_server) {
-		struct vxt_probe *p = NULL;
-		rc = vxt_probe_dns(ctx, o->dns_server, o->dns_port,
-		                   "kubernetes.default.svc.cluster.local", t, &p);
-		rc = keep_probe(ctx, c, -1, false, rc, p);
-	}
-	return rc;
-}
+/* The probes: health_probes.c. */
 
 int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check **out)
 {
@@ -686,7 +568,7 @@ int vxt_check_run(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vx
 		/* Counters around the probes: a rise during the check is what our
 		 * own probes (and any other traffic meanwhile) ran into. */
 		vxt_check_read_counters(c->before);
-		rc = run_probes(ctx, o, c);
+		rc = vxt_check_run_probes(ctx, o, c);
 		vxt_check_read_counters(c->after);
 	}
 	if (rc >= 0)

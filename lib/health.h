@@ -134,6 +134,9 @@ int vxt_check_local(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct 
  * apply), effective rp_filter of the VXLAN devices vx[] (positions in l). */
 int vxt_check_policy(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check *c,
                      const struct vxt_link_list *l, const int *vx, unsigned int nvx);
+/* health_probes.c: every probe of every peer, at once (the results in
+ * c->probes, the responders' counters in c->peers). */
+int vxt_check_run_probes(struct vxt_ctx *ctx, const struct vxt_check_opts *o, struct vxt_check *c);
 /* health_counters.c: read the counters into v (-1 where missing). */
 void vxt_check_read_counters(long long v[VXT_CTR_N]);
 extern const char *const vxt_counter_names[VXT_CTR_N];

@@ -24,6 +24,9 @@ struct vxt_strset {
 	int refcount;
 	unsigned int count;
 	char **names;
+	/* The named bits of a bitset of index_nbits bits, shared by every
+	 * features object of that size (vxt_features_index). */
+	unsigned int *index, index_nbits, index_count;
 };
 
 struct vxt_ctx {
@@ -95,6 +98,10 @@ int vxt_report_add(struct vxt_report *r, int area, const char *object,
 int vxt_report_set_status(struct vxt_report *r, unsigned int i, int status, const char *after);
 /* Move every entry of src to the end of dst (src becomes empty). */
 int vxt_report_append(struct vxt_report *dst, struct vxt_report *src);
+/* Add part's counts (per status, unmet) to dst without its entries, and
+ * empty part for reuse: a run over thousands of interfaces keeps one
+ * interface's entries at a time.  Returns 0. */
+int vxt_report_fold(struct vxt_report *dst, struct vxt_report *part);
 
 /* ---- sockets owned by the context ------------------------------------- */
 void vxt_ethtool_close(struct vxt_ctx *ctx); /* ethtool_nl.c */

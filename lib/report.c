@@ -23,12 +23,17 @@ struct chunk {
 	char data[];
 };
 
+/* Room for every enum vxt_status value. */
+#define STATUSES 8
+
 struct vxt_report {
 	int refcount;
 	bool dry_run;
 	struct vxt_report_entry *v;
 	unsigned int n, cap;
 	struct chunk *chunks;
+	/* Counts of entries folded in and dropped (vxt_report_fold). */
+	unsigned int folded[STATUSES], folded_unmet;
 };
 
 #define CHUNK_SIZE 65536
@@ -116,6 +121,11 @@ int vxt_report_append(struct vxt_report *dst, struct vxt_report *src)
 	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n += src->n;
 	src->n = 0;
+	for (int st = 0; st < STATUSES; st++)
+		dst->folded[st] += src->folded[st];
+	dst->folded_unmet += src->folded_unmet;
+	memset(src->folded, 0, sizeof(src->folded));
+	src->folded_unmet = 0;
 	/* The strings move with their chunks: splice src's list in front. */
 	if (src->chunks) {
 		struct chunk *tail = src->chunks;
@@ -176,9 +186,29 @@ ACCESSOR(int, status, -1)
 ACCESSOR(int, error, -1)
 #undef ACCESSOR
 
+int vxt_report_fold(struct vxt_report *dst, struct vxt_report *part)
+{
+	for (int st = 0; st < STATUSES; st++)
+		dst->folded[st] += vxt_report_count_status(part, st);
+	dst->folded_unmet += vxt_report_unmet(part);
+	part->n = 0;
+	memset(part->folded, 0, sizeof(part->folded));
+	part->folded_unmet = 0;
+	/* Keep one chunk for the next part's strings. */
+	if (part->chunks) {
+		for (struct chunk *c = part->chunks->next, *next; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+		part->chunks->next = NULL;
+		part->chunks->used = 0;
+	}
+	return 0;
+}
+
 unsigned int vxt_report_count_status(const struct vxt_report *r, int status)
 {
-	unsigned int n = 0;
+	unsigned int n = r && status >= 0 && status < STATUSES ? r->folded[status] : 0;
 	for (unsigned int i = 0; r && i < r->n; i++)
 		n += r->v[i].status == status;
 	return n;
@@ -214,7 +244,7 @@ static bool same_request(const struct vxt_report_entry *a, const struct vxt_repo
 unsigned int vxt_report_unmet(const struct vxt_report *r)
 {
 	if (!r || !r->n)
-		return 0;
+		return r ? r->folded_unmet : 0;
 	size_t cap = 16;
 	while (cap < (size_t)r->n * 2)
 		cap *= 2;
@@ -233,7 +263,7 @@ unsigned int vxt_report_unmet(const struct vxt_report *r)
 		t[k].failed |= e->status == VXT_STATUS_FAILED || e->status == VXT_STATUS_ROLLED_BACK;
 		t[k].refused |= e->status == VXT_STATUS_FIXED;
 	}
-	unsigned int unmet = 0;
+	unsigned int unmet = r->folded_unmet;
 	for (size_t k = 0; k < cap; k++)
 		unmet += t[k].first && (t[k].failed || (t[k].refused && !t[k].met));
 	free(t);

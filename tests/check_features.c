@@ -351,6 +351,67 @@ START_TEST(dump_500_devices)
 }
 END_TEST
 
+/* The streaming walk: each device once, in the kernel's order, with the
+ * features ethtool shows; a callback that stops gets its value back, and
+ * the context still works afterwards (the rest of the dump was drained). */
+struct walk {
+	unsigned int seen, stop_after;
+	char names[4096];
+	int d7b_tso; /* tcp-segmentation-offload of d7b as the walk saw it */
+};
+
+static int walk_one(struct vxt_features *f, void *arg)
+{
+	struct walk *w = arg;
+	if (w->stop_after && w->seen == w->stop_after)
+		return 42;
+	w->seen++;
+	if (strlen(w->names) + 20 < sizeof(w->names)) {
+		strcat(w->names, vxt_features_ifname(f));
+		strcat(w->names, "\n");
+	}
+	if (!strcmp(vxt_features_ifname(f), "d7b")) {
+		int i = vxt_features_find(f, "tx-tcp-segmentation");
+		ck_assert_int_ge(i, 0);
+		w->d7b_tso = vxt_features_active(f, (unsigned int)i);
+	}
+	return 0;
+}
+
+START_TEST(foreach_walks_every_device)
+{
+	nstest_enter();
+	nstest_veths("d", 100);
+	nstest_sh("ethtool -K d7b tso off");
+	struct vxt_ctx *ctx = ctx_for(_i);
+	ck_assert_int_eq(vxt_features_foreach(ctx, NULL, NULL), -EINVAL);
+	struct walk w = {.d7b_tso = -1};
+	ck_assert_int_eq(vxt_features_foreach(ctx, walk_one, &w), 0);
+	ck_assert_uint_eq(w.seen, 201); /* + lo */
+	/* In ifindex order, as `ip link` lists them. */
+	char *names = nstest_capture("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1");
+	ck_assert_str_eq(w.names, names);
+	free(names);
+	ck_assert_int_eq(w.d7b_tso, nstest_ethtool("d7b", "tx-tcp-segmentation", NULL));
+	ck_assert_int_eq(w.d7b_tso, 0);
+
+	struct walk stop = {.stop_after = 5};
+	ck_assert_int_eq(vxt_features_foreach(ctx, walk_one, &stop), 42);
+	ck_assert_uint_eq(stop.seen, 5);
+	ck_assert_str_eq(vxt_ctx_errmsg(ctx), ""); /* the caller's value, not a failed read */
+	/* The same socket answers the next request with its own reply. */
+	struct vxt_features *f;
+	ck_assert_int_eq(vxt_features_get(ctx, "d7b", &f), 0);
+	ck_assert_str_eq(vxt_features_ifname(f), "d7b");
+	vxt_features_unref(f);
+	struct vxt_features_list *l;
+	ck_assert_int_eq(vxt_features_get_all(ctx, &l), 0);
+	ck_assert_uint_eq(vxt_features_list_count(l), 201);
+	vxt_features_list_unref(l);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 /* Globs: every cali* veth changed with one call; nothing else touched. */
 START_TEST(glob_set)
 {
@@ -431,6 +492,77 @@ START_TEST(auto_backend_is_netlink)
 }
 END_TEST
 
+/* The streamed set: one interface per part, in order, and a summary whose
+ * counts are the whole report's (taken from a dry run of the same request
+ * first); a callback that stops gets its value back. */
+struct parts {
+	unsigned int n, entries, stop_at;
+	char last[32];
+};
+
+static int count_part(const struct vxt_report *part, void *arg)
+{
+	struct parts *p = arg;
+	if (p->stop_at && p->n == p->stop_at)
+		return 7;
+	const char *obj = vxt_report_object(part, 0);
+	for (unsigned int i = 0; i < vxt_report_count(part); i++)
+		ck_assert_str_eq(vxt_report_object(part, i), obj);
+	ck_assert_msg(strcmp(obj, p->last) != 0, "%s twice", obj);
+	snprintf(p->last, sizeof(p->last), "%s", obj);
+	p->n++;
+	p->entries += vxt_report_count(part);
+	return 0;
+}
+
+START_TEST(glob_set_each)
+{
+	nstest_enter();
+	nstest_veths("cali", 20);
+	nstest_sh("ip link add eth0 type veth peer name eth1");
+	struct vxt_ctx *ctx = ctx_for(_i);
+	/* sg on lo is [fixed]: one unmet request in the whole run. */
+	struct vxt_feature_req *req = req_of("tx off gso off sg off");
+	struct vxt_report *full, *sum;
+	ck_assert_int_eq(vxt_features_set_glob(ctx, NULL, req, VXT_DRY_RUN, &full), 0);
+	struct parts p = {0};
+	ck_assert_int_eq(vxt_features_set_glob_each(ctx, NULL, req, VXT_DRY_RUN, count_part, &p, &sum), 0);
+	ck_assert_uint_eq(p.n, 43); /* 40 cali, eth0, eth1, lo */
+	ck_assert_uint_eq(vxt_report_count(sum), 0);
+	ck_assert_uint_eq(p.entries, vxt_report_count(full));
+	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_FAILED; st++)
+		ck_assert_uint_eq(vxt_report_count_status(sum, st), vxt_report_count_status(full, st));
+	ck_assert_uint_gt(vxt_report_count_status(sum, VXT_STATUS_CHANGED), 40);
+	ck_assert_uint_eq(vxt_report_unmet(sum), 1);
+	ck_assert_uint_eq(vxt_report_unmet(full), 1);
+	ck_assert(vxt_report_dry_run(sum));
+	vxt_report_unref(sum);
+	vxt_report_unref(full);
+
+	/* For real: ethtool sees it, and every entry handed out is counted. */
+	p = (struct parts){0};
+	ck_assert_int_eq(vxt_features_set_glob_each(ctx, NULL, req, 0, count_part, &p, &sum), 0);
+	unsigned int counted = 0;
+	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_FAILED; st++)
+		counted += vxt_report_count_status(sum, st);
+	ck_assert_uint_eq(counted, p.entries);
+	ck_assert_uint_eq(vxt_report_unmet(sum), 1);
+	ck_assert(!vxt_report_dry_run(sum));
+	ck_assert_int_eq(nstest_ethtool("cali7b", "tx-checksumming", NULL), 0);
+	ck_assert_int_eq(nstest_ethtool("eth1", "generic-segmentation-offload", NULL), 0);
+	vxt_report_unref(sum);
+
+	struct parts stop = {.stop_at = 3};
+	sum = NULL;
+	ck_assert_int_eq(vxt_features_set_glob_each(ctx, NULL, req, VXT_DRY_RUN, count_part, &stop, &sum), 7);
+	ck_assert_ptr_null(sum);
+	ck_assert_uint_eq(stop.n, 3);
+	ck_assert_int_eq(vxt_features_set_glob_each(ctx, NULL, req, 0, NULL, NULL, &sum), -EINVAL);
+	vxt_feature_req_unref(req);
+	vxt_ctx_unref(ctx);
+}
+END_TEST
+
 static Suite *features_suite(void)
 {
 	Suite *s = suite_create("features");
@@ -460,7 +592,9 @@ static Suite *features_suite(void)
 	tc = tcase_create("many");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, dump_500_devices, 0, BACKEND_LOOPS);
+	tcase_add_loop_test(tc, foreach_walks_every_device, 0, BACKEND_LOOPS);
 	tcase_add_loop_test(tc, glob_set, 0, BACKEND_LOOPS);
+	tcase_add_loop_test(tc, glob_set_each, 0, BACKEND_LOOPS);
 	suite_add_tcase(s, tc);
 	return s;
 }

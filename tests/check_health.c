@@ -376,9 +376,10 @@ START_TEST(verdict_patterns)
 	c = run();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_eq(vxt_check_verdict(c), VXT_VERDICT_UNREACHABLE);
-	/* three probes of 300 ms each, and not much more */
+	/* three probes of 300 ms each, at once: one deadline, not much more
+	 * (each waits its own whole deadline, so never less) */
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ck_assert_msg(s >= 0.85 && s < 2.0, "took %.2f s", s);
+	ck_assert_msg(s >= 0.28 && s < 2.0, "took %.2f s", s);
 	vxt_check_unref(c);
 	close(fd);
 }

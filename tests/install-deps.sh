@@ -10,7 +10,7 @@ check valgrind
 iproute2 ethtool nftables iputils-ping procps jq util-linux curl
 swig python3 python3-dev python3-pytest python3-jsonschema
 ansible-core
-clang libclang-rt-14-dev clang-tools cppcheck bc
+clang libclang-rt-14-dev clang-tools cppcheck bc time
 systemd
 iperf3
 "

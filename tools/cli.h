@@ -53,8 +53,20 @@ int cli_signalfd(const char *cmd, bool hup);
 bool cli_parse_onoff(const char *s, bool *on);
 
 /* Reports: text (changes and problems; all entries with show_all) or JSON. */
-json_object *report_to_json(const struct vxt_report *r);
+struct json_stream;
+/* The JSON report in three parts: {"dry_run", "entries": [ ... entries of
+ * one or more reports ... ], "changed", "unmet", "summary"} with the
+ * totals of the report given to the end. */
+void report_json_begin(struct json_stream *js, bool dry_run);
+void report_json_entries(struct json_stream *js, const struct vxt_report *r);
+void report_json_end(struct json_stream *js, const struct vxt_report *totals);
+/* All three to stdout; 0 or -errno of a failed write. */
+int report_print_json(const struct vxt_report *r);
 void report_print_text(const struct vxt_report *r, bool show_all);
+/* The two halves of report_print_text: the entries (grouped by object),
+ * and the one-line summary of the counts. */
+void report_print_entries(const struct vxt_report *r, bool show_all);
+void report_print_summary(const struct vxt_report *r);
 /* Print the report (JSON or text) and return report_exit_code(). */
 int report_emit(const struct vxt_report *r, bool json, bool show_all);
 /* Exit code for a finished operation: EXIT_UNMET if vxt_report_unmet(). */

@@ -79,8 +79,10 @@ static void usage(FILE *out)
 "  --dns SERVER[:PORT]   a DNS query to SERVER (e.g. the cluster DNS);\n"
 "                        [IPv6]:PORT for IPv6\n"
 "  --timeout MS          per probe (default 1000; a bulk flow may pause\n"
-"                        that long and take 3 x MS in all); the check takes\n"
-"                        at most about 16 x MS per peer\n"
+"                        that long and take 3 x MS in all); every peer's\n"
+"                        probes run at once (at most 64 in flight): a check\n"
+"                        takes about MS when nothing answers, at most about\n"
+"                        6 x MS\n"
 "  --json                the result as JSON (schema \"vxlantune-check/2\",\n"
 "                        see below)\n"
 "  --prometheus FILE     also write the result for node_exporter's textfile\n"
@@ -353,7 +355,7 @@ static int write_textfile(struct vxt_ctx *ctx, const char *path, const char *tex
 {
 	int rc = vxt_file_write_atomic(ctx, path, text, strlen(text), 0644);
 	if (rc < 0) {
-		cli_error("--prometheus: %s", vxt_ctx_errmsg(ctx));
+		cli_error("%s: cannot write the Prometheus file (%s)", path, vxt_ctx_errmsg(ctx));
 		return cli_exit_for(rc);
 	}
 	return EXIT_DONE;
@@ -514,7 +516,7 @@ static int check_main(int argc, char **argv, bool *ran)
 			ret = vxt_check_status(chk);
 			*ran = true;
 			/* A failed write is never hidden behind a verdict: the
-			 * monitoring would go on reading the old file. */
+			 * monitoring would go on reading the old file (UNKNOWN). */
 			if (prom && write_prometheus(ctx, chk, prom) != EXIT_DONE)
 				ret = CHECK_UNKNOWN;
 		}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_stream.h"
 
 static void usage(FILE *out)
 {
@@ -21,7 +22,8 @@ static void usage(FILE *out)
 "Show or change NIC offload features over ethtool netlink (the legacy\n"
 "SIOCETHTOOL ioctl on kernels older than 5.7), like ethtool -k / -K.\n"
 "\n"
-"show    every interface when none is named; one dump for all of them.\n"
+"show    every interface when none is named; one dump for all of them,\n"
+"        written as it is read (memory does not grow with the interfaces).\n"
 "        Text as ethtool -k prints it: 'name: on|off [fixed] [requested on]'.\n"
 "set     FEATURE is what ethtool -K takes: a kernel name\n"
 "        (tx-checksum-ip-generic), an ethtool long name\n"
@@ -73,31 +75,58 @@ static void print_text(const struct vxt_features *f)
 	}
 }
 
-/* The eight possible {active, fixed, requested} objects, shared by every
- * feature of every device (json-c reference counts them): --json over
- * thousands of links builds a few objects per device, not four per feature. */
-static json_object *state_json(unsigned int s)
+static void write_json(struct json_stream *js, const struct vxt_features *f)
 {
-	static json_object *shared[8];
-	if (!shared[s]) {
-		shared[s] = json_object_new_object();
-		json_object_object_add(shared[s], "active", json_object_new_boolean(s & 1));
-		json_object_object_add(shared[s], "fixed", json_object_new_boolean(s & 4));
-		json_object_object_add(shared[s], "requested", json_object_new_boolean(s & 2));
-	}
-	return json_object_get(shared[s]);
-}
-
-static json_object *features_json(const struct vxt_features *f)
-{
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "ifname", json_object_new_string(vxt_features_ifname(f)));
-	json_object_object_add(o, "ifindex", json_object_new_int(vxt_features_ifindex(f)));
+	json_stream_begin_object(js);
+	json_stream_key(js, "ifname");
+	json_stream_string(js, vxt_features_ifname(f));
+	json_stream_key(js, "ifindex");
+	json_stream_int(js, vxt_features_ifindex(f));
 	const char *states = vxt_features_states(f);
 	unsigned int n = vxt_features_count(f);
-	for (unsigned int i = 0; states && i < n; i++)
-		json_object_object_add(o, vxt_features_name(f, i), state_json((unsigned int)(states[i] - '0') & 7));
-	return o;
+	for (unsigned int i = 0; states && i < n; i++) {
+		unsigned int st = (unsigned int)(states[i] - '0');
+		json_stream_key(js, vxt_features_name(f, i));
+		json_stream_begin_object(js);
+		json_stream_key(js, "active");
+		json_stream_bool(js, st & 1);
+		json_stream_key(js, "fixed");
+		json_stream_bool(js, st & 4);
+		json_stream_key(js, "requested");
+		json_stream_bool(js, st & 2);
+		json_stream_end_object(js);
+	}
+	json_stream_end_object(js);
+}
+
+/* Where show's output goes: each interface is written as soon as it is
+ * read (the dump is never held), text or one JSON array. */
+struct show_out {
+	struct json_stream *js; /* NULL: text */
+	char **patterns;        /* NULL: every interface */
+	int npatterns;
+	unsigned int shown;
+};
+
+static int show_one(struct vxt_features *f, void *arg)
+{
+	struct show_out *o = arg;
+	bool want = !o->patterns;
+	for (int a = 0; a < o->npatterns && !want; a++)
+		want = !fnmatch(o->patterns[a], vxt_features_ifname(f), 0);
+	if (!want)
+		return 0;
+	if (o->js) {
+		if (!o->shown)
+			json_stream_begin_array(o->js);
+		write_json(o->js, f);
+	} else {
+		if (o->shown)
+			putchar('\n');
+		print_text(f);
+	}
+	o->shown++;
+	return 0;
 }
 
 static int show(int argc, char **argv)
@@ -113,47 +142,33 @@ static int show(int argc, char **argv)
 		default: return cli_usage("offloads", "invalid option");
 		}
 	}
-	struct vxt_ctx *ctx;
-	if (cli_ctx_new(&ctx) < 0)
-		return EXIT_SYSTEM;
-	int ret = EXIT_DONE;
-	json_object *arr = json ? json_object_new_array() : NULL;
-	bool all = optind >= argc;
 	bool globs = false;
 	for (int i = optind; i < argc; i++) {
 		if (vxt_name_is_pattern(argv[i]))
 			globs = true;
-		else if (vxt_ifname_valid(argv[i]) < 0) {
-			ret = cli_usage("offloads", "invalid interface name '%s'", argv[i]);
-			goto out;
-		}
+		else if (vxt_ifname_valid(argv[i]) < 0)
+			return cli_usage("offloads", "invalid interface name '%s'", argv[i]);
 	}
+	struct vxt_ctx *ctx;
+	if (cli_ctx_new(&ctx) < 0)
+		return EXIT_SYSTEM;
+	struct json_stream *js = json ? json_stream_new(stdout) : NULL;
+	if (json && !js) {
+		vxt_ctx_unref(ctx);
+		return EXIT_SYSTEM;
+	}
+	struct show_out o = {.js = js};
+	int ret = EXIT_DONE;
+	bool all = optind >= argc;
 	if (all || globs) {
-		struct vxt_features_list *l;
-		int rc = vxt_features_get_all(ctx, &l);
-		if (rc < 0) {
+		if (!all) {
+			o.patterns = argv + optind;
+			o.npatterns = argc - optind;
+		}
+		int rc = vxt_features_foreach(ctx, show_one, &o);
+		if (rc < 0)
 			ret = cli_fail(ctx, rc);
-			goto out;
-		}
-		unsigned int n = vxt_features_list_count(l), shown = 0;
-		for (unsigned int i = 0; i < n; i++) {
-			struct vxt_features *f = vxt_features_list_get(l, i);
-			bool want = all;
-			for (int a = optind; a < argc && !want; a++)
-				want = !fnmatch(argv[a], vxt_features_ifname(f), 0);
-			if (!want)
-				continue;
-			if (json)
-				json_object_array_add(arr, features_json(f));
-			else {
-				if (shown)
-					putchar('\n');
-				print_text(f);
-			}
-			shown++;
-		}
-		vxt_features_list_unref(l);
-		if (!shown) {
+		else if (!o.shown) {
 			cli_error("no interface matches '%s'", argv[optind]);
 			ret = EXIT_NOTFOUND;
 		}
@@ -165,22 +180,24 @@ static int show(int argc, char **argv)
 				ret = cli_fail(ctx, rc);
 				continue;
 			}
-			if (json)
-				json_object_array_add(arr, features_json(f));
-			else {
-				if (i > optind)
-					putchar('\n');
-				print_text(f);
-			}
+			show_one(f, &o);
 			vxt_features_unref(f);
 		}
 	}
-	if (json) {
-		cli_print_json(arr);
-		arr = NULL;
+	/* A document once begun is always closed: what was read stays valid
+	 * JSON even when the dump failed half-way (the exit status says so). */
+	if (js && (o.shown || ret == EXIT_DONE || ret == EXIT_NOTFOUND)) {
+		if (!o.shown)
+			json_stream_begin_array(js);
+		json_stream_end_array(js);
+		int rc = json_stream_free(js);
+		if (rc < 0 && ret == EXIT_DONE) {
+			cli_error("writing the JSON output: %s", strerror(-rc));
+			ret = EXIT_SYSTEM;
+		}
+	} else {
+		free(js);
 	}
-out:
-	json_object_put(arr);
 	vxt_ctx_unref(ctx);
 	return ret;
 }
@@ -193,6 +210,28 @@ static const struct option set_opts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{0},
 };
+
+/* set over a glob: each interface's entries as soon as they are known,
+ * text or JSON (begun at the first). */
+struct set_out {
+	bool all_entries, dry;
+	struct json_stream *js;
+	unsigned int parts;
+};
+
+static int print_part(const struct vxt_report *part, void *arg)
+{
+	struct set_out *o = arg;
+	if (o->js) {
+		if (!o->parts)
+			report_json_begin(o->js, o->dry);
+		report_json_entries(o->js, part);
+	} else {
+		report_print_entries(part, o->all_entries);
+	}
+	o->parts++;
+	return 0;
+}
 
 static int set(int argc, char **argv)
 {
@@ -247,18 +286,41 @@ static int set(int argc, char **argv)
 	struct vxt_report *r = NULL;
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	int rc;
+	bool streamed = false;
+	struct set_out out = {.all_entries = all_entries, .dry = dry};
 	if (target && !vxt_name_is_pattern(target)) {
 		rc = vxt_features_set(ctx, target, req, flags, &r);
 	} else {
 		const char *globs[] = {target, NULL};
-		rc = vxt_features_set_glob(ctx, target ? globs : NULL, req, flags, &r);
+		/* Printed an interface at a time (text or JSON); only the
+		 * counts are kept. */
+		streamed = true;
+		if (json && !(out.js = json_stream_new(stdout)))
+			rc = -ENOMEM;
+		else
+			rc = vxt_features_set_glob_each(ctx, target ? globs : NULL, req, flags, print_part, &out, &r);
 	}
 	int ret;
 	if (rc < 0) {
 		ret = cli_fail(ctx, rc);
+		free(out.js);
 	} else {
-		ret = report_emit(r, json, all_entries);
-		if (target && vxt_name_is_pattern(target) && vxt_report_count(r) == 0) {
+		if (streamed && out.js) {
+			if (!out.parts)
+				report_json_begin(out.js, dry);
+			report_json_end(out.js, r);
+			int wr = json_stream_free(out.js);
+			ret = wr < 0 ? EXIT_SYSTEM : report_exit_code(r);
+			if (wr < 0)
+				cli_error("writing the JSON report: %s", strerror(-wr));
+		} else if (streamed) {
+			report_print_summary(r);
+			ret = report_exit_code(r);
+		} else {
+			ret = report_emit(r, json, all_entries);
+		}
+		unsigned int entries = streamed ? out.parts : vxt_report_count(r);
+		if (target && vxt_name_is_pattern(target) && entries == 0) {
 			cli_error("no interface matches '%s'", target);
 			ret = EXIT_NOTFOUND;
 		}

@@ -3,48 +3,82 @@
  * (what scripts and Ansible read). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json_stream.h"
 
-json_object *report_to_json(const struct vxt_report *r)
+/* The report as JSON, written as it goes (tools/json_stream.c): entries
+ * first, the totals after them, so that a run over every interface can
+ * hand its entries over an interface at a time (offloads set --all). */
+void report_json_begin(struct json_stream *js, bool dry_run)
 {
-	json_object *root = json_object_new_object();
-	json_object *arr = json_object_new_array();
-	unsigned int n = vxt_report_count(r);
-	for (unsigned int i = 0; i < n; i++) {
-		json_object *e = json_object_new_object();
-		int st = vxt_report_status(r, i);
-		json_object_object_add(e, "area", json_object_new_string(
-			vxt_report_area(r, i) == VXT_AREA_SYSCTL ? "sysctl" : "feature"));
-		json_object_object_add(e, "object", json_object_new_string(vxt_report_object(r, i)));
-		json_object_object_add(e, "key", json_object_new_string(vxt_report_key(r, i)));
-		json_object_object_add(e, "before", json_object_new_string(vxt_report_before(r, i)));
-		json_object_object_add(e, "after", json_object_new_string(vxt_report_after(r, i)));
-		json_object_object_add(e, "requested", json_object_new_string(vxt_report_requested(r, i)));
-		json_object_object_add(e, "via", json_object_new_string(vxt_report_via(r, i)));
-		json_object_object_add(e, "status", json_object_new_string(vxt_status_name(st)));
-		if (st == VXT_STATUS_FAILED) {
-			json_object_object_add(e, "errno", json_object_new_int(vxt_report_error(r, i)));
-			json_object_object_add(e, "error", json_object_new_string(strerror(vxt_report_error(r, i))));
-		}
-		json_object_array_add(arr, e);
-	}
-	json_object *sum = json_object_new_object();
-	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_ROLLED_BACK; st++)
-		json_object_object_add(sum, vxt_status_name(st),
-		                       json_object_new_int((int)vxt_report_count_status(r, st)));
-	json_object_object_add(root, "dry_run", json_object_new_boolean(vxt_report_dry_run(r)));
-	json_object_object_add(root, "changed", json_object_new_boolean(
-		vxt_report_count_status(r, VXT_STATUS_CHANGED) + vxt_report_count_status(r, VXT_STATUS_SIDE_EFFECT) > 0));
-	json_object_object_add(root, "unmet", json_object_new_int((int)vxt_report_unmet(r)));
-	json_object_object_add(root, "summary", sum);
-	json_object_object_add(root, "entries", arr);
-	return root;
+	json_stream_begin_object(js);
+	json_stream_key(js, "dry_run");
+	json_stream_bool(js, dry_run);
+	json_stream_key(js, "entries");
+	json_stream_begin_array(js);
 }
 
-void report_print_text(const struct vxt_report *r, bool show_all)
+void report_json_entries(struct json_stream *js, const struct vxt_report *r)
+{
+	unsigned int n = vxt_report_count(r);
+	for (unsigned int i = 0; i < n; i++) {
+		int st = vxt_report_status(r, i);
+		static const char *const keys[] = {"object", "key", "before", "after", "requested", "via"};
+		const char *values[] = {vxt_report_object(r, i), vxt_report_key(r, i), vxt_report_before(r, i),
+		                        vxt_report_after(r, i), vxt_report_requested(r, i), vxt_report_via(r, i)};
+		json_stream_begin_object(js);
+		json_stream_key(js, "area");
+		json_stream_string(js, vxt_report_area(r, i) == VXT_AREA_SYSCTL ? "sysctl" : "feature");
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			json_stream_key(js, keys[k]);
+			json_stream_string(js, values[k]);
+		}
+		json_stream_key(js, "status");
+		json_stream_string(js, vxt_status_name(st));
+		if (st == VXT_STATUS_FAILED) {
+			json_stream_key(js, "errno");
+			json_stream_int(js, vxt_report_error(r, i));
+			json_stream_key(js, "error");
+			json_stream_string(js, strerror(vxt_report_error(r, i)));
+		}
+		json_stream_end_object(js);
+	}
+}
+
+void report_json_end(struct json_stream *js, const struct vxt_report *totals)
+{
+	json_stream_end_array(js);
+	json_stream_key(js, "changed");
+	json_stream_bool(js, vxt_report_count_status(totals, VXT_STATUS_CHANGED) +
+	                     vxt_report_count_status(totals, VXT_STATUS_SIDE_EFFECT) > 0);
+	json_stream_key(js, "unmet");
+	json_stream_int(js, vxt_report_unmet(totals));
+	json_stream_key(js, "summary");
+	json_stream_begin_object(js);
+	for (int st = VXT_STATUS_UNCHANGED; st <= VXT_STATUS_ROLLED_BACK; st++) {
+		json_stream_key(js, vxt_status_name(st));
+		json_stream_int(js, vxt_report_count_status(totals, st));
+	}
+	json_stream_end_object(js);
+	json_stream_end_object(js);
+}
+
+int report_print_json(const struct vxt_report *r)
+{
+	struct json_stream *js = json_stream_new(stdout);
+	if (!js)
+		return -ENOMEM;
+	report_json_begin(js, vxt_report_dry_run(r));
+	report_json_entries(js, r);
+	report_json_end(js, r);
+	return json_stream_free(js);
+}
+
+void report_print_entries(const struct vxt_report *r, bool show_all)
 {
 	unsigned int n = vxt_report_count(r);
 	bool dry = vxt_report_dry_run(r);
@@ -108,6 +142,11 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 		free(k_esc);
 	}
 	funlockfile(stdout);
+}
+
+void report_print_summary(const struct vxt_report *r)
+{
+	bool dry = vxt_report_dry_run(r);
 	unsigned int changed = vxt_report_count_status(r, VXT_STATUS_CHANGED);
 	unsigned int side = vxt_report_count_status(r, VXT_STATUS_SIDE_EFFECT);
 	unsigned int fixed = vxt_report_count_status(r, VXT_STATUS_FIXED);
@@ -122,12 +161,23 @@ void report_print_text(const struct vxt_report *r, bool show_all)
 	putchar('\n');
 }
 
+void report_print_text(const struct vxt_report *r, bool show_all)
+{
+	report_print_entries(r, show_all);
+	report_print_summary(r);
+}
+
 int report_emit(const struct vxt_report *r, bool json, bool show_all)
 {
-	if (json)
-		cli_print_json(report_to_json(r));
-	else
+	if (json) {
+		int rc = report_print_json(r);
+		if (rc < 0) {
+			cli_error("writing the JSON report: %s", strerror(-rc));
+			return EXIT_SYSTEM;
+		}
+	} else {
 		report_print_text(r, show_all);
+	}
 	return report_exit_code(r);
 }
 

@@ -107,6 +107,12 @@ VXT_OUT(struct vxt_diagnose)
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;
 %ignore vxt_log_fn;
+/* The streaming calls take C callbacks; Python has features_all() and
+ * the whole report of the other calls. */
+%ignore vxt_features_foreach;
+%ignore vxt_features_fn;
+%ignore vxt_features_set_glob_each;
+%ignore vxt_report_fn;
 
 /* ...and the calls that talk to the kernel release it. */
 %thread vxt_features_get;

@@ -13,7 +13,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import dataclasses
 import os
 import traceback
 
@@ -77,7 +76,7 @@ def underlay_info(module, ctx, selectors):
         return None
     method = module.params['underlay_method']
     try:
-        return dataclasses.asdict(ctx.underlay(method=method))
+        return ctx.underlay(method=method).to_dict()
     except vxlantune.Error as e:
         fail_error(module, e, "underlay detection (%s)" % (method or 'default-route'))
 

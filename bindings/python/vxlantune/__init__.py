@@ -15,19 +15,39 @@ and the library's message, which names the interface, the operation and the
 fix.  No function returns an error code.
 """
 
-from ._core import Error
-from ._report import Report, ReportEntry
-from ._context import Context, Feature
-from ._health import CheckResult, Counter, Finding, Localization, Remedy
-from ._diagnose import Candidate, DiagnoseResult, candidate_policy, candidates, role_vars
-from ._links import Address, Link, Underlay, VxlanInfo
-from ._policy import Policy, Watch
-from ._probe import ProbeResult
-from ._sysctl import SysctlValue
+# Nothing is imported until it is used: `import vxlantune` is paid by every
+# Ansible module call, and most use a few names (PEP 562 module __getattr__).
+_LAZY = {
+    "Error": "_core",
+    "Report": "_report", "ReportEntry": "_report",
+    "Context": "_context", "Feature": "_context",
+    "CheckResult": "_health", "Counter": "_health", "Finding": "_health", "Localization": "_health",
+    "Remedy": "_health",
+    "Address": "_links", "Link": "_links", "Underlay": "_links", "VxlanInfo": "_links",
+    "Policy": "_policy", "Watch": "_policy",
+    "Candidate": "_diagnose", "DiagnoseResult": "_diagnose", "candidate_policy": "_diagnose",
+    "candidates": "_diagnose", "role_vars": "_diagnose",
+    "ProbeResult": "_probe",
+    "SysctlValue": "_sysctl",
+}
 
 __all__ = ["Address", "Candidate", "DiagnoseResult", "candidate_policy", "candidates", "role_vars", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
            "presets", "default_vxlan", "name_is_pattern"]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vxlantune' has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module("." + module, __name__), name)
+    globals()[name] = value  # once: later lookups do not come here
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def presets() -> "list[str]":

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The Context: one per thread, owns the library's kernel sockets."""
 
-import threading
-from typing import Dict, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
+from __future__ import annotations
+
+from _thread import RLock
+from collections import namedtuple
+from collections.abc import Iterable, Mapping
 
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
@@ -16,21 +19,20 @@ from ._sysctl import Settings, SysctlValue
 Backend = int
 
 
-class Feature(NamedTuple):
-    """One offload feature as ethtool -k shows it."""
+class Feature(namedtuple("Feature", "active wanted fixed")):
+    """One offload feature as ethtool -k shows it: active, wanted
+    ("requested" in ethtool's words), fixed (the driver cannot change it)."""
 
-    active: bool
-    wanted: bool  #: "requested" in ethtool's words
-    fixed: bool   #: the driver cannot change it
+    __slots__ = ()
 
 
 # The eight possible Feature values, shared (they are immutable), indexed
 # by the characters of vxt_features_states().
 _STATES = {chr(ord("0") + s): Feature(bool(s & 1), bool(s & 2), bool(s & 4)) for s in range(8)}
-_names_cache: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
+_names_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _names(ptr) -> "Tuple[str, ...]":
+def _names(ptr) -> tuple[str, ...]:
     """The kernel's feature names in order (the same for every device of a
     kernel: read once, then only checked by count and ends)."""
     n = raw.vxt_features_count(ptr)
@@ -42,7 +44,7 @@ def _names(ptr) -> "Tuple[str, ...]":
     return names
 
 
-def _features_dict(ptr) -> Dict[str, Feature]:
+def _features_dict(ptr) -> dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
 
 
@@ -63,7 +65,7 @@ class Context:
     BACKEND_IOCTL = raw.VXT_BACKEND_IOCTL
 
     def __init__(self, backend: Backend = raw.VXT_BACKEND_AUTO):
-        self._lock = threading.RLock()
+        self._lock = RLock()
         self._ptr = None
         backend = c_int(backend, "backend")
         rc, ptr = raw.vxt_ctx_new()
@@ -110,7 +112,7 @@ class Context:
 
     # -- offload features -------------------------------------------------
     @locked
-    def features(self, ifname: str) -> Dict[str, Feature]:
+    def features(self, ifname: str) -> dict[str, Feature]:
         """The offload features of one interface, by kernel name."""
         rc, f = raw.vxt_features_get(self._p, ifname)
         check(self._p, rc)
@@ -120,7 +122,7 @@ class Context:
             raw.vxt_features_unref(f)
 
     @locked
-    def features_all(self) -> Dict[str, Dict[str, Feature]]:
+    def features_all(self) -> dict[str, dict[str, Feature]]:
         """The features of every interface (one netlink dump)."""
         rc, lst = raw.vxt_features_get_all(self._p)
         check(self._p, rc)
@@ -154,7 +156,7 @@ class Context:
         return req
 
     @locked
-    def set_features(self, interfaces: Union[str, Iterable[str], None],
+    def set_features(self, interfaces: str | Iterable[str] | None,
                      features: Mapping[str, bool], dry_run: bool = False) -> Report:
         """Set features, ethtool -K style: ``{"tx": False, "gro": False}``.
 
@@ -203,15 +205,15 @@ class Context:
 
     # -- sysctl -----------------------------------------------------------
     @locked
-    def sysctl_show(self, keys: Union[str, Iterable[str], None] = None,
-                    ifaces: Union[str, Iterable[str], None] = None,
+    def sysctl_show(self, keys: str | Iterable[str] | None = None,
+                    ifaces: str | Iterable[str] | None = None,
                     any_key: bool = False) -> "list[SysctlValue]":
         """Read keys (default: rp_filter) for interfaces ("all", "default",
         names, globs; default: all, default and every interface)."""
         return _sysctl.show(self._p, keys, ifaces, any_key)
 
     @locked
-    def sysctl_set(self, settings: Settings, ifaces: Union[str, Iterable[str], None] = None,
+    def sysctl_set(self, settings: Settings, ifaces: str | Iterable[str] | None = None,
                    dry_run: bool = False, any_key: bool = False) -> Report:
         """Set ``{"rp_filter": 0}`` for ``ifaces`` (short conf keys), or full
         and plain keys (``{"net.ipv4.ip_forward": 1}``, no ifaces).  Validated
@@ -219,7 +221,7 @@ class Context:
         return _sysctl.set_(self._p, settings, ifaces, dry_run, any_key)
 
     @locked
-    def sysctl_render(self, settings: Settings, ifaces: Union[str, Iterable[str], None] = None,
+    def sysctl_render(self, settings: Settings, ifaces: str | Iterable[str] | None = None,
                       format: str = "sysctl.d", any_key: bool = False) -> str:
         """The same settings as a /etc/sysctl.d drop-in or Kubespray's
         additional_sysctl list (format "kubespray")."""
@@ -237,7 +239,7 @@ class Context:
         return _links.links(self._p)
 
     @locked
-    def underlay(self, method: Optional[str] = None, family=None) -> Underlay:
+    def underlay(self, method: str | None = None, family=None) -> Underlay:
         """The underlay NIC, chosen as the CNI would (Calico's
         IP_AUTODETECTION_METHOD syntax; None = default-route).  family:
         None (IPv4, then IPv6), 4 or 6."""
@@ -245,8 +247,8 @@ class Context:
 
     # -- policies -----------------------------------------------------------
     @locked
-    def policy(self, preset: Optional[str] = None, file: Optional[str] = None,
-               text: Optional[str] = None) -> Policy:
+    def policy(self, preset: str | None = None, file: str | None = None,
+               text: str | None = None) -> Policy:
         """Load a policy: a preset ("calico-incident", "checksum"), a file or
         INI text.  Errors name the line and the key."""
         return _policy.load(self._p, preset, file, text)
@@ -315,8 +317,8 @@ class Context:
 
     # -- health ---------------------------------------------------------------
     @locked
-    def diagnose(self, peers: Union[str, Iterable[str]], timeout: Optional[float] = None,
-                 vxlan=None, underlay_method: Optional[str] = None, bulk_size: Optional[int] = None,
+    def diagnose(self, peers: str | Iterable[str], timeout: float | None = None,
+                 vxlan=None, underlay_method: str | None = None, bulk_size: int | None = None,
                  dry_run: bool = False):
         """vxlantune diagnose: the smallest change that makes every probe pass
         (the rest restored); see vxlantune._diagnose.DiagnoseResult."""
@@ -324,19 +326,19 @@ class Context:
         return _diagnose.run(self._p, peers, timeout, vxlan, underlay_method, bulk_size, dry_run)
 
     @locked
-    def diagnose_probe(self, peers: Union[str, Iterable[str]], timeout: Optional[float] = None,
-                       vxlan=None, underlay_method: Optional[str] = None, bulk_size: Optional[int] = None):
+    def diagnose_probe(self, peers: str | Iterable[str], timeout: float | None = None,
+                       vxlan=None, underlay_method: str | None = None, bulk_size: int | None = None):
         """One probe round as a diagnose trial sees it (passed, evidence per node)."""
         from . import _diagnose
         return _diagnose.probe(self._p, peers, timeout, vxlan, underlay_method, bulk_size)
 
     @locked
-    def check(self, peers: Union[str, Iterable[str], None] = None, tcp_port: Optional[int] = None,
-              udp_port: Optional[int] = None, dns: Optional[str] = None,
-              timeout: Optional[float] = None, policy=None,
-              vxlan: Union[str, Iterable[str], None] = None,
-              underlay_method: Optional[str] = None, large_size: Optional[int] = None,
-              responder_port: Optional[int] = None, bulk_size: Optional[int] = None) -> CheckResult:
+    def check(self, peers: str | Iterable[str] | None = None, tcp_port: int | None = None,
+              udp_port: int | None = None, dns: str | None = None,
+              timeout: float | None = None, policy=None,
+              vxlan: str | Iterable[str] | None = None,
+              underlay_method: str | None = None, large_size: int | None = None,
+              responder_port: int | None = None, bulk_size: int | None = None) -> CheckResult:
         """Health check: local findings (VXLAN devices, underlay, MTU, the
         policy's offloads and rp_filter, forwarding, UDP checksum errors) and,
         with peers, ICMP/TCP/UDP/DNS/large probes, then a verdict.  timeout in

@@ -1,26 +1,27 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The health check: local findings, probes to peers, and the verdict."""
 
-from dataclasses import asdict, dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple, Union
+from __future__ import annotations
+
+from collections import namedtuple
 
 from . import _probe
 from ._core import Error, c_int, check, raw
-from ._probe import ProbeResult
 
 
-@dataclass(frozen=True)
-class Remedy:
-    """One change on one node, as the library states it (doc/check.md)."""
-    node: str            #: "this" or "peer"
-    peer: Optional[str]  #: the peer's address for node "peer", else None
-    kind: str            #: feature, sysctl, link, policy
-    device: str          #: interface ("" for a global sysctl or a policy)
-    key: str             #: feature name, sysctl key, "mtu"/"up", "preset"/"config"
-    value: str
+# Records are named tuples (immutable, compared by value): no dataclass
+# machinery at import.
+class Remedy(namedtuple("Remedy", "node peer kind device key value")):
+    """One change on one node, as the library states it (doc/check.md):
+    node "this" or "peer"; peer: the peer's address for node "peer", else
+    None; kind: feature, sysctl, link, policy; device: interface ("" for a
+    global sysctl or a policy); key: feature name, sysctl key, "mtu"/"up",
+    "preset"/"config"; value."""
 
-    def to_dict(self) -> Dict[str, object]:
-        return asdict(self)
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self._asdict())
 
 
 def _remedy(r) -> Remedy:
@@ -31,43 +32,43 @@ def _remedy(r) -> Remedy:
                   raw.vxt_remedy_value(r) or "")
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str       #: stable: "vxlan-mtu", "rp-filter", "udp-csum-errors", ...
-    severity: str   #: ok, info, warning, error
-    object: str
-    message: str
-    remedies: List[Remedy] = field(default_factory=list)
+class Finding(namedtuple("Finding", "code severity object message remedies", defaults=((),))):
+    """One check about one object: code (stable: "vxlan-mtu", "rp-filter",
+    "udp-csum-errors", ...), severity (ok, info, warning, error), object,
+    message, remedies (Remedy)."""
 
-    def to_dict(self) -> Dict[str, object]:
-        return asdict(self)
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, object]:
+        d = dict(self._asdict())
+        d["remedies"] = [r.to_dict() for r in self.remedies]
+        return d
 
 
-@dataclass(frozen=True)
-class Counter:
-    name: str                #: "Udp:InCsumErrors", "Tcp:InCsumErrors", ...
-    before: Optional[int]    #: None when the kernel (or the peer) lacks it
-    after: Optional[int]
+class Counter(namedtuple("Counter", "name before after")):
+    """A kernel counter around the probes: name ("Udp:InCsumErrors",
+    "Tcp:InCsumErrors", ...), before, after (None when the kernel, or the
+    peer, lacks it)."""
 
-    def to_dict(self) -> Dict[str, object]:
-        d = asdict(self)
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, object]:
+        d = dict(self._asdict())
         d["delta"] = None if self.before is None or self.after is None else self.after - self.before
         return d
 
 
-@dataclass(frozen=True)
-class Localization:
-    """Which node's transmit path breaks one peer's packets."""
-    peer: str
-    responder: bool          #: its vxlantune responder answered
-    underlay: Optional[str]  #: what the responder reported
-    out: str                 #: this -> peer: unknown, ok, checksum, segmentation, fails
-    in_: str                 #: peer -> this (``in`` in to_dict)
-    fault: str               #: unknown, none, this, peer, both
-    explanation: str
-    counters: List[Counter] = field(default_factory=list)  #: the peer's
+class Localization(namedtuple("Localization", "peer responder underlay out in_ fault explanation counters",
+                              defaults=((),))):
+    """Which node's transmit path breaks one peer's packets: responder (its
+    vxlantune responder answered), underlay (what the responder reported),
+    out (this -> peer) and in_ (peer -> this; ``in`` in to_dict): unknown,
+    ok, checksum, segmentation, fails; fault: unknown, none, this, peer,
+    both; counters: the peer's (Counter)."""
 
-    def to_dict(self) -> Dict[str, object]:
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, object]:
         return {"peer": self.peer, "responder": self.responder, "underlay": self.underlay,
                 "out": self.out, "in": self.in_, "fault": self.fault,
                 "explanation": self.explanation, "counters": [c.to_dict() for c in self.counters]}
@@ -76,27 +77,24 @@ class Localization:
 SCHEMA = "vxlantune-check/2"
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    verdict: str                 #: healthy, overlay-data-path, segmentation, ... (vxt_verdict_name)
-    status: int                  #: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the CLI's exit code)
-    status_name: str             #: OK, WARNING, CRITICAL, UNKNOWN
-    summary: str
-    remedies: List[Remedy]       #: what the verdict recommends, in order
-    underlay: str
-    evidence: List[str] = field(default_factory=list)
-    findings: List[Finding] = field(default_factory=list)
-    probes: List[ProbeResult] = field(default_factory=list)
-    counters: List[Counter] = field(default_factory=list)
-    localization: List[Localization] = field(default_factory=list)
-    duration_us: int = 0
-    prometheus: str = ""         #: node_exporter textfile-collector text
+class CheckResult(namedtuple("CheckResult", "verdict status status_name summary remedies underlay evidence "
+                                            "findings probes counters localization duration_us prometheus",
+                             defaults=((), (), (), (), (), 0, ""))):
+    """The health check.  verdict: healthy, overlay-data-path,
+    segmentation, ... (vxt_verdict_name); status: 0 OK, 1 WARNING,
+    2 CRITICAL, 3 UNKNOWN (the CLI's exit code) and status_name; remedies:
+    what the verdict recommends, in order (Remedy); evidence: lines;
+    findings (Finding); probes (ProbeResult); counters (Counter);
+    localization: one per peer (Localization); prometheus: the
+    node_exporter textfile-collector text."""
+
+    __slots__ = ()
 
     @property
     def healthy(self) -> bool:
         return self.status == 0
 
-    def to_dict(self) -> Dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """The result as doc/check-schema.json has it: the same document as
         ``vxlantune check --json`` and Ansible's health_info."""
         return {
@@ -111,7 +109,7 @@ class CheckResult:
         }
 
 
-def _value(v: int) -> Optional[int]:
+def _value(v: int) -> int | None:
     return v if v >= 0 else None
 
 

@@ -1,67 +1,48 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Links and underlay detection."""
 
-import socket
-from dataclasses import dataclass, field
-from typing import List, Optional
+from __future__ import annotations
+
+from collections import namedtuple
+
+from _socket import AF_INET, AF_INET6  # the C module: `socket` costs more than the package
 
 from ._core import check, raw
 
 
-@dataclass(frozen=True)
-class Address:
-    address: str
-    prefixlen: int
-    family: int  #: socket.AF_INET or socket.AF_INET6
-    scope: str
+class Address(namedtuple("Address", "address prefixlen family scope")):
+    """An address of a link; family is AF_INET or AF_INET6."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class VxlanInfo:
-    vni: int
-    dstport: int
-    local: str
-    remote: str
-    link: int        #: ifindex of the parent device, 0 if none
-    learning: bool
-    udpcsum: bool
-    family: int      #: of the underlay
+class VxlanInfo(namedtuple("VxlanInfo", "vni dstport local remote link learning udpcsum family")):
+    """VXLAN details; link is the ifindex of the parent device (0 if none),
+    family that of the underlay."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Link:
-    name: str
-    ifindex: int
-    kind: str
-    operstate: str
-    admin_up: bool
-    carrier: bool
-    mtu: int
-    master: int
-    link: int
-    addresses: List[Address] = field(default_factory=list)
-    vxlan: Optional[VxlanInfo] = None
+class Link(namedtuple("Link", "name ifindex kind operstate admin_up carrier mtu master link addresses vxlan",
+                      defaults=((), None))):
+    """A link with its addresses and, for VXLAN devices, its details."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Underlay:
+class Underlay(namedtuple("Underlay", "ifname ifindex address prefixlen family mtu kind method explanation")):
     """The interface that carries the VXLAN packets, and why it was chosen."""
 
-    ifname: str
-    ifindex: int
-    address: str
-    prefixlen: int
-    family: int
-    mtu: int
-    kind: str
-    method: str
-    explanation: str
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return dict(self._asdict())
 
     def __str__(self) -> str:
         return f"{self.ifname} {self.address}/{self.prefixlen} ({self.explanation})"
 
 
-def links(ctx_ptr) -> List[Link]:
+def links(ctx_ptr) -> list[Link]:
     rc, lst = raw.vxt_links_get(ctx_ptr)
     check(ctx_ptr, rc)
     try:
@@ -86,11 +67,10 @@ def links(ctx_ptr) -> List[Link]:
         raw.vxt_link_list_unref(lst)
 
 
-_FAMILIES = {None: 0, 0: 0, 4: socket.AF_INET, 6: socket.AF_INET6,
-             socket.AF_INET: socket.AF_INET, socket.AF_INET6: socket.AF_INET6}
+_FAMILIES = {None: 0, 0: 0, 4: AF_INET, 6: AF_INET6, AF_INET: AF_INET, AF_INET6: AF_INET6}
 
 
-def underlay(ctx_ptr, method: Optional[str], family) -> Underlay:
+def underlay(ctx_ptr, method: str | None, family) -> Underlay:
     if family not in _FAMILIES:
         from ._core import Error
         raise Error(22, f"family must be None, 4 or 6, not {family!r}")

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Policies, apply, snapshot/restore and the watcher."""
 
-import select
-import threading
-from typing import Iterable, Optional
+from __future__ import annotations
+
+from _thread import RLock
+from collections.abc import Iterable
 
 from ._core import Error, c_int, check, locked, raw, release
 from ._report import Report, take as _report
@@ -18,7 +19,7 @@ class Policy:
     """
 
     def __init__(self, _ptr=None):
-        self._lock = threading.RLock()
+        self._lock = RLock()
         if _ptr is None:
             rc, _ptr = raw.vxt_policy_new()
             if rc < 0:
@@ -45,7 +46,7 @@ class Policy:
         return self
 
     @locked
-    def set_underlay_method(self, method: Optional[str]) -> "Policy":
+    def set_underlay_method(self, method: str | None) -> "Policy":
         """Calico IP_AUTODETECTION_METHOD syntax (default-route, can-reach=...)."""
         return self._ok(raw.vxt_policy_set_underlay_method(self._p, method), f"method {method!r}")
 
@@ -64,7 +65,7 @@ class Policy:
                         "an interface name or a glob)")
 
     @locked
-    def add_sysctl(self, key: str, value, selector: Optional[str] = None) -> "Policy":
+    def add_sysctl(self, key: str, value, selector: str | None = None) -> "Policy":
         """``selector``: "all", "default", "underlay", "vxlan", a name or a
         glob, with a short key ("rp_filter"); None for full keys.  True and
         False are written as 1 and 0."""
@@ -76,7 +77,7 @@ class Policy:
 
     @property
     @locked
-    def underlay_method(self) -> Optional[str]:
+    def underlay_method(self) -> str | None:
         return raw.vxt_policy_underlay_method(self._p)
 
     @property
@@ -180,7 +181,7 @@ class Watch:
         rc, rep = raw.vxt_watch_dispatch(self._p)
         return _report(self._ctx._p, rc, rep)
 
-    def run(self, timeout_ms: int = -1) -> Optional[Report]:
+    def run(self, timeout_ms: int = -1) -> Report | None:
         """Wait up to timeout_ms (-1: forever) for notifications, then
         handle them; None on timeout.  The wait releases the GIL and does
         not hold the Context's lock: other threads keep using it."""
@@ -188,6 +189,7 @@ class Watch:
         fd = self.fileno()
         due = self.timeout_ms()
         wait = due if due >= 0 and (timeout_ms < 0 or due < timeout_ms) else timeout_ms
+        import select  # only a watcher's run() needs it
         poller = select.poll()
         poller.register(fd, select.POLLIN)
         ready = poller.poll(None if wait < 0 else wait)

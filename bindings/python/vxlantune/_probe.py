@@ -1,37 +1,30 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Active probes: ICMP, TCP connect, UDP echo, DNS, large ICMP (DF)."""
 
-from dataclasses import asdict, dataclass
-from typing import Dict
+from __future__ import annotations
+
+from collections import namedtuple
 
 from ._core import check, raw
 
 
-@dataclass(frozen=True)
-class ProbeResult:
-    kind: str      #: icmp, tcp, udp, dns, large
-    outcome: str   #: ok, timeout, refused, unreachable, too-big, error
-    ok: bool
-    errno: int
-    rtt_us: int
-    peer: str
-    port: int
-    size: int
-    method: str
-    rcode: int
-    mtu: int
-    reporter: str
-    detail: str
-    bytes: int = 0           #: bulk probes: bytes that got across
-    path: str = "overlay"    #: in a check: "underlay" for plain TCP to the peer's underlay
+class ProbeResult(namedtuple("ProbeResult", "kind outcome ok errno rtt_us peer port size method rcode "
+                                            "mtu reporter detail bytes path", defaults=(0, "overlay"))):
+    """One probe: kind (icmp, tcp, udp, dns, large, ...), outcome (ok,
+    timeout, refused, unreachable, too-big, error), and what C's vxt_probe_*
+    accessors say about it; bytes: bulk probes, the bytes that got across;
+    path: in a check, "underlay" for plain TCP to the peer's underlay, else
+    "overlay"."""
+
+    __slots__ = ()
 
     @property
     def rtt_seconds(self) -> float:
         return self.rtt_us / 1e6
 
-    def to_dict(self) -> Dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         """As in the check result's JSON (doc/check-schema.json)."""
-        d = asdict(self)
+        d = dict(self._asdict())
         d["rtt_us"] = self.rtt_us if self.rtt_us >= 0 else None
         return d
 

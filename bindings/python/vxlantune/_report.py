@@ -1,35 +1,39 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Reports: what a mutating call did (or, in a dry run, would do)."""
 
-from dataclasses import asdict, dataclass
-from typing import Dict, Iterator, List, Optional
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterator
 
 from ._core import check, raw
 
 
-@dataclass(frozen=True)
-class ReportEntry:
-    """One object/key touched by an operation."""
+# Records are named tuples (immutable, compared by value): no dataclass
+# machinery (dataclasses, inspect, re) at import.
+class ReportEntry(namedtuple("ReportEntry", "area object key before after requested via status error",
+                             defaults=(0,))):
+    """One object/key touched by an operation.
 
-    area: str        #: "feature" or "sysctl"
-    object: str      #: interface name ("" for global keys)
-    key: str         #: kernel feature name or sysctl key
-    before: str      #: "on"/"off" or the sysctl value
-    after: str
-    requested: str   #: "" for side effects
-    via: str         #: the word the caller used ("tx", "gro"); "" for side effects
-    status: str      #: changed, unchanged, fixed, side-effect, gone, failed, rolled-back (changed,
-    #: then put back because another write of the same apply failed)
-    error: int = 0   #: errno of a failed entry
+    area: "feature" or "sysctl"; object: interface name ("" for global
+    keys); key: kernel feature name or sysctl key; before, after: "on"/"off"
+    or the sysctl value; requested: "" for side effects; via: the word the
+    caller used ("tx", "gro"), "" for side effects; status: changed,
+    unchanged, fixed, side-effect, gone, failed, rolled-back (changed, then
+    put back because another write of the same apply failed); error: errno
+    of a failed entry.
+    """
 
-    def to_dict(self) -> Dict[str, object]:
-        return asdict(self)
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self._asdict())
 
 
 class Report:
     """A sequence of :class:`ReportEntry` plus the outcome of the whole call."""
 
-    def __init__(self, entries: List[ReportEntry], dry_run: bool, unmet: int):
+    def __init__(self, entries: list[ReportEntry], dry_run: bool, unmet: int):
         self.entries = entries
         self.dry_run = dry_run
         #: requests not met (fixed features, failures): CLI exit code 1
@@ -67,19 +71,19 @@ class Report:
         """True if anything changed (in a dry run: would change)."""
         return any(e.status in ("changed", "side-effect") for e in self.entries)
 
-    def find(self, obj: str, key: str) -> Optional[ReportEntry]:
+    def find(self, obj: str, key: str) -> ReportEntry | None:
         """The entry for (object, key), or None."""
         for e in self.entries:
             if e.object == obj and e.key == key:
                 return e
         return None
 
-    def to_dicts(self) -> List[Dict[str, object]]:
+    def to_dicts(self) -> list[dict[str, object]]:
         """Plain data for JSON or an Ansible result."""
         return [e.to_dict() for e in self.entries]
 
     def __repr__(self) -> str:
-        counts: Dict[str, int] = {}
+        counts: dict[str, int] = {}
         for e in self.entries:
             counts[e.status] = counts.get(e.status, 0) + 1
         return f"<Report dry_run={self.dry_run} unmet={self.unmet} {counts}>"

@@ -1,31 +1,34 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Sysctl calls of the Context (rp_filter and friends, per interface)."""
 
-from typing import Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterable, Mapping, Sequence
 
 from ._core import Error, check, raw
 from ._report import Report, take
 
-Settings = Union[Mapping[str, object], Iterable[Tuple[str, object]]]
+# What sysctl_set/sysctl_render take (an annotation only: never evaluated).
+Settings = "Mapping[str, object] | Iterable[tuple[str, object]]"
 
 
-class SysctlValue(NamedTuple):
-    """One /proc/sys value as `vxlantune sysctl show` lists it."""
+class SysctlValue(namedtuple("SysctlValue", "object key name value effective")):
+    """One /proc/sys value as `vxlantune sysctl show` lists it: object
+    (interface, "all", "default", or "" for plain keys), key (full, as
+    sysctl.d spells it), name (short: "rp_filter"), value, effective (what
+    the kernel acts on: max(all, iface) for rp_filter)."""
 
-    object: str     #: interface, "all", "default", or "" for plain keys
-    key: str        #: full key as sysctl.d spells it
-    name: str       #: short name ("rp_filter")
-    value: str
-    effective: str  #: what the kernel acts on (max(all, iface) for rp_filter)
+    __slots__ = ()
 
 
-def _strs(v: Union[str, Sequence[str], None]) -> Optional[List[str]]:
+def _strs(v: str | Sequence[str] | None) -> list[str] | None:
     if v is None:
         return None
     return [v] if isinstance(v, str) else list(v)
 
 
-def _items(settings: Settings) -> List[Tuple[str, str]]:
+def _items(settings: Settings) -> list[tuple[str, str]]:
     pairs = settings.items() if isinstance(settings, Mapping) else settings
     out = []
     for key, value in pairs:
@@ -37,7 +40,7 @@ def _items(settings: Settings) -> List[Tuple[str, str]]:
     return out
 
 
-def show(ctx_ptr, keys, ifaces, any_key: bool) -> List[SysctlValue]:
+def show(ctx_ptr, keys, ifaces, any_key: bool) -> list[SysctlValue]:
     flags = raw.VXT_SYSCTL_ANY_KEY if any_key else 0
     rc, lst = raw.vxt_sysctl_show(ctx_ptr, _strs(keys), _strs(ifaces), flags)
     check(ctx_ptr, rc)
@@ -89,7 +92,7 @@ def render(ctx_ptr, settings: Settings, ifaces, fmt: str, any_key: bool) -> str:
         raw.vxt_sysctl_req_unref(req)
 
 
-def rp_filter(ctx_ptr, ifname: str) -> Tuple[int, int]:
+def rp_filter(ctx_ptr, ifname: str) -> tuple[int, int]:
     rc, configured, effective = raw.vxt_sysctl_rp_filter(ctx_ptr, ifname)
     check(ctx_ptr, rc)
     return configured, effective
