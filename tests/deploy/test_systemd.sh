@@ -131,14 +131,34 @@ t_check "after vxlan.calico is re-created: re-applied (ethtool -k)" \
 	wait_for 10 eval '[ "$(feature "$NS" vxlan.calico tx-checksum-ip-generic)" = off ]'
 t_check "systemctl reload (SIGHUP) keeps it active" \
 	eval 'in_ct systemctl reload vxlantune.service && sleep 1 && unit_is active'
+# --- the watcher's state and the responder ----------------------------
+t_check "RuntimeDirectory: the state file /run/vxlantune/watch.json is written" \
+	eval 'in_ct cat /run/vxlantune/watch.json | jq -e "has(\"backoff\")" >/dev/null'
+PEER=$(peer_node sdpeer "$NS" 198.51.100.1 198.51.100.2)
+tcp_to() { in_ns "$PEER" python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], 9475), 1).close()' "$1"; }
+t_check "responder: listening on TCP and UDP 9475" \
+	eval 'in_ns "$NS" ss -ltnH "sport = :9475" | grep -q . && in_ns "$NS" ss -lunH "sport = :9475" | grep -q .'
+t_check "IPAddressAllow (private ranges only): a peer on 198.51.100.0/24 gets no TCP answer" eval '! tcp_to 198.51.100.1'
+# the unit's documented drop-in for nodes on other addresses
+mkdir -p "$ROOT/etc/systemd/system/vxlantune.service.d"
+printf '[Service]\nIPAddressAllow=198.51.100.0/24\n' > "$ROOT/etc/systemd/system/vxlantune.service.d/peers.conf"
+in_ct systemctl daemon-reload
+in_ct systemctl restart vxlantune.service
+t_check "with the drop-in IPAddressAllow=198.51.100.0/24: active again" wait_for 10 unit_is active
+t_check "responder: check --peer 198.51.100.1 from the peer node gets answers (tcp, udp, bulk both ways)" \
+	wait_for 5 responder_answers "$PEER" 198.51.100.1 "$WORK/peer.json"
+
 # --- the check for Prometheus, from its timer's service ----------------
 TEXTFILE=$ROOT/var/lib/prometheus/node-exporter/vxlantune.prom
 t_check "vxlantune-check.timer is active" eval '[ "$(in_ct systemctl is-active vxlantune-check.timer)" = active ]'
 t_check "vxlantune-check.service runs (exit 0-2 are verdicts)" in_ct systemctl start vxlantune-check.service
 t_check "... and writes the textfile node_exporter reads (vxlantune_check_success 1)" \
 	grep -qx 'vxlantune_check_success 1' "$TEXTFILE"
+t_check "... having read the watcher's state (watch-backoff status in the textfile)" \
+	grep -q '^vxlantune_check_status{check="watch-backoff"' "$TEXTFILE"
 t_check "... with no capability but CAP_NET_RAW, as root without DAC override" eval \
 	'[ "$(in_ct systemctl show -p CapabilityBoundingSet --value vxlantune-check.service)" = cap_net_raw ]'
 t_check "promtool accepts the textfile" eval 'promtool check metrics < "$TEXTFILE"'
 t_check "systemctl stop: stops cleanly" eval 'in_ct systemctl stop vxlantune.service && unit_is inactive'
+t_check "systemctl stop: the runtime directory and its state are gone" eval '! in_ct test -e /run/vxlantune/watch.json'
 t_done
