@@ -6,8 +6,9 @@
 # feature the driver keeps [fixed] (lro on a VXLAN device): the unit must
 # start, stay up and apply the rest.  Each sandbox setting is checked on
 # the running service (user, capabilities, no_new_privs, seccomp, the
-# writable /proc/sys/net under ProtectKernelTunables) and the result from
-# outside with ethtool -k and /proc/sys.
+# writable /proc/sys/net under ProtectKernelTunables, IPAddressAllow=) and
+# the result from outside with ethtool -k and /proc/sys; a "peer node"
+# wired to the node probes the unit's responder with vxlantune check.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "${top_srcdir:-.}/tests/deploy/lib.sh"
 UNIT=$top_srcdir/examples/vxlantune.service
@@ -89,8 +90,11 @@ t_expect_rc 1 "the policy's dry run exits 1 ([fixed] lro), the old unit's ExecSt
 	in_ns "$NS" "$VXLANTUNE" apply --config "$ROOT/etc/vxlantune/vxlantune.conf" --dry-run
 
 # --- boot --------------------------------------------------------------
-# A node's root has CAP_NET_ADMIN; nspawn keeps it only when asked.
-systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive --capability=CAP_NET_ADMIN \
+# A node's root has CAP_NET_ADMIN; nspawn keeps it only when asked.  And
+# CAP_BPF with the bpf() system call, which nspawn filters by default:
+# without them systemd silently runs the unit without its IPAddressDeny=
+# firewall (cgroup BPF), which a node's systemd does enforce.
+systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive --capability=CAP_NET_ADMIN,CAP_BPF --system-call-filter=bpf \
 	--network-namespace-path="/run/netns/$NS" --machine "vxt-sd-$$" >"$WORK/nspawn.log" 2>&1 &
 NSPAWN=$!
 init_pid() { local c; c=$(cat /proc/"$NSPAWN"/task/*/children 2>/dev/null | awk '{print $1}'); [ -n "$c" ] && echo "$c"; }
