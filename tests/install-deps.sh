@@ -7,7 +7,7 @@ PKGS="
 build-essential autoconf automake libtool pkg-config
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libjson-c-dev libinih-dev libcap-dev
 check valgrind
-iproute2 ethtool nftables iputils-ping procps jq util-linux
+iproute2 ethtool nftables iputils-ping procps jq util-linux curl
 swig python3 python3-dev python3-pytest python3-jsonschema
 ansible-core
 clang libclang-rt-14-dev clang-tools cppcheck bc

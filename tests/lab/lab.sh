@@ -47,7 +47,8 @@
 #             rises).  rp_filter=0 on all and vxlan.calico fixes it.
 #   mtu       u2's MTU drops to 1400 under an overlay sized for 1500
 #             (vxlan.calico 1450): full-size frames from node 1 are dropped
-#             by node 2's NIC; small packets pass.
+#             by node 2's NIC; small packets pass.  (nic underlay: nicemu
+#             drops them, with node 1's NIC in drop-over=1400 meanwhile.)
 #
 # CLI:  lab.sh [-p PREFIX] [--nic] [--noudpcsum] up | run [CMD...]
 #       lab.sh [-p PREFIX] down | status | env | exec NODE CMD... |
@@ -380,10 +381,22 @@ _lab_fault_rpfilter() {
 	esac
 }
 
+# A tap accepts frames larger than its MTU, a NIC does not: in the nic lab
+# the frames node 1 sends over 1400 bytes are lost too (node 1's NIC mode
+# is kept and restored).
 _lab_fault_mtu() {
 	case "$1" in
-	on) _n n2 link set u2 mtu 1400 ;;
-	off) _n n2 link set u2 mtu 1500 ;;
+	on)
+		_n n2 link set u2 mtu 1400 || return 1
+		[ "$LAB_UNDERLAY" = nic ] || return 0
+		[ -f "$LAB_STATE/mtu.n1" ] || cp "$LAB_STATE/nic.n1" "$LAB_STATE/mtu.n1"
+		lab_nic drop-over=1400 n1
+		;;
+	off)
+		_n n2 link set u2 mtu 1500 || return 1
+		[ -f "$LAB_STATE/mtu.n1" ] || return 0
+		lab_nic "$(cat "$LAB_STATE/mtu.n1")" n1 && rm -f "$LAB_STATE/mtu.n1"
+		;;
 	status) _n n2 link show u2 | grep -q "mtu 1400 " ;;
 	esac
 }
@@ -431,6 +444,26 @@ lab_ping() { lab_exec client ping -n -q -c1 -W1 "${1:-$LAB_SERVER_IP}" >/dev/nul
 lab_ping_size() { lab_exec client ping -n -q -c1 -W1 -M do -s $(($1 - 28)) "${2:-$LAB_SERVER_IP}" >/dev/null 2>&1; }
 lab_tcp() { lab_exec client "$LABSRV" tcp "${1:-$LAB_SERVER_IP}" "$LAB_TCP_PORT" "${2:-1000}" >/dev/null 2>&1; }
 lab_udp() { lab_exec client "$LABSRV" udp "${1:-$LAB_SERVER_IP}" "$LAB_UDP_PORT" "${2:-1000}" >/dev/null 2>&1; }
+# lab_bulk get|put [BYTES] [TIMEOUT_S]: one bulk TCP transfer (default
+# 4 MiB, 2 s) between the client pod and the server pod by curl: get
+# downloads from the server (node 2 sends the data), put uploads to it
+# (node 1 sends).  Succeeds when every byte arrived in time.
+lab_bulk() {
+	local dir=$1 bytes=${2:-4194304} t=${3:-2} url="http://$LAB_SERVER_IP:$LAB_TCP_PORT" got
+	case "$dir" in
+	get)
+		got=$(lab_exec client curl -s -o /dev/null -m "$t" -w '%{size_download}' "$url/bytes/$bytes")
+		[ "$got" = "$bytes" ]
+		;;
+	put)
+		[ -s "$LAB_STATE/bulk.$bytes" ] || head -c "$bytes" /dev/urandom >"$LAB_STATE/bulk.$bytes"
+		# Expect: curl would wait for a 100 Continue labsrv never sends.
+		got=$(lab_exec client curl -s -m "$t" -H 'Expect:' -T "$LAB_STATE/bulk.$bytes" "$url/sink")
+		[ "$got" = "received $bytes" ]
+		;;
+	*) _lab_err "lab_bulk: say get or put"; return 2 ;;
+	esac
+}
 # lab_snmp NODE PROTO FIELD: a counter from the node's /proc/net/snmp
 # (e.g. lab_snmp n2 Udp InCsumErrors) or /proc/net/netstat (TcpExt ...).
 lab_snmp() {

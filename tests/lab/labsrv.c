@@ -2,7 +2,11 @@
 /* labsrv: the lab's tiny servers and clients.
  *
  *   labsrv serve [--tcp PORT] [--udp PORT] [--bind ADDR]
- *       TCP: answers every connection with one fixed HTTP/1.0 response.
+ *       TCP: answers every connection with one fixed HTTP/1.0 response,
+ *       except two bulk-transfer requests: `GET /bytes/N` is answered with
+ *       N bytes, `PUT /sink` (or POST) with a Content-Length of N reads
+ *       them and answers "received N" (N at most 64 MiB; each connection
+ *       is served by its own process, for at most 30 s).
  *       UDP: answers a datagram that parses as a DNS query with a DNS
  *       answer (A 192.0.2.53), echoes every other datagram.
  *       Listens on [::] (dual stack) unless --bind is given, prints
@@ -29,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,20 +110,106 @@ static int listen_on(const char *bind_addr, int port, int socktype)
 	return fd;
 }
 
+#define BULK_MAX (64L << 20)
+
+static int send_all(int c, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(c, p, n, MSG_NOSIGNAL);
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* GET /bytes/N: a header and N bytes of a repeating pattern. */
+static void serve_bytes(int c, long n)
+{
+	char head[128], chunk[65536];
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (char)('a' + i % 26);
+	int hl = snprintf(head, sizeof(head),
+	                  "HTTP/1.0 200 OK\r\nContent-Length: %ld\r\nConnection: close\r\n\r\n", n);
+	if (send_all(c, head, (size_t)hl) < 0)
+		return;
+	while (n > 0) {
+		size_t k = n < (long)sizeof(chunk) ? (size_t)n : sizeof(chunk);
+		if (send_all(c, chunk, k) < 0)
+			return;
+		n -= (long)k;
+	}
+}
+
+/* PUT /sink with Content-Length N: read the body (got bytes of it are in
+ * the request already), answer with how much arrived. */
+static void serve_sink(int c, const char *req, long got)
+{
+	const char *cl = strcasestr(req, "\r\ncontent-length:");
+	long want = cl ? strtol(cl + 17, NULL, 10) : -1;
+	char buf[65536], reply[128];
+	if (want < 0 || want > BULK_MAX)
+		return;
+	while (got < want) {
+		ssize_t r = recv(c, buf, sizeof(buf), 0);
+		if (r <= 0)
+			return;
+		got += r;
+	}
+	int n = snprintf(buf, sizeof(buf), "received %ld\n", got);
+	int hl = snprintf(reply, sizeof(reply),
+	                  "HTTP/1.0 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", n);
+	if (send_all(c, reply, (size_t)hl) == 0)
+		(void)send_all(c, buf, (size_t)n);
+}
+
+/* One connection, in its own process: read the request head (bounded,
+ * short wait: a probe that only connects still gets the answer), then
+ * answer it and close. */
+static void serve_conn(int c)
+{
+	struct pollfd p = {.fd = c, .events = POLLIN};
+	char req[8192];
+	size_t got = 0;
+	char *end = NULL;
+	while (got < sizeof(req) - 1 && !end && poll(&p, 1, 500) > 0) {
+		ssize_t r = recv(c, req + got, sizeof(req) - 1 - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		req[got] = '\0';
+		end = strstr(req, "\r\n\r\n");
+	}
+	req[got] = '\0';
+	long n;
+	char tail;
+	if (end && sscanf(req, "GET /bytes/%ld%c", &n, &tail) == 2 && tail == ' ' && n >= 0 &&
+	    n <= BULK_MAX)
+		serve_bytes(c, n);
+	else if (end && (!strncmp(req, "PUT /sink ", 10) || !strncmp(req, "POST /sink ", 11)))
+		serve_sink(c, req, (long)(got - (size_t)(end + 4 - req)));
+	else
+		(void)send_all(c, http_response, sizeof(http_response) - 1);
+	shutdown(c, SHUT_WR);
+	close(c);
+}
+
 static void serve_tcp(int lfd)
 {
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (c < 0)
 		return;
-	/* Read what the client sent (bounded, short wait) so that closing does
-	 * not turn into a reset, then answer and close. */
-	struct pollfd p = {.fd = c, .events = POLLIN};
-	char buf[2048];
-	if (poll(&p, 1, 500) > 0)
-		(void)!recv(c, buf, sizeof(buf), MSG_DONTWAIT);
-	(void)!send(c, http_response, sizeof(http_response) - 1, MSG_NOSIGNAL);
-	shutdown(c, SHUT_WR);
-	close(c);
+	pid_t pid = fork();
+	if (pid == 0) {
+		alarm(30);
+		serve_conn(c);
+		_exit(0);
+	}
+	if (pid < 0)
+		serve_conn(c);
+	else
+		close(c);
 }
 
 /* If q (n bytes) is a standard query with one question, write an answer
@@ -191,6 +282,9 @@ static int cmd_serve(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Connections are served by children: nobody waits for them. */
+	struct sigaction nochld = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
+	sigaction(SIGCHLD, &nochld, NULL);
 
 	struct pollfd p[2];
 	int np = 0;

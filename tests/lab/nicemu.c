@@ -200,10 +200,10 @@ static void print_stats(const struct port *p, unsigned long tx_errors)
 	const struct nic_stats *s = &p->nic.stats;
 	fprintf(stderr,
 	        " %s: %s frames %lu gso %lu segments %lu csum %lu skipped %lu corrupted %lu"
-	        " lost: gso %lu size %lu malformed %lu write %lu;",
+	        " lost: gso %lu size %lu malformed %lu unreadable %lu write %lu;",
 	        p->name, nic_mode_name(p->nic.mode), s->frames, s->gso_frames, s->segments,
 	        s->csum_done, s->csum_skipped, s->corrupted, s->gso_dropped, s->size_dropped,
-	        s->malformed, tx_errors);
+	        s->malformed, s->unreadable, tx_errors);
 }
 
 int main(int argc, char **argv)
@@ -287,8 +287,15 @@ int main(int argc, char **argv)
 				ssize_t r = read(port[k].fd, buf, sizeof(buf));
 				if (r < 0 && errno == EINTR)
 					continue;
-				if (r < 0)
-					break; /* EAGAIN: nothing more for now */
+				if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+					break; /* nothing more for now */
+				if (r < 0) {
+					/* tun dropped a frame its header cannot
+					 * describe (e.g. tunnel GSO with only
+					 * tx-udp_tnl-csum-segmentation on) */
+					port[k].nic.stats.unreadable++;
+					continue;
+				}
 				take_mode(&port[k], k);
 				if ((size_t)r < sizeof(struct nic_vnet_hdr) + 14 || (size_t)r == sizeof(buf)) {
 					port[k].nic.stats.malformed++;

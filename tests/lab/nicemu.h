@@ -55,7 +55,7 @@ enum nic_mode {
 
 struct nic_stats {
 	unsigned long frames, gso_frames, segments, csum_done, csum_skipped,
-		corrupted, gso_dropped, size_dropped, malformed;
+		corrupted, gso_dropped, size_dropped, malformed, unreadable;
 };
 
 struct nic {
