@@ -134,6 +134,7 @@ t_check "the log says it re-applied" eval 'podman logs "$C" 2>&1 | grep -q "re-a
 t_check "still ready, still running" eval 'ready "$C" && running "$C"'
 
 # the watcher's state, on the pod's emptyDir at /run/vxlantune
+# shellcheck disable=SC2034 # read in the t_check evals below
 STATE=$WORK/node-$NS/emptydir/run/watch.json
 t_check "watch --state: the state file is written on the pod's emptyDir" \
 	eval 'jq -e "has(\"backoff\")" "$STATE" >/dev/null'
