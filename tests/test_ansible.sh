@@ -2,57 +2,18 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The Ansible collection (ansible/, vxlantune.node) under Debian's
 # ansible-core: static checks, then ansible-playbook against "nodes" that
-# are network namespaces on this machine (connection local, interpreter run
-# through `ip netns exec NS`), with the just-built bindings.  Every state
-# claim is checked with ethtool -k and /proc, not with the modules' word.
+# are network namespaces on this machine (connection local, the interpreter
+# a wrapper script around `ip netns exec NS`), with the just-built
+# bindings.  Every state claim is checked with ethtool -k and /proc, not
+# with the modules' word.
 . "${top_srcdir:-.}/tests/lib.sh"
-SRC=$(cd "$top_srcdir" && pwd)
-BUILD=$(cd "$top_builddir" && pwd)
-COLL=$SRC/ansible
-# The nodes' interpreter: the one the bindings were built for (configure's
-# PYTHON; Debian's /usr/bin/python3 on a stock machine).  The controller's
-# is the one ansible-core is installed for.
-PY=${PYTHON:-/usr/bin/python3}
-
-if ! command -v ansible-playbook >/dev/null; then
-	t_fail "ansible-playbook not found (tests/install-deps.sh installs ansible-core)"
-	t_done; exit
-fi
-# shellcheck disable=SC2207
-CTRL_PY=($(sed -n '1s/^#! *//p' "$(command -v ansible-playbook)"))
-
-TMP=$(mktemp -d /tmp/vxt-ansible.XXXXXX)
-trap 't_cleanup; rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/coll/ansible_collections/vxlantune" "$TMP/home"
-ln -s "$COLL" "$TMP/coll/ansible_collections/vxlantune/node"
-export ANSIBLE_COLLECTIONS_PATH="$TMP/coll" ANSIBLE_HOME="$TMP/home" \
-	ANSIBLE_LOCAL_TEMP="$TMP/home/tmp" ANSIBLE_REMOTE_TEMP="$TMP/home/rtmp" \
-	ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_CONFIG="$TMP/none.cfg" \
-	PYTHONPYCACHEPREFIX="$TMP/pyc"
-BINDINGS="PYTHONPATH=$BUILD/bindings/python/.libs:$SRC/bindings/python LD_LIBRARY_PATH=$BUILD/lib/.libs"
+ANSIBLE_TEST_NAME=ansible
+. "$top_srcdir/tests/ansible_lib.sh"
 PREFIX="vxt-ans$$"
-VARS="vxt_prefix=$PREFIX vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune"
-
-# play NAME [args...]: ansible-playbook with the test inventory and the
-# build tree's bindings; output in $TMP/NAME.out, exit code in $RC.
-play() {
-	local name=$1; shift
-	RC=0
-	(cd "$TMP" && ansible-playbook -i "$COLL/tests/inventory.yml" -e "$VARS" \
-		-e "vxt_env='$BINDINGS'" "$@") >"$TMP/$name.out" 2>&1 || RC=$?
-}
-# recap NAME HOST FIELD: a number from the PLAY RECAP line of HOST.
-recap() {
-	awk -v h="$2" -v f="$3" '$1 == h && $2 == ":" { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$TMP/$1.out"
-}
-show() { echo "--- $1 (exit $RC)"; sed 's/^/  /' "$TMP/$1.out" | tail -n "${2:-40}"; }
-expect_recap() { # NAME HOST changed failed
-	local c f
-	c=$(recap "$1" "$2" changed); f=$(recap "$1" "$2" failed)
-	if [ "$RC" -eq 0 ] && [ "$c" = "$3" ] && [ "$f" = "${4:-0}" ]; then t_ok "$1: $2 changed=$3"
-	else t_fail "$1: $2 changed=$c failed=$f (want changed=$3)"; show "$1"; fi
-}
-out_has() { grep -qF -- "$2" "$TMP/$1.out" || { echo "  '$2' not in $1 output"; return 1; }; }
+INV=$COLL/tests/inventory.yml
+VARS="vxt_tmp=$TMP vxt_bin=$BUILD/tools/vxlantune"
+# play_nodes NAME [args...]: the test inventory, the build tree's bindings.
+play_nodes() { local name=$1; shift; play "$name" "$INV" -e "$VARS" "$@"; }
 
 mk_node() { # HOST IDX: underlay veth with a default route, vxlan.calico, cali* veths
 	local ns=$PREFIX-$1 i=$2 o
@@ -60,6 +21,8 @@ mk_node() { # HOST IDX: underlay veth with a default route, vxlan.calico, cali* 
 	ip netns add "$ns" || exit 99
 	T_NETNS="$T_NETNS $ns"
 	ip -n "$ns" link set lo up
+	# shellcheck disable=SC2086
+	netns_python "$1" "$ns" $BINDINGS "$PY"
 	ip -n "$ns" link add u0 type veth peer name u0p
 	ip -n "$ns" addr add "192.0.2.$i/24" dev u0
 	ip -n "$ns" link set u0 up
@@ -88,15 +51,21 @@ feat() { feature "$PREFIX-$1" "$2" "$3"; }
 
 # ------------------------------------------------------------ static checks
 t_check "py_compile plugins" "${CTRL_PY[@]}" -m py_compile "$COLL"/plugins/modules/*.py "$COLL"/plugins/module_utils/*.py
-for m in offload sysctl_iface health_info; do
+# Every module, and the role's argument_specs, render with ansible-doc.
+MODULES=$(for f in "$COLL"/plugins/modules/*.py; do basename "$f" .py; done)
+for m in $MODULES; do
 	if ansible-doc "vxlantune.node.$m" >"$TMP/doc-$m.out" 2>&1 &&
 	   grep -q "^OPTIONS" "$TMP/doc-$m.out" && grep -q "^EXAMPLES" "$TMP/doc-$m.out" &&
 	   grep -q "^RETURN VALUES" "$TMP/doc-$m.out" && ! grep -q "^\[WARNING\]\|^ERROR" "$TMP/doc-$m.out"; then
 		t_ok "ansible-doc vxlantune.node.$m"
 	else t_fail "ansible-doc vxlantune.node.$m"; sed 's/^/  /' "$TMP/doc-$m.out" | head -20; fi
 done
-t_check "ansible-doc lists the three modules" sh -c \
-	"ansible-doc -l vxlantune.node 2>&1 | grep -c '^vxlantune.node\.' | grep -qx 3"
+t_check "ansible-doc lists every module" sh -c \
+	"ansible-doc -l vxlantune.node 2>&1 | grep -c '^vxlantune.node\.' | grep -qx $(echo "$MODULES" | wc -w)"
+if ansible-doc -t role vxlantune.node.vxlantune >"$TMP/doc-role.out" 2>&1 &&
+   grep -q "ENTRY POINT: \*\?main" "$TMP/doc-role.out" && grep -q "vxlantune_underlay_method" "$TMP/doc-role.out" &&
+   ! grep -q "^\[WARNING\]\|^ERROR" "$TMP/doc-role.out"; then t_ok "ansible-doc -t role vxlantune.node.vxlantune (argument_specs)"
+else t_fail "ansible-doc -t role vxlantune.node.vxlantune"; sed 's/^/  /' "$TMP/doc-role.out" | head -20; fi
 for pb in "$COLL"/tests/modules.yml "$COLL"/tests/errors.yml "$COLL"/tests/rollback.yml "$COLL"/tests/role.yml "$COLL"/examples/vxlantune.yml; do
 	t_check "syntax-check ${pb#"$SRC"/}" sh -c \
 		"cd '$TMP' && ansible-playbook -i '$COLL/tests/inventory.yml' --syntax-check '$pb' >/dev/null 2>&1"
@@ -133,7 +102,7 @@ assert len(failing(r, "error")) == 1 and len(failing(r, "warning")) == 1
 # ------------------------------------------------ modules: check, apply, rerun
 mk_node node1 1
 state node1 >"$TMP/before"
-play check --limit node1 --check --diff "$COLL/tests/modules.yml"
+play_nodes check --limit node1 --check --diff "$COLL/tests/modules.yml"
 expect_recap check node1 3
 state node1 >"$TMP/after"
 t_check "check mode: ethtool -k and /proc unchanged" cmp -s "$TMP/before" "$TMP/after"
@@ -144,7 +113,7 @@ t_check "check --diff: u0 and cali0b shown" sh -c "grep -q '^+++ after: u0$' '$T
 t_check "check --diff: sysctl in slash form" out_has check "+net/ipv4/conf/vxlan.calico/rp_filter = 2"
 t_check "check --diff: drop-in file content" out_has check "+net.ipv4.conf.cali0a.rp_filter = 1"
 
-play apply --limit node1 "$COLL/tests/modules.yml"
+play_nodes apply --limit node1 "$COLL/tests/modules.yml"
 expect_recap apply node1 3
 t_check "apply: vxlan.calico tx-checksum-ip-generic off" test "$(feat node1 vxlan.calico tx-checksum-ip-generic)" = off
 t_check "apply: vxlan.calico gro off" test "$(feat node1 vxlan.calico generic-receive-offload)" = off
@@ -154,20 +123,20 @@ t_check "apply: u0p untouched" test "$(feat node1 u0p tx-checksum-ip-generic)" =
 t_check "apply: rp_filter vxlan.calico=2 default=2 cali0a=1 cali0b=0 all=1" \
 	test "$(rpf node1 vxlan.calico) $(rpf node1 default) $(rpf node1 cali0a) $(rpf node1 cali0b) $(rpf node1 all)" = "2 2 1 0 1"
 t_check "apply: drop-in has the slash key" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter = 2" "$TMP/99-vxlantune.conf"
-play rerun --limit node1 "$COLL/tests/modules.yml"
+play_nodes rerun --limit node1 "$COLL/tests/modules.yml"
 expect_recap rerun node1 0
-play recheck --limit node1 --check "$COLL/tests/modules.yml"
+play_nodes recheck --limit node1 --check "$COLL/tests/modules.yml"
 expect_recap recheck node1 0
 
 # ------------------------------------------------------------ failure paths
-play errors --limit node1 "$COLL/tests/errors.yml"
+play_nodes errors --limit node1 "$COLL/tests/errors.yml"
 expect_recap errors node1 0
 t_check "errors: no traceback" sh -c "! grep -q Traceback '$TMP/errors.out'"
 t_check "errors: state still as applied" test "$(feat node1 vxlan.calico tx-udp_tnl-segmentation)" = off
 
 # An apply that cannot complete: refused, or rolled back (issue 14).
 rp_before="$(rpf node1 cali0a) $(rpf node1 cali0b)"
-play rollback --limit node1 "$COLL/tests/rollback.yml"
+play_nodes rollback --limit node1 "$COLL/tests/rollback.yml"
 expect_recap rollback node1 0
 t_check "rollback: rp_filter of cali0a/cali0b as before ($rp_before)" \
 	test "$(rpf node1 cali0a) $(rpf node1 cali0b)" = "$rp_before"
@@ -176,24 +145,23 @@ t_check "rollback: IPv6 MTU of cali0b unchanged" \
 
 # Without the bindings: Ansible's missing-library message, not a traceback.
 # -S keeps an installed copy (dist-packages) out of sys.path too.
-RC=0
-(cd "$TMP" && ansible-playbook -i "$COLL/tests/inventory.yml" -e "$VARS" -e "vxt_env=PYTHONPATH=$TMP/nothing" \
-	-e "ansible_python_interpreter='ip netns exec $PREFIX-node1 env PYTHONPATH=$TMP/nothing $PY -S'" \
-	--limit node1 "$COLL/tests/modules.yml") >"$TMP/missing.out" 2>&1 || RC=$?
+netns_python node1-nobindings "$PREFIX-node1" PYTHONPATH="$TMP/nothing" "$PY" -S
+play_nodes missing -e "ansible_python_interpreter=$TMP/py/node1-nobindings" --limit node1 "$COLL/tests/modules.yml"
 t_check "missing bindings: task fails" test "$RC" -ne 0 -a "$(recap missing node1 failed)" = 1
 t_check "missing bindings: missing_required_lib message" out_has missing "Failed to import the required Python library (vxlantune)"
 t_check "missing bindings: install hint" out_has missing "./configure --enable-python PYTHON=/usr/bin/python3"
+t_check "missing bindings: names the Debian packages" out_has missing "python3-vxlantune (dpkg-buildpackage -b"
 t_check "missing bindings: no traceback" sh -c "! grep -q Traceback '$TMP/missing.out'"
 
 # -------------------------------------------------- the role on two nodes
 mk_node node1 1
 mk_node node2 2
 state node1 >"$TMP/before1"; state node2 >"$TMP/before2"
-play rolecheck --check --diff "$COLL/tests/role.yml"
+play_nodes rolecheck --check --diff "$COLL/tests/role.yml"
 t_check "role --check: both nodes would change" sh -c "test $RC -eq 0 && test $(recap rolecheck node1 changed) -gt 0 && test $(recap rolecheck node2 changed) -gt 0" || show rolecheck
 state node1 >"$TMP/after1"; state node2 >"$TMP/after2"
 t_check "role --check: nothing changed on either node" sh -c "cmp -s '$TMP/before1' '$TMP/after1' && cmp -s '$TMP/before2' '$TMP/after2'"
-play role "$COLL/tests/role.yml"
+play_nodes role "$COLL/tests/role.yml"
 t_check "role: both nodes changed, none failed" sh -c "test $RC -eq 0 && test $(recap role node1 changed) -gt 0 && test $(recap role node2 changed) -gt 0" || show role
 for h in node1 node2; do
 	bad=""
@@ -218,13 +186,13 @@ for h in node1 node2; do
 		"ip netns exec '$PREFIX-$h' '$VXLANTUNE' apply --config '$TMP/$h/vxlantune.conf' --dry-run >'$TMP/apply-$h.out' 2>&1 &&
 		 grep -q '^dry run: 0 would change' '$TMP/apply-$h.out'" || sed 's/^/  /' "$TMP/apply-$h.out"
 done
-play rolererun "$COLL/tests/role.yml"
+play_nodes rolererun "$COLL/tests/role.yml"
 expect_recap rolererun node1 0
 expect_recap rolererun node2 0
 # Selectors that give one key two values (the preset's "*" = 0 and cali* =
 # 1): the library rejects the policy, and the role fails before changing
 # anything.
-play conflict --limit node1 -e '{"vxlantune_rp_filter": {"cali*": 1}}' "$COLL/tests/role.yml"
+play_nodes conflict --limit node1 -e '{"vxlantune_rp_filter": {"cali*": 1}}' "$COLL/tests/role.yml"
 t_check "conflicting rp_filter: role fails with the library's message" sh -c \
 	"test $RC -ne 0 && grep -q 'conflicting values for net.ipv4.conf.cali0.\.rp_filter' '$TMP/conflict.out'" || show conflict
 t_check "conflicting rp_filter: nothing changed" test "$(recap conflict node1 changed)" = 0

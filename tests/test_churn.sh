@@ -73,12 +73,17 @@ if command -v ansible >/dev/null; then
 		export ANSIBLE_COLLECTIONS_PATH="$tmp/coll" ANSIBLE_HOME="$tmp/home" ANSIBLE_LOCAL_TEMP="$tmp/home/tmp" \
 			ANSIBLE_REMOTE_TEMP="$tmp/home/rtmp" ANSIBLE_CONFIG="$tmp/none.cfg" ANSIBLE_NOCOLOR=1
 		b=$(cd "$top_builddir" && pwd); s=$(cd "$top_srcdir" && pwd)
-		interp="ip netns exec $ns env PYTHONPATH=$b/bindings/python/.libs:$s/bindings/python LD_LIBRARY_PATH=$b/lib/.libs ${PYTHON:-/usr/bin/python3}"
+		# A script, not a string with spaces: newer ansible-core quotes the
+		# interpreter as one word.
+		interp=$tmp/python-in-netns
+		printf '#!/bin/sh\nexec ip netns exec %s env PYTHONPATH=%s LD_LIBRARY_PATH=%s %s "$@"\n' "$ns" \
+			"$b/bindings/python/.libs:$s/bindings/python" "$b/lib/.libs" "${PYTHON:-/usr/bin/python3}" >"$interp"
+		chmod 0755 "$interp"
 		for _ in 1 2 3; do
-			ansible all -i node, -c local -e "ansible_python_interpreter='$interp'" -m vxlantune.node.offload \
+			ansible all -i node, -c local -e "ansible_python_interpreter=$interp" -m vxlantune.node.offload \
 				-a '{"interfaces": ["vxlan", "underlay"], "features": {"rx": false, "tx": false, "tso": false, "gso": false, "gro": false}}' \
 				>>"$tmp/ansible.out" 2>&1 || echo "ansible offload exit $?" >>"$tmp/apply.fail"
-			ansible all -i node, -c local -e "ansible_python_interpreter='$interp'" -m vxlantune.node.sysctl_iface \
+			ansible all -i node, -c local -e "ansible_python_interpreter=$interp" -m vxlantune.node.sysctl_iface \
 				-a '{"interfaces": ["all", "default", "*"], "settings": {"rp_filter": 0}}' \
 				>>"$tmp/ansible.out" 2>&1 || echo "ansible sysctl_iface exit $?" >>"$tmp/apply.fail"
 		done

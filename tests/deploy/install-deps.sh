@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Install what the real-runtime tests need on Debian 12 (as root): podman
 # with runc, mmdebstrap for the base roots, systemd-nspawn, Debian's
-# node_exporter and promtool.  Safe to run again.  Packaged daemons are not
-# started by the install (policy-rc.d): the tests run their own, on
-# 127.0.0.1 only.
+# node_exporter and promtool; debhelper, dh-python and lintian for the
+# Debian packages; Debian's ansible (ansible.posix, community.general's
+# chroot connection) and ansible-lint for the collection.  Safe to run
+# again.  Packaged daemons are not started by the install (policy-rc.d):
+# the tests run their own, on 127.0.0.1 only.
 set -eu
 PKGS="
 podman runc conmon containernetworking-plugins golang-github-containers-common
 mmdebstrap systemd-container
 prometheus-node-exporter prometheus
 curl python3-yaml bc util-linux
+debhelper dh-python dpkg-dev lintian ansible ansible-lint
 "
 missing=""
 for p in $PKGS; do

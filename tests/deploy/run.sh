@@ -19,7 +19,7 @@ if ! (cd build && { [ -f Makefile ] || ../configure --enable-werror PYTHON=/usr/
 fi
 rc=0
 nice make -C build check-deploy >build/check-deploy.out 2>&1 || rc=$?
-for t in daemonset systemd node_exporter; do
+for t in daemonset systemd node_exporter debian kubespray collection; do
 	log=build/tests/deploy/test_$t.log # written by make check-deploy
 	[ -f "$log" ] && { echo "--- $log"; cat "$log"; }
 done

@@ -30,10 +30,12 @@ except ImportError:  # the package or its C extension/library is missing
 
 INSTALL_HINT = (
     "Install libvxlantune and its Python bindings on the managed node for the "
-    "interpreter Ansible uses there: from the release tarball "
+    "interpreter Ansible uses there: the Debian packages vxlantune and "
+    "python3-vxlantune (dpkg-buildpackage -b in the source tree; the role "
+    "vxlantune.node.vxlantune installs them with vxlantune_install: package), or "
+    "from the release tarball "
     "'./configure --enable-python PYTHON=/usr/bin/python3 && make && make install' "
-    "(needs swig, python3-dev, libnl-3/genl-3/route-3, json-c, inih), or let the "
-    "role vxlantune.node.vxlantune do it with vxlantune_install: source.")
+    "(needs swig, python3-dev, libnl-3/genl-3/route-3, json-c, inih).")
 
 # Options every module that selects interfaces shares.  No default for
 # vxlan_interfaces: the library's VXLAN class applies when it is omitted.

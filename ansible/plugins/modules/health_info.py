@@ -43,8 +43,15 @@ options:
     type: str
     choices: [warning, error, never]
     default: error
+  underlay_method:
+    description:
+      - How the check finds the underlay it inspects, in Calico's C(IP_AUTODETECTION_METHOD)
+        syntax (as for C(vxlantune.node.offload)); give what calico-node uses, or on a node
+        with a management NIC the check looks at the default-route NIC. The library's
+        default (C(default-route)) when omitted.
+    type: str
 notes:
-  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS)); the module returns
+  - The library call is C(Context.check(peers=PEERS, timeout=SECONDS, underlay_method=METHOD)); the module returns
     its C(to_dict()), the document of doc/check-schema.json (schema C(vxlantune-check/2)),
     as C(vxlantune check --json) prints it.
 seealso:
@@ -148,7 +155,7 @@ localization:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.vxlantune.node.plugins.module_utils.vxlantune_common import (
-    fail_error, require_bindings)
+    SELECTOR_ARGS, fail_error, require_bindings)
 from ansible_collections.vxlantune.node.plugins.module_utils import vxlantune_common as vc
 
 # fail_on: the lowest severity (the library's names) that fails the task.
@@ -166,12 +173,14 @@ def main():
         peers=dict(type='list', elements='str', default=[]),
         timeout=dict(type='float', default=2.0),
         fail_on=dict(type='str', choices=['warning', 'error', 'never'], default='error'),
+        underlay_method=SELECTOR_ARGS['underlay_method'],
     ), supports_check_mode=True)
     require_bindings(module)
     p = module.params
     try:
         with vc.vxlantune.Context() as ctx:
-            result = ctx.check(peers=p['peers'] or None, timeout=p['timeout']).to_dict()
+            result = ctx.check(peers=p['peers'] or None, timeout=p['timeout'],
+                               underlay_method=p['underlay_method']).to_dict()
     except vc.vxlantune.Error as e:
         fail_error(module, e, "health check")
     bad = failing(result, p['fail_on'])

@@ -177,19 +177,14 @@ settings:
   sample: {"net.ipv4.conf.all.rp_filter": "0", "net/ipv4/conf/vxlan.calico/rp_filter": "2"}
 additional_sysctl:
   description:
-    - The same values in Kubespray's C(additional_sysctl) shape (for group_vars).
-      Keys of interfaces with a dot in their name cannot be written there (sysctl's
-      dotted form is ambiguous) and are listed in C(sysctl_d_only) instead.
+    - The same values in Kubespray's C(additional_sysctl) shape (for group_vars), which
+      C(ansible.posix.sysctl) applies. Keys of interfaces with a dot in their name are in
+      slash form (C(net/ipv4/conf/vxlan.calico/rp_filter)), which C(ansible.posix.sysctl)
+      and C(sysctl) accept; the dotted form would be ambiguous.
   returned: always
   type: list
   elements: dict
-  sample: [{name: net.ipv4.conf.all.rp_filter, value: 0}]
-sysctl_d_only:
-  description: Keys only a sysctl.d drop-in can express (slash notation).
-  returned: always
-  type: list
-  elements: str
-  sample: [net/ipv4/conf/vxlan.calico/rp_filter]
+  sample: [{name: net.ipv4.conf.all.rp_filter, value: 0}, {name: net/ipv4/conf/vxlan.calico/rp_filter, value: 2}]
 file:
   description: Path of the drop-in, when I(file) is set.
   returned: when I(file) is set
@@ -267,8 +262,7 @@ def main():
     p = module.params
     rules = p['rules'] or [dict(interfaces=p['interfaces'], settings=p['settings'])]
 
-    result = dict(changed=False, report=[], settings={}, additional_sysctl=[], sysctl_d_only=[],
-                  diff=[])
+    result = dict(changed=False, report=[], settings={}, additional_sysctl=[], diff=[])
     content = None
     try:
         with vc.vxlantune.Context() as ctx:
@@ -295,10 +289,7 @@ def main():
         changed = write_file(module, p['file'], content, result) or changed
     result['changed'] = changed
     for key, value in final.items():
-        if '/' in key:
-            result['sysctl_d_only'].append(key)
-        else:
-            result['additional_sysctl'].append(dict(name=key, value=int(value) if value.lstrip('-').isdigit() else value))
+        result['additional_sysctl'].append(dict(name=key, value=int(value) if value.lstrip('-').isdigit() else value))
     if not module._diff:
         del result['diff']
 
