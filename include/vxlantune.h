@@ -1101,6 +1101,111 @@ unsigned long vxt_responder_limited(const struct vxt_responder *r);
  * vxlantune_check_timestamp_seconds.  *text is malloc'd: free() it. */
 int vxt_check_prometheus(const struct vxt_check *c, char **text);
 
+/* ---- Diagnose: the smallest change that makes every probe pass -------
+ * Candidates are named changes, tried cheapest first (data-path cost
+ * measured by bench/bench_datapath.sh in the veth lab; README):
+ *   rx-csum           rx off on the VXLAN devices and the underlay
+ *   gro-lro           gro lro off on both
+ *   underlay-tnl-gso  tx-udp_tnl-segmentation, tx-udp_tnl-csum-segmentation
+ *                     off on the underlay
+ *   underlay-tx-csum  tx off (every tx-checksum-*) on the underlay
+ *   tso-gso           tso gso off on the VXLAN devices and the underlay
+ *   vxlan-tx-csum     tx-checksum-ip-generic off on the VXLAN devices
+ *   rp-filter-loose   rp_filter = 2 on the VXLAN devices and all (only
+ *                     offered when one of them is strict, 1)
+ * A family ("csum", "gso", "rx", "rpf") groups the candidates that repair
+ * the same fault: evidence for one is evidence for its family.  Indices
+ * and names are stable within a release. */
+unsigned int vxt_candidate_count(void);
+const char *vxt_candidate_name(unsigned int i);        /* NULL out of range */
+const char *vxt_candidate_description(unsigned int i); /* one line */
+const char *vxt_candidate_family(unsigned int i);
+/* What a candidate changes: ethtool -K words for the underlay and for the
+ * VXLAN devices ("tx off", "gro off lro off"), the rp_filter value for the
+ * VXLAN devices and all; NULL where it changes nothing. */
+const char *vxt_candidate_underlay_words(unsigned int i);
+const char *vxt_candidate_vxlan_words(unsigned int i);
+const char *vxt_candidate_rp_filter(unsigned int i);
+/* Index of a name, -ENOENT if none. */
+int vxt_candidate_find(const char *name);
+/* The candidate a check's remedy points at, or -ENOENT.  underlay: the
+ * name of the underlay on the remedy's node (vxt_check_underlay or
+ * vxt_check_peer_underlay), to tell a VXLAN device from the underlay. */
+int vxt_candidate_for_remedy(const struct vxt_remedy *r, const char *underlay);
+/* The same from a remedy's fields (enum vxt_remedy_kind, device, key). */
+int vxt_candidate_for(int kind, const char *device, const char *key, const char *underlay);
+/* The candidates a check's remedies point at for one node (VXT_NODE_THIS,
+ * or VXT_NODE_PEER with the peer's address; NULL: every peer), widened to
+ * their families: bit i set for candidate i. */
+unsigned int vxt_check_candidates(const struct vxt_check *c, int node, const char *peer);
+/* The policy-file text that makes a set of candidates (NULL-terminated
+ * names; empty: a policy that changes nothing), for the VXLAN devices and
+ * underlay method given (NULL: the defaults).  *text is malloc'd.  The
+ * same text is what diagnose writes with --write-policy. */
+int vxt_candidate_policy_text(const char *const *names, const char *const *vxlan,
+                              const char *underlay_method, char **text);
+
+/* vxt_diagnose_run(): snapshot everything any candidate touches; probe
+ * (vxt_check_run with the options given: peers, their responders,
+ * timeout); when healthy, change nothing.  Otherwise try the candidates
+ * the check's remedies for this node point at (and their families,
+ * cheapest first), then all candidates at
+ * once (when even that fails, no local change suffices: the node is
+ * restored), then each alone in cost order, then the smallest combination
+ * (delta debugging, ddmin).  Before each trial the node is put back to the
+ * snapshot; at the end only the chosen set remains applied.  Each trial
+ * takes one check (at most about (probes) x timeout).  On an error or
+ * vxt_diagnose_cancel() the node is restored before it returns. */
+enum vxt_diagnose_outcome {
+	VXT_DIAGNOSE_HEALTHY = 0,  /* healthy as found: nothing changed */
+	VXT_DIAGNOSE_FIXED = 1,    /* the chosen set is applied, probes pass */
+	VXT_DIAGNOSE_NO_FIX = 2,   /* no local change suffices: restored */
+	VXT_DIAGNOSE_PLANNED = 3,  /* dry run: the plan only, nothing changed */
+	VXT_DIAGNOSE_CANCELLED = 4, /* cancelled: restored */
+	VXT_DIAGNOSE_FAILED = 5,   /* an error: restored (as far as it could) */
+};
+/* "healthy", "fixed", "no-local-fix", "planned", "cancelled", "failed". */
+const char *vxt_diagnose_outcome_name(int outcome);
+
+struct vxt_diagnose;
+int vxt_diagnose_new(struct vxt_ctx *ctx, struct vxt_diagnose **out);
+struct vxt_diagnose *vxt_diagnose_ref(struct vxt_diagnose *d);
+struct vxt_diagnose *vxt_diagnose_unref(struct vxt_diagnose *d);
+/* flags: VXT_DRY_RUN (probe once and plan; change nothing).  0 when the
+ * search ran (whatever its outcome), -ECANCELED, or the -errno of a failed
+ * snapshot/apply/restore (outcome "failed"). */
+int vxt_diagnose_run(struct vxt_diagnose *d, const struct vxt_check_opts *probe, unsigned int flags);
+/* Ask a running vxt_diagnose_run() to stop: it restores the node and
+ * returns -ECANCELED after the current probe.  Async-signal-safe. */
+void vxt_diagnose_cancel(struct vxt_diagnose *d);
+
+int vxt_diagnose_outcome(const struct vxt_diagnose *d);
+/* One sentence for a person (what was found, what is left). */
+const char *vxt_diagnose_summary(const struct vxt_diagnose *d);
+/* The snapshot taken first (JSON, as vxt_snapshot_take), or NULL. */
+const char *vxt_diagnose_snapshot(const struct vxt_diagnose *d);
+/* The candidates in the order planned (evidence first). */
+unsigned int vxt_diagnose_plan_count(const struct vxt_diagnose *d);
+const char *vxt_diagnose_plan(const struct vxt_diagnose *d, unsigned int i);
+/* The probe before any change (borrowed; NULL before run). */
+const struct vxt_check *vxt_diagnose_baseline(const struct vxt_diagnose *d);
+/* Trials in the order run: the set (names joined by "+", "" for none),
+ * whether every probe passed, the check (borrowed), wall time. */
+unsigned int vxt_diagnose_trial_count(const struct vxt_diagnose *d);
+const char *vxt_diagnose_trial_set(const struct vxt_diagnose *d, unsigned int t);
+bool vxt_diagnose_trial_passed(const struct vxt_diagnose *d, unsigned int t);
+const struct vxt_check *vxt_diagnose_trial_check(const struct vxt_diagnose *d, unsigned int t);
+long long vxt_diagnose_trial_duration_us(const struct vxt_diagnose *d, unsigned int t);
+/* The chosen set (outcome fixed), in cost order. */
+unsigned int vxt_diagnose_fix_count(const struct vxt_diagnose *d);
+const char *vxt_diagnose_fix(const struct vxt_diagnose *d, unsigned int i);
+/* The chosen set as a policy file (malloc'd; "" sets for none). */
+int vxt_diagnose_policy_text(const struct vxt_diagnose *d, char **text);
+/* Wall time of the whole run, microseconds. */
+long long vxt_diagnose_duration_us(const struct vxt_diagnose *d);
+/* Whether every probe of a check passed (the criterion of a trial). */
+bool vxt_check_probes_pass(const struct vxt_check *c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@ swig python3 python3-dev python3-pytest python3-jsonschema
 ansible-core
 clang libclang-rt-14-dev clang-tools cppcheck bc
 systemd
+iperf3
 "
 missing=""
 for p in $PKGS; do

@@ -42,6 +42,8 @@ int cli_ctx_new(struct vxt_ctx **ctx);
 void cli_print_json(json_object *obj);
 /* The library's preset names, "calico-incident, checksum" (static). */
 const char *cli_preset_names(void);
+/* A decimal integer in min..max (whole string); sets *out. */
+bool cli_parse_long(const char *s, long min, long max, long *out);
 /* A port 1..65535 (sets *port). */
 bool cli_parse_port(const char *s, long *port);
 /* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
@@ -93,6 +95,9 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+/* check with several peers: the mesh as one table (check_matrix.c). */
+void check_print_matrix(const struct vxt_check *c);
 int cmd_responder(int argc, char **argv);
 
 #endif

@@ -137,16 +137,18 @@ const char *cli_preset_names(void)
 	return names;
 }
 
-bool cli_parse_port(const char *s, long *port)
+bool cli_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 65535)
+	if (errno || end == s || *end || v < min || v > max)
 		return false;
-	*port = v;
+	*out = v;
 	return true;
 }
+
+bool cli_parse_port(const char *s, long *port) { return cli_parse_long(s, 1, 65535, port); }
 
 int cli_signalfd(const char *cmd, bool hup)
 {

@@ -166,17 +166,6 @@ static const struct option opts[] = {
 	{0},
 };
 
-static bool parse_uint(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static json_object *jstr(const char *s) { return json_object_new_string(s ? s : ""); }
 
 static json_object *counter_json(const char *name, long long b, long long a)
@@ -332,6 +321,7 @@ static void print_text(const struct vxt_check *c, bool all)
 		printf("\nLOCALIZATION\n");
 		for (unsigned int k = 0; k < npeer; k++)
 			printf("  %s\n", vxt_check_peer_explanation(c, k));
+		check_print_matrix(c);
 	}
 	if (np) {
 		printf("\nPROBES\n");
@@ -428,25 +418,25 @@ static int check_main(int argc, char **argv, bool *ran)
 			peers[npeers++] = optarg;
 			break;
 		case 'T':
-			if (!parse_uint(optarg, 1, 65535, &tcp))
+			if (!cli_parse_long(optarg, 1, 65535, &tcp))
 				return cli_usage("check", "--tcp-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'U':
-			if (!parse_uint(optarg, 1, 65535, &udp))
+			if (!cli_parse_long(optarg, 1, 65535, &udp))
 				return cli_usage("check", "--udp-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'D': dns = optarg; break;
 		case 't':
-			if (!parse_uint(optarg, 1, 600000, &timeout))
+			if (!cli_parse_long(optarg, 1, 600000, &timeout))
 				return cli_usage("check", "--timeout '%s': give milliseconds 1..600000", optarg);
 			break;
 		case 'R':
-			if (!parse_uint(optarg, 1, 65535, &rport))
+			if (!cli_parse_long(optarg, 1, 65535, &rport))
 				return cli_usage("check", "--responder-port '%s': give a port 1..65535", optarg);
 			break;
 		case 'N': rport = 0; break;
 		case 'B':
-			if (!parse_uint(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
+			if (!cli_parse_long(optarg, 0, VXT_RESPONDER_MAX_BULK, &bulk))
 				return cli_usage("check", "--bulk-size '%s': give bytes 0..%u", optarg,
 				                 VXT_RESPONDER_MAX_BULK);
 			break;

@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{"snapshot", cmd_snapshot, "save the state a policy would touch (JSON)"},
 	{"restore", cmd_restore, "put a snapshot back"},
 	{"check", cmd_check, "health check: local findings, probes to peers, a verdict"},
+	{"diagnose", cmd_diagnose, "find the smallest offload/rp_filter change that fixes the probes, undo the rest"},
 	{"responder", cmd_responder, "answer the check's probes from other nodes (read-only)"},
 	{"version", cmd_version, "print the version"},
 };

@@ -40,6 +40,7 @@ VXT_OUT(struct vxt_underlay)
 VXT_OUT(struct vxt_probe)
 VXT_OUT(struct vxt_check_opts)
 VXT_OUT(struct vxt_check)
+VXT_OUT(struct vxt_diagnose)
 
 /* malloc'd text out-parameters become str (and are freed). */
 %typemap(in, numinputs=0) char **text (char *tmp = NULL), char **json (char *tmp = NULL) { $1 = &tmp; }
@@ -101,6 +102,7 @@ VXT_OUT(struct vxt_check)
 %rename(vxt_probe_get_kind) vxt_probe_kind(const struct vxt_probe *);
 %rename(vxt_probe_get_outcome) vxt_probe_outcome(const struct vxt_probe *);
 %rename(vxt_remedy_get_kind) vxt_remedy_kind(const struct vxt_remedy *);
+%rename(vxt_diagnose_get_outcome) vxt_diagnose_outcome(const struct vxt_diagnose *);
 
 /* Logging goes through a C function pointer with a va_list: not for Python. */
 %ignore vxt_ctx_set_log_fn;
@@ -134,5 +136,6 @@ VXT_OUT(struct vxt_check)
 %thread vxt_probe_dns;
 %thread vxt_probe_large;
 %thread vxt_check_run;
+%thread vxt_diagnose_run;
 
 %include "vxlantune.h"

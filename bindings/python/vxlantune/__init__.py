@@ -19,12 +19,13 @@ from ._core import Error
 from ._report import Report, ReportEntry
 from ._context import Context, Feature
 from ._health import CheckResult, Counter, Finding, Localization, Remedy
+from ._diagnose import Candidate, DiagnoseResult, candidate_policy, candidates, role_vars
 from ._links import Address, Link, Underlay, VxlanInfo
 from ._policy import Policy, Watch
 from ._probe import ProbeResult
 from ._sysctl import SysctlValue
 
-__all__ = ["Address", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
+__all__ = ["Address", "Candidate", "DiagnoseResult", "candidate_policy", "candidates", "role_vars", "CheckResult", "Counter", "Finding", "Localization", "Context", "Error", "Feature", "Link", "Policy", "ProbeResult", "Remedy", "Report",
            "ReportEntry", "SysctlValue", "Underlay", "VxlanInfo", "Watch", "version",
            "presets", "default_vxlan", "name_is_pattern"]
 

@@ -315,6 +315,22 @@ class Context:
 
     # -- health ---------------------------------------------------------------
     @locked
+    def diagnose(self, peers: Union[str, Iterable[str]], timeout: Optional[float] = None,
+                 vxlan=None, underlay_method: Optional[str] = None, bulk_size: Optional[int] = None,
+                 dry_run: bool = False):
+        """vxlantune diagnose: the smallest change that makes every probe pass
+        (the rest restored); see vxlantune._diagnose.DiagnoseResult."""
+        from . import _diagnose
+        return _diagnose.run(self._p, peers, timeout, vxlan, underlay_method, bulk_size, dry_run)
+
+    @locked
+    def diagnose_probe(self, peers: Union[str, Iterable[str]], timeout: Optional[float] = None,
+                       vxlan=None, underlay_method: Optional[str] = None, bulk_size: Optional[int] = None):
+        """One probe round as a diagnose trial sees it (passed, evidence per node)."""
+        from . import _diagnose
+        return _diagnose.probe(self._p, peers, timeout, vxlan, underlay_method, bulk_size)
+
+    @locked
     def check(self, peers: Union[str, Iterable[str], None] = None, tcp_port: Optional[int] = None,
               udp_port: Optional[int] = None, dns: Optional[str] = None,
               timeout: Optional[float] = None, policy=None,
