@@ -46,3 +46,29 @@ wait_for() {
 	done
 	return 1
 }
+
+# The "peer node" of the responder tests: a namespace wired to NODE-NS by a
+# veth, NODE-NS side NODE-ADDR/24, the peer's side PEER-ADDR/24
+# (documentation addresses).  peer_node NAME NODE-NS NODE-ADDR PEER-ADDR
+# prints the peer's namespace.
+peer_node() {
+	local ns
+	ns=$(t_netns "$1")
+	ip -n "$2" link add wire type veth peer name wire netns "$ns"
+	ip -n "$2" addr add "$3/24" dev wire
+	ip -n "$ns" addr add "$4/24" dev wire
+	ip -n "$2" link set wire up
+	ip -n "$ns" link set wire up
+	echo "$ns"
+}
+# responder_answers PEER-NS ADDR JSON: `vxlantune check --peer ADDR` (the
+# responder on its default port) from the peer node, its JSON kept in
+# JSON; true when the check found a responder at ADDR and its TCP, UDP and
+# both bulk probes passed (the verdict itself depends on the peer's own
+# state, which is not what is tested).
+responder_answers() {
+	in_ns "$1" "$VXLANTUNE" check --peer "$2" --timeout 500 --bulk-size 65536 --json >"$3" 2>/dev/null
+	jq -e --arg p "$2" '([.localization[] | select(.peer == $p and .responder)] | length == 1) and
+		([.probes[] | select(.peer == $p and (.kind | IN("tcp", "udp", "bulk-out", "bulk-in")) and .ok)] | length == 4)' \
+		"$3" >/dev/null
+}

@@ -24,7 +24,7 @@ import sys
 import yaml
 
 KNOWN_CONTAINER = {"name", "image", "command", "args", "env", "securityContext",
-                   "readinessProbe", "resources", "volumeMounts"}
+                   "readinessProbe", "resources", "volumeMounts", "ports"}
 KNOWN_SECURITY = {"privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem",
                   "capabilities"}
 
@@ -135,7 +135,10 @@ def main():
         fields = dict(f.split("=", 1) for f in a.field)
         cm_dirs = dict(f.split("=", 1) for f in a.configmap_dir)
         words = []
+        if ctr.get("ports") and not spec.get("hostNetwork"):
+            fail("ports without hostNetwork: not modelled (the node's namespace is the pod's)")
         if spec.get("hostNetwork"):
+            # ports: the node's own, i.e. the namespace's; nothing to map.
             if not a.netns:
                 fail("hostNetwork needs --netns NAME (the test's node)")
             words += ["--network", "ns:/run/netns/" + a.netns]

@@ -133,13 +133,31 @@ t_check "after vxlan.calico is re-created: rp_filter 2 again" wait_for 10 sysctl
 t_check "the log says it re-applied" eval 'podman logs "$C" 2>&1 | grep -q "re-applied: vxlan.calico:"'
 t_check "still ready, still running" eval 'ready "$C" && running "$C"'
 
+# the watcher's state, on the pod's emptyDir at /run/vxlantune
+# shellcheck disable=SC2034 # read in the t_check evals below
+STATE=$WORK/node-$NS/emptydir/run/watch.json
+t_check "watch --state: the state file is written on the pod's emptyDir" \
+	eval 'jq -e "has(\"backoff\")" "$STATE" >/dev/null'
+
+# the responder (watch --responder): a peer node probes it over a wire
+PEER=$(peer_node peer "$NS" 198.51.100.1 198.51.100.2)
+t_check "responder: listening on TCP and UDP 9475 in the node's namespace" \
+	eval 'in_ns "$NS" ss -ltnH "sport = :9475" | grep -q . && in_ns "$NS" ss -lunH "sport = :9475" | grep -q .'
+t_check "responder: check --peer 198.51.100.1 from the peer node gets answers (tcp, udp, bulk both ways)" \
+	responder_answers "$PEER" 198.51.100.1 "$WORK/peer.json"
+t_check "responder: the peer's check read the node's counters (localization with responder)" \
+	eval 'jq -e ".localization[0].counters | length > 0" "$WORK/peer.json" >/dev/null'
+
 # the check container writes the node_exporter textfile on the node
 run check "$NS" "$WORK/cm" >/dev/null || t_fail "the check container starts"
 PROM=$WORK/node-$NS/var/lib/prometheus/node-exporter/vxlantune.prom
 t_check "check container: textfile on the node's hostPath" wait_for 20 grep -q '^vxlantune_check_verdict{' "$PROM"
+t_check "check container: it read the watcher's state (watch-backoff status in the textfile)" \
+	grep -q '^vxlantune_check_status{check="watch-backoff"' "$PROM"
 
 podman stop -t 5 "$C" >/dev/null
 t_check "SIGTERM: watch exits 0" eval '[ "$(podman inspect --format "{{.State.ExitCode}}" "$C")" = 0 ]'
+t_check "SIGTERM: the watcher removed its state file (no stale back-offs)" eval '! test -e "$STATE"'
 
 # --- a policy that needs `all`: refused before anything changes --------
 NS2=$(node nodeall)

@@ -27,6 +27,8 @@ ip -n "$NS" link set ens3p up
 ip -n "$NS" route add default via 192.0.2.1
 ip -n "$NS" link add vxlan.calico type vxlan id 4096 dev ens3 dstport 4789 local 192.0.2.30
 ip -n "$NS" link set vxlan.calico up
+# a node routes pod traffic (check's ip-forward finding is an error otherwise)
+in_ns "$NS" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 prometheus-node-exporter --web.listen-address="127.0.0.1:$PORT" --collector.disable-defaults \

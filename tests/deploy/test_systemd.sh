@@ -6,8 +6,9 @@
 # feature the driver keeps [fixed] (lro on a VXLAN device): the unit must
 # start, stay up and apply the rest.  Each sandbox setting is checked on
 # the running service (user, capabilities, no_new_privs, seccomp, the
-# writable /proc/sys/net under ProtectKernelTunables) and the result from
-# outside with ethtool -k and /proc/sys.
+# writable /proc/sys/net under ProtectKernelTunables, IPAddressAllow=) and
+# the result from outside with ethtool -k and /proc/sys; a "peer node"
+# wired to the node probes the unit's responder with vxlantune check.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "${top_srcdir:-.}/tests/deploy/lib.sh"
 UNIT=$top_srcdir/examples/vxlantune.service
@@ -89,8 +90,11 @@ t_expect_rc 1 "the policy's dry run exits 1 ([fixed] lro), the old unit's ExecSt
 	in_ns "$NS" "$VXLANTUNE" apply --config "$ROOT/etc/vxlantune/vxlantune.conf" --dry-run
 
 # --- boot --------------------------------------------------------------
-# A node's root has CAP_NET_ADMIN; nspawn keeps it only when asked.
-systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive --capability=CAP_NET_ADMIN \
+# A node's root has CAP_NET_ADMIN; nspawn keeps it only when asked.  And
+# CAP_BPF with the bpf() system call, which nspawn filters by default:
+# without them systemd silently runs the unit without its IPAddressDeny=
+# firewall (cgroup BPF), which a node's systemd does enforce.
+systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive --capability=CAP_NET_ADMIN,CAP_BPF --system-call-filter=bpf \
 	--network-namespace-path="/run/netns/$NS" --machine "vxt-sd-$$" >"$WORK/nspawn.log" 2>&1 &
 NSPAWN=$!
 init_pid() { local c; c=$(cat /proc/"$NSPAWN"/task/*/children 2>/dev/null | awk '{print $1}'); [ -n "$c" ] && echo "$c"; }
@@ -131,14 +135,34 @@ t_check "after vxlan.calico is re-created: re-applied (ethtool -k)" \
 	wait_for 10 eval '[ "$(feature "$NS" vxlan.calico tx-checksum-ip-generic)" = off ]'
 t_check "systemctl reload (SIGHUP) keeps it active" \
 	eval 'in_ct systemctl reload vxlantune.service && sleep 1 && unit_is active'
+# --- the watcher's state and the responder ----------------------------
+t_check "RuntimeDirectory: the state file /run/vxlantune/watch.json is written" \
+	eval 'in_ct cat /run/vxlantune/watch.json | jq -e "has(\"backoff\")" >/dev/null'
+PEER=$(peer_node sdpeer "$NS" 198.51.100.1 198.51.100.2)
+tcp_to() { in_ns "$PEER" python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], 9475), 1).close()' "$1"; }
+t_check "responder: listening on TCP and UDP 9475" \
+	eval 'in_ns "$NS" ss -ltnH "sport = :9475" | grep -q . && in_ns "$NS" ss -lunH "sport = :9475" | grep -q .'
+t_check "IPAddressAllow (private ranges only): a peer on 198.51.100.0/24 gets no TCP answer" eval '! tcp_to 198.51.100.1'
+# the unit's documented drop-in for nodes on other addresses
+mkdir -p "$ROOT/etc/systemd/system/vxlantune.service.d"
+printf '[Service]\nIPAddressAllow=198.51.100.0/24\n' > "$ROOT/etc/systemd/system/vxlantune.service.d/peers.conf"
+in_ct systemctl daemon-reload
+in_ct systemctl restart vxlantune.service
+t_check "with the drop-in IPAddressAllow=198.51.100.0/24: active again" wait_for 10 unit_is active
+t_check "responder: check --peer 198.51.100.1 from the peer node gets answers (tcp, udp, bulk both ways)" \
+	wait_for 5 responder_answers "$PEER" 198.51.100.1 "$WORK/peer.json"
+
 # --- the check for Prometheus, from its timer's service ----------------
 TEXTFILE=$ROOT/var/lib/prometheus/node-exporter/vxlantune.prom
 t_check "vxlantune-check.timer is active" eval '[ "$(in_ct systemctl is-active vxlantune-check.timer)" = active ]'
 t_check "vxlantune-check.service runs (exit 0-2 are verdicts)" in_ct systemctl start vxlantune-check.service
 t_check "... and writes the textfile node_exporter reads (vxlantune_check_success 1)" \
 	grep -qx 'vxlantune_check_success 1' "$TEXTFILE"
+t_check "... having read the watcher's state (watch-backoff status in the textfile)" \
+	grep -q '^vxlantune_check_status{check="watch-backoff"' "$TEXTFILE"
 t_check "... with no capability but CAP_NET_RAW, as root without DAC override" eval \
 	'[ "$(in_ct systemctl show -p CapabilityBoundingSet --value vxlantune-check.service)" = cap_net_raw ]'
 t_check "promtool accepts the textfile" eval 'promtool check metrics < "$TEXTFILE"'
 t_check "systemctl stop: stops cleanly" eval 'in_ct systemctl stop vxlantune.service && unit_is inactive'
+t_check "systemctl stop: the runtime directory and its state are gone" eval '! in_ct test -e /run/vxlantune/watch.json'
 t_done
