@@ -176,7 +176,7 @@ for h in node1 node2; do
 		test "$(rpf $h all)$(rpf $h default)$(rpf $h lo)$(rpf $h u0)$(rpf $h vxlan.calico) $(rpf $h cali0a)$(rpf $h cali0b)" = "00000 11"
 	t_check "role: $h policy file" sh -c "grep -qxF 'method = interface=^u0\$' '$TMP/$h/vxlantune.conf' &&
 		grep -qxF '[sysctl cali*]' '$TMP/$h/vxlantune.conf' && grep -qxF 'features = rx off tx off tso off gso off gro off' '$TMP/$h/vxlantune.conf'"
-	t_check "role: $h unit file" grep -qx "ExecStart=$BUILD/tools/vxlantune watch --config $TMP/$h/vxlantune.conf" "$TMP/$h/vxlantune.service"
+	t_check "role: $h unit file" grep -qx "ExecStart=$BUILD/tools/vxlantune watch --config $TMP/$h/vxlantune.conf --state /run/vxlantune/watch.json --responder" "$TMP/$h/vxlantune.service"
 	t_check "role: $h drop-in" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter = 0" "$TMP/$h-99-vxlantune.conf"
 done
 # The policy the role wrote for the watch service means what the role did:
