@@ -49,6 +49,17 @@ bool cli_parse_port(const char *s, long *port);
 /* Block SIGTERM, SIGINT (and SIGHUP) and return a signalfd for them, or -1
  * after printing why. */
 int cli_signalfd(const char *cmd, bool hup);
+/* What a long-running command (watch, responder) sets up first: stdout
+ * line-buffered (a journal sees each line), the signalfd above, a context.
+ * EXIT_DONE, or EXIT_SYSTEM after printing why (nothing left open). */
+int cli_daemon_start(const char *cmd, bool hup, int *sfd, struct vxt_ctx **ctx);
+/* The probe options `check` and `diagnose` share (peers, timeout, the
+ * responder's port, the bulk size, the VXLAN devices (NULL-terminated),
+ * the underlay method) in a new *out.  EXIT_DONE, or the exit code after
+ * printing why (a --peer that is no numeric address: a usage error). */
+int cli_probe_opts(const char *cmd, const char *const *peers, unsigned int npeers, long timeout_ms,
+                   long responder_port, long bulk_size, const char *const *vxlan,
+                   const char *method, struct vxt_check_opts **out);
 /* True if s is "on"/"off" (sets *on); accepts ethtool's words only. */
 bool cli_parse_onoff(const char *s, bool *on);
 

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -163,4 +164,44 @@ int cli_signalfd(const char *cmd, bool hup)
 	if (fd < 0)
 		cli_error("%s: signalfd: %s", cmd, strerror(errno));
 	return fd;
+}
+
+int cli_daemon_start(const char *cmd, bool hup, int *sfd, struct vxt_ctx **ctx)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	*sfd = cli_signalfd(cmd, hup);
+	if (*sfd < 0)
+		return EXIT_SYSTEM;
+	if (cli_ctx_new(ctx) < 0) {
+		close(*sfd);
+		*sfd = -1;
+		return EXIT_SYSTEM;
+	}
+	return EXIT_DONE;
+}
+
+int cli_probe_opts(const char *cmd, const char *const *peers, unsigned int npeers, long timeout_ms,
+                   long responder_port, long bulk_size, const char *const *vxlan,
+                   const char *method, struct vxt_check_opts **out)
+{
+	struct vxt_check_opts *o = NULL;
+	if (vxt_check_opts_new(&o) < 0) {
+		cli_error("out of memory");
+		return EXIT_SYSTEM;
+	}
+	for (unsigned int i = 0; i < npeers; i++)
+		if (vxt_check_opts_add_peer(o, peers[i]) < 0) {
+			vxt_check_opts_unref(o);
+			return cli_usage(cmd, "--peer '%s': give a numeric IPv4 or IPv6 address "
+			                      "(no names: nothing is looked up)", peers[i]);
+		}
+	vxt_check_opts_set_timeout(o, (int)timeout_ms);
+	vxt_check_opts_set_responder_port(o, (unsigned int)responder_port);
+	vxt_check_opts_set_bulk_size(o, (unsigned int)bulk_size);
+	if (vxlan && vxlan[0])
+		vxt_check_opts_set_vxlan(o, vxlan);
+	if (method)
+		vxt_check_opts_set_underlay_method(o, method);
+	*out = o;
+	return EXIT_DONE;
 }

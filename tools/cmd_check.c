@@ -462,33 +462,16 @@ static int check_main(int argc, char **argv, bool *ran)
 		return cli_usage("check", "--tcp-port and --udp-port need --peer IP");
 
 	struct vxt_check_opts *o = NULL;
-	if (vxt_check_opts_new(&o) < 0) {
-		cli_error("out of memory");
-		return EXIT_SYSTEM;
-	}
-	int ret = EXIT_DONE;
-	for (unsigned int i = 0; i < npeers && ret == EXIT_DONE; i++)
-		if (vxt_check_opts_add_peer(o, peers[i]) < 0)
-			ret = cli_usage("check", "--peer '%s': give a numeric IPv4 or IPv6 address "
-			                         "(no names: nothing is looked up)", peers[i]);
-	if (ret == EXIT_DONE && dns) {
-		if (vxt_check_opts_set_dns_spec(o, dns) < 0)
-			ret = cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
-			                         "with a numeric address", dns);
-	}
-	if (ret != EXIT_DONE) {
-		vxt_check_opts_unref(o);
+	int ret = cli_probe_opts("check", peers, npeers, timeout, rport, bulk, vx, method, &o);
+	if (ret != EXIT_DONE)
 		return ret;
+	if (dns && vxt_check_opts_set_dns_spec(o, dns) < 0) {
+		vxt_check_opts_unref(o);
+		return cli_usage("check", "--dns '%s': give SERVER, SERVER:PORT or [SERVER]:PORT "
+		                          "with a numeric address", dns);
 	}
 	vxt_check_opts_set_tcp_port(o, (unsigned int)tcp);
 	vxt_check_opts_set_udp_port(o, (unsigned int)udp);
-	vxt_check_opts_set_timeout(o, (int)timeout);
-	vxt_check_opts_set_responder_port(o, (unsigned int)rport);
-	vxt_check_opts_set_bulk_size(o, (unsigned int)bulk);
-	if (nvx)
-		vxt_check_opts_set_vxlan(o, vx);
-	if (method)
-		vxt_check_opts_set_underlay_method(o, method);
 
 	struct vxt_ctx *ctx;
 	if (cli_ctx_new(&ctx) < 0) {

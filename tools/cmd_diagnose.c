@@ -340,22 +340,9 @@ int cmd_diagnose(int argc, char **argv)
 		return cli_usage("diagnose", "give at least one --peer ADDR (a peer's overlay address)"), DIAG_UNKNOWN;
 
 	struct vxt_check_opts *o = NULL;
-	if (vxt_check_opts_new(&o) < 0) {
-		cli_error("out of memory");
+	if (cli_probe_opts("diagnose", peers, npeers, timeout, rport, bulk, vx, method, &o) != EXIT_DONE)
 		return DIAG_UNKNOWN;
-	}
 	int ret = DIAG_HEALTHY;
-	for (unsigned int i = 0; i < npeers && ret == DIAG_HEALTHY; i++)
-		if (vxt_check_opts_add_peer(o, peers[i]) < 0)
-			ret = (cli_usage("diagnose", "--peer '%s': give a numeric IPv4 or IPv6 address", peers[i]),
-			       DIAG_UNKNOWN);
-	vxt_check_opts_set_timeout(o, (int)timeout);
-	vxt_check_opts_set_responder_port(o, (unsigned int)rport);
-	vxt_check_opts_set_bulk_size(o, (unsigned int)bulk);
-	if (nvx)
-		vxt_check_opts_set_vxlan(o, vx);
-	if (method)
-		vxt_check_opts_set_underlay_method(o, method);
 	struct vxt_ctx *ctx = NULL;
 	struct vxt_diagnose *d = NULL;
 	if (ret == DIAG_HEALTHY && (cli_ctx_new(&ctx) < 0 || vxt_diagnose_new(ctx, &d) < 0))

@@ -78,15 +78,10 @@ int cmd_responder(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("responder", "unexpected argument '%s'", argv[optind]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	int sfd = cli_signalfd("responder", false);
-	if (sfd < 0)
-		return EXIT_SYSTEM;
+	int sfd;
 	struct vxt_ctx *ctx;
-	if (cli_ctx_new(&ctx) < 0) {
-		close(sfd);
+	if (cli_daemon_start("responder", false, &sfd, &ctx) != EXIT_DONE)
 		return EXIT_SYSTEM;
-	}
 	struct vxt_responder *r = NULL;
 	int ret = responder_open(ctx, addrs, n, (unsigned int)port, method, &r);
 	while (ret == EXIT_DONE) {

@@ -292,16 +292,10 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("watch", "unexpected argument '%s'", argv[optind]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	int sfd = cli_signalfd("watch", true);
-	if (sfd < 0)
-		return EXIT_SYSTEM;
+	int sfd;
 	struct vxt_ctx *ctx;
-	if (cli_ctx_new(&ctx) < 0) {
-		close(sfd);
+	if (cli_daemon_start("watch", true, &sfd, &ctx) != EXIT_DONE)
 		return EXIT_SYSTEM;
-	}
 	unsigned int flags = dry ? VXT_DRY_RUN : 0;
 	struct vxt_watch *w = NULL;
 	struct vxt_responder *resp = NULL;

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from . import _health, _links, _policy, _probe, _sysctl
 from ._health import CheckResult
-from ._core import Error, c_int, check, locked, raw, release
+from ._core import Error, Owned, c_int, check, locked, raw
 from ._report import Report, take
 from ._links import Link, Underlay
 from ._policy import Policy, Watch
@@ -48,7 +48,7 @@ def _features_dict(ptr) -> dict[str, Feature]:
     return dict(zip(_names(ptr), map(_STATES.__getitem__, raw.vxt_features_states(ptr))))
 
 
-class Context:
+class Context(Owned):
     """A libvxlantune context.  Use it as a context manager, or call close().
 
     Every C object a method creates is released before the method returns;
@@ -79,24 +79,9 @@ class Context:
                 self.close()
                 raise
 
-    # -- lifetime ---------------------------------------------------------
-    def close(self) -> None:
-        """Release the context (closes its sockets).  Idempotent.  A Watch
-        made from it stops working too (its methods raise ValueError)."""
-        release(self, raw.vxt_ctx_unref)
-
-    @property
-    def closed(self) -> bool:
-        return getattr(self, "_ptr", None) is None
-
-    def __enter__(self) -> "Context":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
+    # -- lifetime: close() releases the context and its sockets; a Watch
+    # made from it stops working too (its methods raise ValueError).
+    _unref = "vxt_ctx_unref"
 
     @property
     def _p(self):

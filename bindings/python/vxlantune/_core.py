@@ -76,6 +76,32 @@ def release(obj, unref) -> None:
             unref(ptr)
 
 
+class Owned:
+    """An object owning one C pointer (``_ptr``, guarded by ``_lock``) that
+    the C function named by ``_unref`` releases: ``close()`` (idempotent),
+    ``closed``, a context manager, and released when collected."""
+
+    _unref = ""
+
+    def close(self) -> None:
+        """Release the C object now.  Idempotent; any use afterwards raises
+        ValueError."""
+        release(self, getattr(raw, self._unref))
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_ptr", None) is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 def locked(method):
     """Run a method of an object with a ``_lock`` and a ``_p`` property
     (which raises ValueError once the object is closed) under that lock:

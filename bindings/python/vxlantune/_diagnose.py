@@ -90,13 +90,8 @@ class Probe:
 
 def probe(ctx_ptr, peers, timeout: Optional[float] = None, vxlan=None, underlay_method=None,
           bulk_size: Optional[int] = None) -> Probe:
-    o = _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan, underlay_method, None, None,
-                      bulk_size)
-    try:
-        rc, c = raw.vxt_check_run(ctx_ptr, o)
-        check(ctx_ptr, rc)
-    finally:
-        raw.vxt_check_opts_unref(o)
+    c = _health.run_opts(ctx_ptr, _health._opts(ctx_ptr, peers, None, None, None, timeout, None, vxlan,
+                                                underlay_method, None, None, bulk_size))
     try:
         paths = []
         for k in range(raw.vxt_check_peer_count(c)):

@@ -179,15 +179,20 @@ def _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, under
     return o
 
 
-def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underlay_method,
-        large_size, responder_port=None, bulk_size=None) -> CheckResult:
-    o = _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan, underlay_method, large_size,
-              responder_port, bulk_size)
+def run_opts(ctx_ptr, o):
+    """The raw check (vxt_check) run with the options o, which it releases."""
     try:
         rc, c = raw.vxt_check_run(ctx_ptr, o)
         check(ctx_ptr, rc)
     finally:
         raw.vxt_check_opts_unref(o)
+    return c
+
+
+def run(ctx_ptr, policy, peers, tcp_port, udp_port, dns, timeout, vxlan, underlay_method,
+        large_size, responder_port=None, bulk_size=None) -> CheckResult:
+    c = run_opts(ctx_ptr, _opts(ctx_ptr, peers, tcp_port, udp_port, dns, timeout, policy, vxlan,
+                                underlay_method, large_size, responder_port, bulk_size))
     try:
         findings = [Finding(raw.vxt_check_finding_code(c, i),
                             raw.vxt_severity_name(raw.vxt_check_finding_severity(c, i)),

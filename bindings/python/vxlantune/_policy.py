@@ -6,11 +6,11 @@ from __future__ import annotations
 from _thread import RLock
 from collections.abc import Iterable
 
-from ._core import Error, c_int, check, locked, raw, release
+from ._core import Error, Owned, c_int, check, locked, raw
 from ._report import Report, take as _report
 
 
-class Policy:
+class Policy(Owned):
     """A libvxlantune policy: which interfaces get which features and sysctls.
 
     Make one with ``Context.policy(preset=...)``, ``Context.policy(file=...)``,
@@ -26,12 +26,8 @@ class Policy:
                 raise Error(-rc, "out of memory")
         self._ptr = _ptr
 
-    def close(self) -> None:
-        """Free the policy (watchers using it keep their own reference)."""
-        release(self, raw.vxt_policy_unref)
-
-    def __del__(self):
-        self.close()
+    # close() frees the policy; watchers using it keep their own reference.
+    _unref = "vxt_policy_unref"
 
     @property
     def _p(self):
@@ -117,7 +113,7 @@ def restore(ctx_ptr, text: str, dry_run: bool) -> Report:
     return _report(ctx_ptr, rc, rep)
 
 
-class Watch:
+class Watch(Owned):
     """Keeps a policy applied.  Poll ``fileno()`` and call ``dispatch()``
     (at the latest after ``timeout_ms()`` when it is not -1), or block in
     ``run(timeout_ms)``.  Call ``resync()`` first.
@@ -138,21 +134,7 @@ class Watch:
             check(ctx._p, rc)
             self._ptr = w
 
-    def close(self) -> None:
-        release(self, raw.vxt_watch_unref)
-
-    def __enter__(self) -> "Watch":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
-
-    @property
-    def closed(self) -> bool:
-        return getattr(self, "_ptr", None) is None
+    _unref = "vxt_watch_unref"
 
     @property
     def _p(self):
