@@ -127,7 +127,7 @@ t_check "role with the packages: passed and changed" changed_some role debroot |
 t_check "node: vxlan.calico tx-checksum-ip-generic off (checksum preset)" test "$(feature "$NS" vxlan.calico tx-checksum-ip-generic)" = off
 t_check "node: vxlan.calico rp_filter 2" test "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/conf/vxlan.calico/rp_filter)" = 2
 t_check "root: drop-in /etc/sysctl.d/99-vxlantune.conf" grep -qx "net/ipv4/conf/vxlan.calico/rp_filter = 2" "$ROOT/etc/sysctl.d/99-vxlantune.conf"
-t_check "root: the role's unit runs /usr/bin/vxlantune" grep -qx "ExecStart=/usr/bin/vxlantune watch --config /etc/vxlantune/vxlantune.conf" "$ROOT/etc/systemd/system/vxlantune.service"
+t_check "root: the role's unit runs /usr/bin/vxlantune" grep -qx "ExecStart=/usr/bin/vxlantune watch --config /etc/vxlantune/vxlantune.conf --state /run/vxlantune/watch.json --responder" "$ROOT/etc/systemd/system/vxlantune.service"
 t_check "root: the packaged unit runs /usr/bin/vxlantune" grep -q "^ExecStart=/usr/bin/vxlantune watch" "$ROOT/lib/systemd/system/vxlantune.service"
 t_check "root: the packaged units are not enabled" sh -c "test ! -e '$ROOT/etc/systemd/system/multi-user.target.wants/vxlantune.service' &&
 	test ! -e '$ROOT/etc/systemd/system/timers.target.wants/vxlantune-check.timer'"

@@ -97,7 +97,7 @@ RC=0; ip netns exec "$(ns node2)" "$VXLANTUNE" apply --config "$TMP/node2/etc/vx
 t_check "node2: the policy applies with only the fixed request unmet (exit 1, 0 would change)" \
 	sh -c "test $RC -eq 1 && grep -q '^dry run: 0 would change' '$TMP/dry.out'" || sed 's/^/  /' "$TMP/dry.out"
 t_check "unit: no ExecStartPre, ExecStart watch" sh -c "! grep -q '^ExecStartPre' '$TMP/node2/etc/systemd/system/vxlantune.service' &&
-	grep -qx 'ExecStart=$BUILD/tools/vxlantune watch --config $TMP/node2/etc/vxlantune/vxlantune.conf' '$TMP/node2/etc/systemd/system/vxlantune.service'"
+	grep -qx 'ExecStart=$BUILD/tools/vxlantune watch --config $TMP/node2/etc/vxlantune/vxlantune.conf --state /run/vxlantune/watch.json --responder' '$TMP/node2/etc/systemd/system/vxlantune.service'"
 
 # The role's unit is examples/vxlantune.service (what deploy tests boot)
 # with the role's paths: the same settings, line for line.
